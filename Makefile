@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo play validate previews schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the project's metadata changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/python run_exercise.py validate scenarios/*.yaml
+
+previews: $(STAMP)
+	mkdir -p results/previews
+	for f in scenarios/*.yaml; do \
+	  $(BIN)/python run_exercise.py preview $$f --out results/previews/$$(basename $$f .yaml).png || exit 1; \
+	done
+
+schema: $(STAMP)
+	$(BIN)/python run_exercise.py schema > scenarios/schema.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
