@@ -1,0 +1,354 @@
+"""Cross-reference and floor-plan checks on a scenario whose sections are well formed.
+
+Runs on whatever sections passed the structural checks, so a trainer sees every
+problem at once. Each check names the exact spot: ids, map cells, trigger texts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from . import floorplan, triggers
+from .catalogue import METRICS, TIMED_METRICS
+from .orders import REFERENCES
+from .problems import Problem, did_you_mean, one_of
+from .yamlsource import Locator
+
+EQUIPMENT_FOR_METHOD = {"manual_ram": "manual_ram", "halligan": "halligan",
+                        "hydraulic_spreader": "hydraulic_spreader",
+                        "angle_grinder": "angle_grinder", "key": "key"}
+
+
+@dataclass
+class Names:
+    """Every id in the scenario, with what kind of thing it names."""
+    kinds: dict[str, str] = field(default_factory=dict)  # id -> room/door/window/exit/victim/...
+    units: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, *kinds: str) -> list[str]:
+        return [name for name, kind in self.kinds.items() if kind in kinds]
+
+
+class Checker:
+    def __init__(self, sections: dict, locator: Locator):
+        self.s = sections
+        self.loc = locator
+        self.problems: list[Problem] = []
+        self.names = Names()
+        self.grid: floorplan.Grid | None = None
+
+    def add(self, path: tuple, message: str, **kw) -> None:
+        self.problems.append(self.loc.problem(path, message, **kw))
+
+    # -- ids ---------------------------------------------------------------------------
+    def collect_ids(self) -> None:
+        plan = self.s.get("floor_plan")
+        groups: list[tuple[tuple, str, Iterable]] = []
+        if plan is not None:
+            groups += [(("floor_plan", "rooms"), "room", plan.rooms),
+                       (("floor_plan", "doors"), "door", plan.doors),
+                       (("floor_plan", "windows"), "window", plan.windows),
+                       (("floor_plan", "exits"), "exit", plan.exits)]
+        for section, kind in (("victims", "victim"), ("perpetrators", "perpetrator"),
+                              ("evidence", "evidence"), ("units", "unit")):
+            if section in self.s:
+                groups.append(((section,), kind, self.s[section]))
+        first_seen: dict[str, tuple] = {}
+        for path, kind, items in groups:
+            for i, item in enumerate(items):
+                where = path + (i, "id")
+                if item.id in first_seen:
+                    line, _ = self.loc.where(first_seen[item.id])
+                    self.add(where, f"id '{item.id}' is already used (line {line}); every room, "
+                                    "door, window, exit, person, item and unit needs its own id")
+                    continue
+                if item.id in ("wall", "outside", "all"):
+                    self.add(where, f"'{item.id}' is a reserved word; choose another id")
+                    continue
+                first_seen[item.id] = where
+                self.names.kinds[item.id] = kind
+                if kind == "unit":
+                    self.names.units[item.id] = item
+        for section in ("agencies", "injects", "decisions"):
+            seen: dict[str, int] = {}
+            for i, item in enumerate(self.s.get(section, ())):
+                if item.id in seen:
+                    self.add((section, i, "id"), f"id '{item.id}' is already used by {section}[{seen[item.id]}]")
+                seen.setdefault(item.id, i)
+        for decision in self.s.get("decisions", ()):
+            self.names.decisions[decision.id] = decision
+
+    def ref(self, path: tuple, value: str, kinds: tuple[str, ...], *, allow: tuple = ()) -> bool:
+        """Check that `value` names a thing of one of `kinds`; report it otherwise."""
+        if value in allow:
+            return True
+        kind = self.names.kinds.get(value)
+        if kind in kinds:
+            return True
+        wanted = " or ".join(kinds)
+        if kind is not None:
+            self.add(path, f"'{value}' is a {kind}, but a {wanted} is needed here; "
+                           f"{one_of(self.names.of(*kinds))}")
+        else:
+            choices = self.names.of(*kinds) + list(allow)
+            self.add(path, f"unknown {wanted} '{value}'{did_you_mean(value, choices)}; {one_of(choices)}")
+        return False
+
+    # -- floor plan --------------------------------------------------------------------
+    def check_floor_plan(self) -> None:
+        plan = self.s.get("floor_plan")
+        if plan is None:
+            return
+        declared = {**{r.id: "room" for r in plan.rooms}, **{d.id: "door" for d in plan.doors},
+                    **{w.id: "window" for w in plan.windows}, **{e.id: "exit" for e in plan.exits}}
+        for ch, target in plan.legend.items():
+            if target in ("wall", "outside") or target in declared:
+                continue
+            choices = ["wall", "outside", *declared]
+            self.add(("floor_plan", "legend", ch), f"'{target}' is not 'wall', 'outside' or a declared "
+                     f"room, door, window or exit{did_you_mean(target, choices)}")
+        grid, map_problems = floorplan.parse(plan)
+        for mp in map_problems:
+            self.add(("floor_plan", "map"), mp.message, position=self.map_position(mp.row, mp.column))
+        if grid is None or any("row" in mp.message and "long" in mp.message for mp in map_problems):
+            return
+        self.grid = grid
+        for section, items in (("rooms", plan.rooms), ("doors", plan.doors),
+                               ("windows", plan.windows), ("exits", plan.exits)):
+            for i, item in enumerate(items):
+                if item.id not in grid.cells:
+                    chars = [c for c, t in plan.legend.items() if t == item.id]
+                    how = (f"its legend character '{chars[0]}' does not appear in the map" if chars
+                           else "no legend character stands for it")
+                    self.add(("floor_plan", section, i, "id"), f"{section[:-1]} '{item.id}' is not on the map: {how}")
+        for i, room in enumerate(plan.rooms):
+            if room.id not in grid.cells:
+                continue
+            touching = grid.neighbours_of(room.id)
+            openings = [t for t in touching if declared.get(t) in ("door", "exit", "room")]
+            if not openings:
+                self.add(("floor_plan", "rooms", i, "id"),
+                         f"room '{room.id}' has no door, doorway or exit: nobody can get in or out; "
+                         "draw a door character in its wall")
+
+    def map_position(self, row: int, column: int) -> tuple[int, int]:
+        """File line and column of a map cell, for a map written as a `|` block."""
+        line, col = self.loc.where(("floor_plan", "map"))
+        lines = self.loc.source_lines
+        if 0 < line <= len(lines) and lines[line - 1][col - 1:col] in ("|", ">"):
+            first = line  # 0-based index of the first content line
+            if first + row < len(lines):
+                text = lines[first]
+                indent = len(text) - len(text.lstrip(" "))
+                return first + row + 1, indent + column + 1
+        return line, col
+
+    # -- placements --------------------------------------------------------------------
+    def place_cell(self, path: tuple, at: Any, *, kinds=("room",)) -> tuple[int, int] | None:
+        grid = self.grid
+        if isinstance(at, str):
+            if not self.ref(path, at, kinds):
+                return None
+            if grid is None or at not in grid.cells:
+                return None
+            return grid.centre(at)
+        column, row = at
+        if grid is None:
+            return None
+        if not grid.inside((row, column)):
+            rows, cols = grid.shape
+            self.add(path, f"[{column}, {row}] is outside the plan, which has columns 0..{cols - 1} "
+                           f"and rows 0..{rows - 1}")
+            return None
+        kind = grid.kind_at((row, column))
+        if kind not in (floorplan.FLOOR, floorplan.EXIT):
+            self.add(path, f"[{column}, {row}] is a {floorplan.KIND_NAMES[kind]} cell; place people and "
+                           "items on a room's floor")
+            return None
+        return row, column
+
+    def check_people(self) -> None:
+        starts: dict[tuple, tuple[int, int]] = {}
+        for section in ("victims", "perpetrators", "evidence"):
+            for i, item in enumerate(self.s.get(section, ())):
+                cell = self.place_cell((section, i, "at"), item.at)
+                if cell:
+                    starts[(section, i, "at")] = cell
+        for i, perp in enumerate(self.s.get("perpetrators", ())):
+            total = sum(perp.alert_reaction.model_dump().values())
+            if abs(total - 1) > 1e-6:
+                self.add(("perpetrators", i, "alert_reaction"),
+                         f"the probabilities add up to {total:g}; they must add up to 1")
+            for j, route in enumerate(perp.flee_via):
+                path = ("perpetrators", i, "flee_via", j)
+                if self.ref(path, route, ("window", "exit", "door")) and self.names.kinds[route] == "window":
+                    window = next(w for w in self.s["floor_plan"].windows if w.id == route)
+                    if window.grille or window.escape == "none":
+                        why = "has a grille" if window.grille else "leads nowhere (escape: none)"
+                        self.add(path, f"window '{route}' {why}, so it is no escape route")
+            if perp.alert_reaction.flee > 0 and not perp.flee_via:
+                self.add(("perpetrators", i, "flee_via"),
+                         "this perpetrator may flee (alert_reaction.flee > 0) but has no route; "
+                         "list windows, exits or doors in flee_via")
+        unit_cells = []
+        agencies = {a.id for a in self.s.get("agencies", ())}
+        for i, unit in enumerate(self.s.get("units", ())):
+            if agencies and unit.agency not in agencies:
+                self.add(("units", i, "agency"), f"unknown agency '{unit.agency}'"
+                         f"{did_you_mean(unit.agency, agencies)}; {one_of(agencies)}")
+            cell = self.place_cell(("units", i, "at"), unit.at, kinds=("room", "exit"))
+            if cell:
+                unit_cells.append(cell)
+        if "lead_agency" in self.s and agencies and self.s["lead_agency"] not in agencies:
+            lead = self.s["lead_agency"]
+            self.add(("lead_agency",), f"unknown agency '{lead}'{did_you_mean(lead, agencies)}; {one_of(agencies)}")
+        self.check_reach(unit_cells, starts)
+
+    def check_reach(self, unit_cells: list, starts: dict) -> None:
+        grid = self.grid
+        if grid is None or not unit_cells:
+            return
+        reach = grid.reachable_from(unit_cells)
+        for i, room in enumerate(self.s["floor_plan"].rooms):
+            cells = grid.cells.get(room.id)
+            if cells and not any(reach[c] for c in cells):
+                self.add(("floor_plan", "rooms", i, "id"),
+                         f"room '{room.id}' cannot be reached by any unit from where they start, "
+                         "even through every door")
+        for path, cell in starts.items():
+            if not reach[cell] and path[0] == "victims":
+                self.add(path, "no unit can reach this victim from where the units start")
+
+    # -- triggers, orders, injects, decisions ----------------------------------------
+    def check_trigger(self, path: tuple, item: Any, *, required: bool) -> None:
+        given = [k for k in ("at", "on", "when") if getattr(item, k) is not None]
+        if len(given) > 1:
+            self.add(path + (given[1],), f"give one of at, on or when, not {' and '.join(given)}")
+            return
+        if not given:
+            if required:
+                self.add(path, "needs a trigger: 'at: SECONDS', 'on: EVENT' or 'when: CONDITION'")
+            return
+        key = given[0]
+        if key == "at":
+            return
+        try:
+            trig = triggers.parse(key, getattr(item, key))
+        except triggers.TriggerSyntaxError as exc:
+            self.add(path + (key,), str(exc))
+            return
+        if trig.argument:
+            kinds = triggers.argument_kinds(trig)
+            if kinds == ("decision",):
+                if trig.argument not in self.names.decisions:
+                    self.add(path + (key,), f"unknown decision '{trig.argument}'"
+                             f"{did_you_mean(trig.argument, self.names.decisions)}")
+            else:
+                self.ref(path + (key,), trig.argument, kinds)
+
+    def check_order(self, path: tuple, order: Any) -> None:
+        self.check_trigger(path, order, required=False)
+        unit = self.names.units.get(order.unit)
+        self.ref(path + ("unit",), order.unit, ("unit",))
+        for field_name, kinds in REFERENCES[order.do].items():
+            self.ref(path + (field_name,), getattr(order, field_name), kinds)
+        if unit is None:
+            return
+        if order.do == "request_unit" and not unit.on_request:
+            self.add(path + ("unit",), f"unit '{unit.id}' is not on request (it arrives by itself); "
+                     "set on_request: true on the unit or drop this order")
+        if order.do == "breach":
+            needed = EQUIPMENT_FOR_METHOD.get(order.method)
+            if needed and needed not in unit.equipment:
+                has = ", ".join(unit.equipment) or "none"
+                self.add(path + ("method",), f"unit '{unit.id}' has no {needed} for this method "
+                         f"(its equipment: {has}); add it to the unit's equipment or choose another method")
+
+    def check_plan(self, path: tuple, plan: Any) -> None:
+        for i, order in enumerate(plan.orders):
+            self.check_order(path + ("orders", i), order)
+        for decision_id, option_id in plan.decisions.items():
+            decision = self.names.decisions.get(decision_id)
+            if decision is None:
+                self.add(path + ("decisions", decision_id), f"unknown decision '{decision_id}'"
+                         f"{did_you_mean(decision_id, self.names.decisions)}; {one_of(self.names.decisions)}",
+                         at_key=True)
+                continue
+            options = [o.id for o in decision.options]
+            if option_id not in options:
+                self.add(path + ("decisions", decision_id), f"decision '{decision_id}' has no option "
+                         f"'{option_id}'{did_you_mean(option_id, options)}; {one_of(options)}")
+
+    def check_events(self) -> None:
+        for i, inject in enumerate(self.s.get("injects", ())):
+            self.check_trigger(("injects", i), inject, required=True)
+            for j, effect in enumerate(inject.effects):
+                path = ("injects", i, "effects", j)
+                actions = [k for k in ("alert", "delay_unit", "lock_door", "reveal") if getattr(effect, k)]
+                if len(actions) != 1:
+                    self.add(path, "an effect does one thing: alert, delay_unit (with seconds), lock_door or reveal")
+                    continue
+                action = actions[0]
+                value = getattr(effect, action)
+                if action == "alert":
+                    self.ref(path + ("alert",), value, ("perpetrator",), allow=("all",))
+                elif action == "delay_unit":
+                    self.ref(path + ("delay_unit",), value, ("unit",))
+                    if effect.seconds is None:
+                        self.add(path, "delay_unit needs 'seconds'")
+                elif action == "lock_door":
+                    self.ref(path + ("lock_door",), value, ("door",))
+                else:
+                    self.ref(path + ("reveal",), value, ("victim", "perpetrator", "evidence"))
+        for i, decision in enumerate(self.s.get("decisions", ())):
+            self.check_trigger(("decisions", i), decision, required=True)
+            options = [o.id for o in decision.options]
+            seen: set[str] = set()
+            for j, option in enumerate(decision.options):
+                if option.id in seen:
+                    self.add(("decisions", i, "options", j, "id"), f"option id '{option.id}' is used twice")
+                seen.add(option.id)
+                for k, order in enumerate(option.orders):
+                    self.check_order(("decisions", i, "options", j, "orders", k), order)
+            if decision.default not in options:
+                self.add(("decisions", i, "default"), f"the default '{decision.default}' is not one of "
+                         f"this decision's options{did_you_mean(decision.default, options)}; {one_of(options)}")
+        if "doctrine_plan" in self.s:
+            self.check_plan(("doctrine_plan",), self.s["doctrine_plan"])
+
+    # -- scoring -----------------------------------------------------------------------
+    def check_scoring(self) -> None:
+        scoring = self.s.get("scoring")
+        if scoring is None:
+            return
+        total = 0.0
+        seen: set[str] = set()
+        for i, capability in enumerate(scoring.capabilities):
+            if capability.id in seen:
+                self.add(("scoring", "capabilities", i, "id"), f"capability '{capability.id}' is listed twice")
+            seen.add(capability.id)
+            for name, weight in capability.metrics.items():
+                path = ("scoring", "capabilities", i, "metrics", name)
+                total += weight.weight
+                if name not in METRICS:
+                    self.add(path, f"unknown metric '{name}'{did_you_mean(name, METRICS)}; "
+                             f"{one_of(METRICS, 20)}", at_key=True)
+                elif weight.target is not None and name not in TIMED_METRICS:
+                    self.add(path + ("target",), f"'{name}' is not a timed metric; only "
+                             f"{', '.join(sorted(TIMED_METRICS))} take a target")
+        if abs(total - 1) > 1e-6:
+            self.add(("scoring", "capabilities"), f"the metric weights add up to {total:g}; "
+                     "they must add up to 1")
+        r = scoring.ratings
+        if not r.P > r.S > r.M:
+            self.add(("scoring", "ratings"), f"thresholds must fall from P to M (P > S > M); "
+                     f"got P={r.P:g}, S={r.S:g}, M={r.M:g}")
+
+    def run(self) -> list[Problem]:
+        self.collect_ids()
+        self.check_floor_plan()
+        self.check_people()
+        self.check_events()
+        self.check_scoring()
+        return self.problems

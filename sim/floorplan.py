@@ -1,0 +1,185 @@
+"""ASCII floor plan -> a grid of cells with rooms, doors, windows and exits.
+
+The grid is held in numpy arrays (row, column). Walking distances are distance fields:
+for a destination, the walking distance in metres from every cell, computed once with
+a vectorised wavefront (4 straight and 4 diagonal neighbours) and cached, so moving a
+person is a lookup per step, not a search.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .spec import FloorPlan
+
+# Cell kinds.
+WALL, OUTSIDE, FLOOR, DOOR, WINDOW, EXIT = 0, 1, 2, 3, 4, 5
+KIND_NAMES = {WALL: "wall", OUTSIDE: "outside", FLOOR: "floor", DOOR: "door",
+              WINDOW: "window", EXIT: "exit"}
+TERRAIN = {"wall": WALL, "outside": OUTSIDE}
+
+STEPS = [(-1, 0, 1.0), (1, 0, 1.0), (0, -1, 1.0), (0, 1, 1.0),
+         (-1, -1, math.sqrt(2)), (-1, 1, math.sqrt(2)), (1, -1, math.sqrt(2)), (1, 1, math.sqrt(2))]
+
+
+@dataclass(frozen=True)
+class MapProblem:
+    """A problem at a map cell (row, column), turned into a file position by the checker."""
+    row: int
+    column: int
+    message: str
+
+
+@dataclass
+class Grid:
+    """The parsed floor plan. Immutable after construction by convention."""
+    cell_size: float
+    kind: np.ndarray  # int8 [rows, cols]
+    room: np.ndarray  # int16 index into room_ids, -1 where none
+    feature: np.ndarray  # int16 index into feature_ids (doors, windows, exits), -1 where none
+    room_ids: tuple[str, ...]
+    feature_ids: tuple[str, ...]
+    cells: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    _fields: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.kind.shape
+
+    def kind_at(self, cell: tuple[int, int]) -> int:
+        return int(self.kind[cell])
+
+    def inside(self, cell: tuple[int, int]) -> bool:
+        r, c = cell
+        return 0 <= r < self.kind.shape[0] and 0 <= c < self.kind.shape[1]
+
+    def room_at(self, cell: tuple[int, int]) -> str | None:
+        index = int(self.room[cell])
+        return self.room_ids[index] if index >= 0 else None
+
+    def feature_at(self, cell: tuple[int, int]) -> str | None:
+        index = int(self.feature[cell])
+        return self.feature_ids[index] if index >= 0 else None
+
+    def walkable(self) -> np.ndarray:
+        """Cells a person can stand on, with every door passable."""
+        return np.isin(self.kind, (FLOOR, DOOR, EXIT))
+
+    def neighbours_of(self, ident: str) -> set[str]:
+        """Ids of rooms and features that touch any cell of `ident` (4-neighbourhood)."""
+        found: set[str] = set()
+        for r, c in self.cells.get(ident, ()):
+            for dr, dc, _ in STEPS[:4]:
+                cell = (r + dr, c + dc)
+                if not self.inside(cell):
+                    continue
+                for other in (self.room_at(cell), self.feature_at(cell)):
+                    if other and other != ident:
+                        found.add(other)
+        return found
+
+    def centre(self, ident: str) -> tuple[int, int]:
+        """The cell of `ident` nearest its centroid (a stable label and meeting point)."""
+        cells = self.cells[ident]
+        mean_r = sum(r for r, _ in cells) / len(cells)
+        mean_c = sum(c for _, c in cells) / len(cells)
+        return min(cells, key=lambda rc: ((rc[0] - mean_r) ** 2 + (rc[1] - mean_c) ** 2, rc))
+
+    def distance_field(self, targets: tuple[tuple[int, int], ...], passable: np.ndarray) -> np.ndarray:
+        """Walking distance in metres from every cell to the nearest target (inf if none).
+
+        `passable` is a bool grid; callers cache by their own key (door states change).
+        Diagonal steps may not cut a wall corner.
+        """
+        return distance_field(targets, passable, self.cell_size)
+
+    def reachable_from(self, starts: list[tuple[int, int]], passable: np.ndarray | None = None) -> np.ndarray:
+        if passable is None:
+            passable = self.walkable()
+        if not starts:
+            return np.zeros(self.kind.shape, dtype=bool)
+        return np.isfinite(self.distance_field(tuple(starts), passable))
+
+
+def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
+                   cell_size: float) -> np.ndarray:
+    rows, cols = passable.shape
+    dist = np.full((rows + 2, cols + 2), np.inf)
+    ok = np.zeros((rows + 2, cols + 2), dtype=bool)
+    ok[1:-1, 1:-1] = passable
+    for r, c in targets:
+        dist[r + 1, c + 1] = 0.0
+        ok[r + 1, c + 1] = True  # a target is reachable even if it is, say, a window
+    inner = (slice(1, -1), slice(1, -1))
+    while True:
+        best = dist[inner].copy()
+        for dr, dc, cost in STEPS:
+            shifted = dist[1 + dr:rows + 1 + dr, 1 + dc:cols + 1 + dc] + cost
+            if dr and dc:  # diagonal: both orthogonal neighbours must be open
+                corner = ok[1 + dr:rows + 1 + dr, 1:-1] & ok[1:-1, 1 + dc:cols + 1 + dc]
+                shifted = np.where(corner, shifted, np.inf)
+            np.minimum(best, shifted, out=best)
+        best = np.where(ok[inner], best, np.inf)
+        if np.array_equal(best, dist[inner]):
+            break
+        dist[inner] = best
+    return dist[inner] * cell_size
+
+
+def parse(plan: FloorPlan) -> tuple[Grid | None, list[MapProblem]]:
+    """Parse the ASCII map. Returns the grid (None if unusable) and every problem found."""
+    problems: list[MapProblem] = []
+    lines = plan.map.split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return None, [MapProblem(0, 0, "the map is empty")]
+    width = len(lines[0])
+    for r, line in enumerate(lines):
+        if len(line) != width:
+            problems.append(MapProblem(r, min(len(line), width),
+                                       f"row {r} is {len(line)} characters long; row 0 is {width}: "
+                                       "every row must have the same length (pad with the "
+                                       "'outside' character)"))
+    room_ids = tuple(room.id for room in plan.rooms)
+    feature_kind: dict[str, int] = {}
+    for door in plan.doors:
+        feature_kind[door.id] = DOOR
+    for window in plan.windows:
+        feature_kind[window.id] = WINDOW
+    for exit_ in plan.exits:
+        feature_kind[exit_.id] = EXIT
+    feature_ids = tuple(feature_kind)
+    height = len(lines)
+    kind = np.full((height, width), OUTSIDE, dtype=np.int8)
+    room = np.full((height, width), -1, dtype=np.int16)
+    feature = np.full((height, width), -1, dtype=np.int16)
+    cells: dict[str, list[tuple[int, int]]] = {}
+    unknown_chars: set[str] = set()
+    for r, line in enumerate(lines):
+        for c, ch in enumerate(line[:width]):
+            meaning = plan.legend.get(ch)
+            if meaning is None:
+                if ch not in unknown_chars:
+                    from .problems import one_of
+                    shown = repr(ch) if ch.strip() else f"{ch!r} (a space)"
+                    problems.append(MapProblem(r, c, f"character {shown} is not in the legend; "
+                                                     f"the legend has {one_of(plan.legend)}"))
+                    unknown_chars.add(ch)
+                continue
+            if meaning in TERRAIN:
+                kind[r, c] = TERRAIN[meaning]
+            elif meaning in room_ids:
+                kind[r, c] = FLOOR
+                room[r, c] = room_ids.index(meaning)
+            elif meaning in feature_kind:
+                kind[r, c] = feature_kind[meaning]
+                feature[r, c] = feature_ids.index(meaning)
+            else:
+                continue  # an unknown legend target is reported by the legend check
+            cells.setdefault(meaning, []).append((r, c))
+    grid = Grid(plan.cell_size, kind, room, feature, room_ids, feature_ids,
+                {k: tuple(v) for k, v in cells.items()})
+    return grid, problems

@@ -1,0 +1,298 @@
+"""The scenario format, version 1, as typed immutable models.
+
+Each class below is one section of a scenario file; its docstring and field docstrings
+become the descriptions in `scenarios/schema.json`. The trainers' reference is
+`scenarios/README.md`. Cross-references (a victim's room, an order's door) and the
+floor plan are checked in `sim/checks.py`, which has the whole document in view.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import Field
+
+from .base import Id, Language, Model, Probability, Seconds, Text
+from .orders import AnyOrder
+
+Cell = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
+Place = Union[Id, Cell]
+"""Where someone or something starts: a room id (a free cell in it is chosen), or [column, row] of the map, 0-based."""
+
+
+# --- briefing --------------------------------------------------------------------------
+
+class Intelligence(Model):
+    """One piece of intelligence, with how sure it is and how it arrived."""
+    text: Text
+    confidence: Literal["confirmed", "probable", "possible", "doubtful"] = "probable"
+    channel: Literal["direct_liaison", "formal_request", "informant", "surveillance",
+                     "victim_message", "hotline", "ngo", "open_source"] = "direct_liaison"
+    """How it reached the team: direct police-to-police liaison is fast; a formal request is slow."""
+    source: Optional[str] = None
+    """Who passed it on, e.g. 'Thai police anti-trafficking division liaison officer'."""
+    age_hours: Annotated[float, Field(ge=0, le=24 * 365)] = 0
+    """How old the information is at the start of the exercise, in hours."""
+
+
+class Briefing(Model):
+    """What the trainee is told before planning."""
+    situation: Text
+    intelligence: tuple[Intelligence, ...] = ()
+    objectives: tuple[Text, ...] = Field(min_length=1)
+
+
+# --- floor plan ------------------------------------------------------------------------
+
+class Room(Model):
+    """A named area of the plan: a room, corridor, landing, stairwell or lift."""
+    id: Id
+    name: Text
+    kind: Literal["room", "bedroom", "living", "kitchen", "bathroom", "office", "corridor",
+                  "landing", "stairwell", "lift", "yard", "roof", "street", "staging"] = "room"
+    """Stairwells slow walkers down; a lift holds people but is slow to call."""
+
+
+class Door(Model):
+    """A door, doorway or gate. Passes one person at a time."""
+    id: Id
+    name: Optional[str] = None
+    kind: Literal["doorway", "wooden", "reinforced", "iron_gate", "fire_door"] = "wooden"
+    """doorway = an opening with no door; iron_gate = the barred gate outside many flat doors."""
+    locked: bool = False
+    """A locked door must be breached (or opened with a key) to pass."""
+    open: bool = False
+    """Open at the start (an open door lets people see and hear through it)."""
+
+
+class Window(Model):
+    """A window in an outer or inner wall."""
+    id: Id
+    name: Optional[str] = None
+    grille: bool = False
+    """Fixed security bars: nobody gets through."""
+    escape: Literal["none", "ground", "ledge", "fire_escape", "roof", "neighbour"] = "none"
+    """Where someone climbing out ends up; 'none' (too high, nothing outside) means it is no escape route."""
+    storey: Optional[int] = None
+    """Storey of the window if different from the plan's."""
+
+
+class Exit(Model):
+    """Where people can leave the plan (and where arriving units come in)."""
+    id: Id
+    name: Text
+    kind: Literal["street", "stairs_down", "stairs_up", "roof", "fire_escape", "back_door",
+                  "lift", "yard"] = "stairs_down"
+
+
+class FloorPlan(Model):
+    """The floor plan: an ASCII map, its legend and the things the legend names."""
+    cell_size: Annotated[float, Field(gt=0, le=5)] = 0.5
+    """Metres per map character (both directions)."""
+    storey: Annotated[int, Field(ge=-5, le=200)] = 0
+    """Which storey of the building the plan shows (0 = ground floor)."""
+    map: Annotated[str, Field(min_length=1)]
+    """The map, one text line per row of cells; use a YAML block (`map: |`)."""
+    legend: dict[Annotated[str, Field(min_length=1, max_length=1)], Id]
+    """Map character -> 'wall', 'outside', or the id of a room, door, window or exit."""
+    rooms: tuple[Room, ...] = Field(min_length=1)
+    doors: tuple[Door, ...] = ()
+    windows: tuple[Window, ...] = ()
+    exits: tuple[Exit, ...] = Field(min_length=1)
+
+
+# --- people and things -----------------------------------------------------------------
+
+VictimCondition = Literal["injured", "restrained", "sedated", "ill", "pregnant", "minor",
+                          "traumatised"]
+
+
+class Victim(Model):
+    """A person held in the flat; the reason for the operation."""
+    id: Id
+    name: Text
+    at: Place
+    languages: tuple[Language, ...] = Field(min_length=1)
+    """Languages she speaks, first the one she is most at ease in (e.g. [th] or [zh, en])."""
+    nationality: Text
+    condition: tuple[VictimCondition, ...] = ()
+    fear: Probability = 0.6
+    """0 calm .. 1 terrified. High fear: hides or panics when police enter."""
+    trust_in_police: Probability = 0.3
+    """0 none .. 1 full. Low trust: may deny being a victim unless spoken to in her language."""
+
+
+class Reactions(Model):
+    """What a perpetrator does when alerted, as probabilities that add up to 1."""
+    flee: Probability = 0
+    barricade: Probability = 0
+    destroy_evidence: Probability = 0
+    take_hostage: Probability = 0
+    move_victim: Probability = 0
+    surrender: Probability = 0
+    resist: Probability = 0
+
+
+class Perpetrator(Model):
+    """Someone holding the victims or running the operation."""
+    id: Id
+    name: Text
+    role: Literal["guard", "manager", "lookout", "recruiter", "driver", "enforcer"]
+    at: Place
+    armed: Literal["none", "blunt", "knife", "firearm"] = "none"
+    languages: tuple[Language, ...] = ()
+    alert_reaction: Reactions = Reactions(surrender=1)
+    flee_via: tuple[Id, ...] = ()
+    """Windows, exits or doors this perpetrator would try to escape by, in order of preference."""
+    vigilance: Probability = 0.5
+    """How readily noise alerts them: a lookout is high, a sleeping guard low."""
+
+
+class Evidence(Model):
+    """An item to secure before it is destroyed."""
+    id: Id
+    name: Text
+    kind: Literal["ledger", "phone", "computer", "passports", "documents", "cash", "sim_cards",
+                  "cctv_recorder"]
+    at: Place
+    destroy_seconds: Annotated[float, Field(gt=0, le=3600)] = 60
+    """How long a perpetrator needs to destroy it (wipe a phone, burn a ledger), in seconds."""
+
+
+class Agency(Model):
+    """A participating agency."""
+    id: Id
+    name: Text
+    country: Text
+    coordination_delay: Seconds = 0
+    """Seconds for an order from incident command to reach this agency's units (0 for the lead agency)."""
+
+
+class Unit(Model):
+    """A team or officer the trainee commands."""
+    id: Id
+    name: Text
+    agency: Id
+    kind: Literal["entry_team", "perimeter", "negotiator", "detectives", "liaison_officer",
+                  "interpreter", "consular_officer", "medic", "victim_care", "command"]
+    size: Annotated[int, Field(ge=1, le=40)] = 1
+    languages: tuple[Language, ...] = ()
+    skills: tuple[Literal["breach", "arrest", "search", "first_aid", "negotiation", "interview",
+                          "interpreting", "evidence", "trauma_care", "surveillance",
+                          "victim_support"], ...] = ()
+    equipment: tuple[Literal["manual_ram", "halligan", "hydraulic_spreader", "angle_grinder",
+                             "shields", "key", "door_camera", "ladder", "medical_kit",
+                             "evidence_bags"], ...] = ()
+    at: Id
+    """Where the unit starts or arrives: a room or exit id."""
+    arrives: Seconds = 0
+    """Seconds after the start that the unit reaches `at` (or after it is requested)."""
+    on_request: bool = False
+    """The unit comes only when requested with a `request_unit` order."""
+
+
+# --- injects, decisions, scoring, plans -----------------------------------------------
+
+class TriggerFields(Model):
+    at: Optional[Seconds] = None
+    """Fire this many seconds into the exercise."""
+    on: Optional[str] = None
+    """Fire the first time this event happens, e.g. `breach_started front_gate`."""
+    when: Optional[str] = None
+    """Fire as soon as this condition holds, e.g. `perpetrator_alerted`."""
+
+
+class Effect(Model):
+    """Something an inject changes in the world."""
+    alert: Optional[Id] = None
+    """Alert this perpetrator ('all' for everyone)."""
+    delay_unit: Optional[Id] = None
+    seconds: Optional[Seconds] = None
+    """With delay_unit: how much later the unit arrives."""
+    lock_door: Optional[Id] = None
+    reveal: Optional[Id] = None
+    """Reveal where this person or item is to the trainee."""
+
+
+class Inject(TriggerFields):
+    """A message or event the trainer injects into the exercise."""
+    id: Id
+    message: Text
+    source: Optional[str] = None
+    """Who the message comes from (e.g. 'Thai liaison officer by phone')."""
+    effects: tuple[Effect, ...] = ()
+
+
+class Option(Model):
+    id: Id
+    label: Text
+    orders: tuple[AnyOrder, ...] = ()
+
+
+class Decision(TriggerFields):
+    """A decision point: the trainee must choose within the time allowed."""
+    id: Id
+    prompt: Text
+    options: tuple[Option, ...] = Field(min_length=2)
+    default: Id
+    """The option applied when the time allowed runs out."""
+    time_allowed: Annotated[float, Field(gt=0, le=3600)] = 60
+    clock: Literal["running", "paused"] = "running"
+    """Whether simulated time runs while the decision is open."""
+
+
+class MetricWeight(Model):
+    weight: Annotated[float, Field(gt=0, le=1)]
+    target: Optional[Seconds] = None
+    """For timed metrics: the time, in seconds, at or under which the metric scores 1."""
+
+
+class Capability(Model):
+    """A capability rated P/S/M/U, from the weighted metrics it groups."""
+    id: Id
+    name: Text
+    metrics: dict[str, MetricWeight] = Field(min_length=1)
+
+
+class Ratings(Model):
+    """Lowest capability score (0..1) for each rating; below M is U."""
+    P: Probability = 0.85
+    S: Probability = 0.65
+    M: Probability = 0.40
+
+
+class Scoring(Model):
+    capabilities: tuple[Capability, ...] = Field(min_length=1)
+    ratings: Ratings = Ratings()
+
+
+class Plan(Model):
+    """A plan: orders (each unit works through its own in turn) and choices at decision points."""
+    name: Text = "plan"
+    description: Optional[str] = None
+    orders: tuple[AnyOrder, ...] = ()
+    decisions: dict[Id, Id] = {}
+    """Decision id -> option id chosen in advance."""
+
+
+class Scenario(Model):
+    """A rescue exercise scenario, format version 1."""
+    format: Literal[1]
+    """The version of this format: 1."""
+    id: Id
+    title: Text
+    version: str = "1.0"
+    summary: Text
+    estimated_minutes: Annotated[int, Field(ge=1, le=600)]
+    difficulty: Literal["introductory", "intermediate", "advanced", "expert"]
+    briefing: Briefing
+    floor_plan: FloorPlan
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    lead_agency: Id
+    victims: tuple[Victim, ...] = ()
+    perpetrators: tuple[Perpetrator, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    units: tuple[Unit, ...] = Field(min_length=1)
+    injects: tuple[Inject, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    scoring: Scoring
+    doctrine_plan: Plan
