@@ -60,6 +60,55 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim import record as records
+    from sim.exercise import Exercise
+    from sim.narrate import timeline
+    from sim.scenario import load_plan
+
+    scenario = _load(args.scenario)
+    plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
+    exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee)
+    exercise.run_to_end()
+    record = exercise.record()
+    path = records.save(record, args.out)
+    if args.json:
+        print(json.dumps({"record": str(path), **record["metrics"]}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(outcome_text(record, scenario, timeline(record["events"], scenario.spec)))
+    print(f"\nrun record: {path}")
+    return EXIT_OK
+
+
+def outcome_text(record: dict, scenario, lines: list[str]) -> str:
+    metrics = record["metrics"]
+    out = [f"{scenario.title}", f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
+           f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
+    out += [f"  {line}" for line in lines]
+    out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
+    for cap in metrics["capabilities"]:
+        out.append(f"  {cap['rating']}  {cap['score']:.2f}  {cap['name']}: {cap['reason']}")
+        for name, m in cap["metrics"].items():
+            out.append(f"        {m['score']:.2f}  {name:<22} {m['explanation']}")
+    overall = metrics["overall"]
+    out += ["", f"Overall score {overall['score']:.3f}  rating {overall['rating']}"]
+    return "\n".join(out)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sim import record as records
+    from sim.problems import InputError, Problem
+
+    record = records.load(args.record)
+    path = args.scenario or record["scenario"].get("path")
+    if not path or not Path(path).exists():
+        raise InputError([Problem(args.record, 1, 1, "scenario.path",
+                                  f"scenario file {path!r} not found; give it with --scenario FILE")])
+    verdict = records.verify(_load(path), record)
+    print(f"{args.record}: {'ok' if verdict.ok else 'MISMATCH'}: {verdict.message}")
+    return EXIT_OK if verdict.ok else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run-exercise",
@@ -79,6 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PNG", help="output file (default results/ID_preview.png)")
     p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
     p.set_defaults(func=cmd_preview)
+
+    p = sub.add_parser("run", help="run a scenario headless with a plan (the doctrine plan by default)")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--plan", metavar="PLAN", help="plan file (YAML); default: the scenario's doctrine plan")
+    p.add_argument("--out", metavar="DIR", default="results", help="folder for the run record (default results/)")
+    p.add_argument("--trainee", metavar="NAME", help="name the run after a trainee")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="re-simulate a run record and check it matches")
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
+    p.set_defaults(func=cmd_verify)
     return parser
 
 

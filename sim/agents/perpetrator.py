@@ -1,0 +1,262 @@
+"""A perpetrator: unaware until alerted (noise, sight of police, a lookout's warning),
+then reacting as the scenario's probabilities say: flee, barricade, destroy evidence,
+take or move a victim, surrender or resist.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator, Optional
+
+import numpy as np
+import simpy
+
+from ..world import notice_probability
+from .base import Agent, Blocked
+
+if TYPE_CHECKING:
+    from ..spec import Perpetrator as PerpetratorSpec
+    from ..world import World
+    from .victim import Victim
+
+CLIMB_OUT_SECONDS = 20.0  # out of a window onto a ledge or fire escape
+LOOKOUT_CALL_SECONDS = 10.0  # a phone call or shout to warn the others
+BARRICADE_SECONDS = 25.0
+# How likely a struggle hurts an officer, by the perpetrator's weapon.
+OFFICER_INJURY = {"none": 0.04, "blunt": 0.12, "knife": 0.2, "firearm": 0.3}
+HOSTAGE_HARM = {"none": 0.1, "blunt": 0.25, "knife": 0.35, "firearm": 0.5}
+
+
+class Perpetrator(Agent):
+    kind = "perpetrator"
+
+    def __init__(self, world: "World", spec: "PerpetratorSpec", cell):
+        super().__init__(world, spec.id, spec.name, cell, spec.languages)
+        self.spec = spec
+        self.state = "unaware"
+        self.reaction: Optional[str] = None
+        self.arrested = False
+        self.fled = False
+        self.hostage: Optional["Victim"] = None
+        self.alerted = world.env.event()
+        self.process = world.env.process(self.run())
+
+    @property
+    def controlled(self) -> bool:
+        return self.arrested or self.fled
+
+    @property
+    def label(self) -> str:
+        return self.state
+
+    # -- becoming alerted ----------------------------------------------------------------
+    def alert(self, why: str) -> None:
+        if self.state != "unaware" or self.controlled:
+            return
+        self.state = "alerted"
+        self.world.emit("perpetrator_alerted", subject=self.id, why=why)
+        self.alerted.succeed()
+
+    def hear(self, level_db: float, cause: str) -> None:
+        if self.state == "unaware" and not self.controlled:
+            p = notice_probability(level_db, self.spec.vigilance)
+            if p > 0 and self.world.streams.chance(f"{self.id}:hear", p):
+                self.alert(f"heard {cause}")
+
+    def saw_police(self, unit_id: str) -> None:
+        self.alert(f"saw {unit_id}")
+
+    # -- the reaction ------------------------------------------------------------------
+    def run(self) -> Generator:
+        world = self.world
+        try:
+            yield self.alerted
+            if self.spec.role == "lookout":
+                world.env.process(self._warn_others())
+            yield world.env.timeout(world.streams.lognormal(f"{self.id}:think", 4.0, 0.4))
+            self.reaction = world.streams.choose(f"{self.id}:reaction",
+                                                 self.spec.alert_reaction.model_dump())
+            world.emit("perpetrator_reaction", subject=self.id, reaction=self.reaction)
+            yield from self._react(self.reaction)
+        except simpy.Interrupt:
+            self.release_door()
+
+    def _warn_others(self) -> Generator:
+        yield self.world.env.timeout(LOOKOUT_CALL_SECONDS)
+        if self.arrested:
+            return
+        for other in self.world.people("perpetrator"):
+            if other is not self:
+                other.alert(f"warned by {self.id}")
+
+    def _react(self, reaction: str) -> Generator:
+        if reaction == "flee":
+            fled = yield from self._flee()
+            if not fled:
+                self.state = "resisting" if self.spec.armed != "none" else "surrendering"
+        elif reaction == "barricade":
+            yield from self._barricade()
+        elif reaction == "destroy_evidence":
+            yield from self._destroy_evidence()
+        elif reaction in ("take_hostage", "move_victim"):
+            yield from self._seize_victim(move=reaction == "move_victim")
+        elif reaction == "surrender":
+            self.state = "surrendering"
+        else:
+            self.state = "resisting"
+
+    def _flee(self) -> Generator:
+        world = self.world
+        self.state = "fleeing"
+        for route in self.spec.flee_via:
+            try:
+                yield from self.walk(f"to:{route}", world.targets_of(route))
+            except Blocked:
+                continue
+            if world.scenario.kind_of(route) == "window":
+                yield world.env.timeout(world.streams.lognormal(f"{self.id}:climb", CLIMB_OUT_SECONDS, 0.3))
+            guard = world.cordons.get(route)
+            if guard is not None:
+                self.state = "arrested"
+                self.arrested = True
+                world.emit("perpetrator_arrested", subject=self.id, by=guard, where=route, force="none")
+                return True
+            self.fled = True
+            self.present = False
+            self.state = "fled"
+            world.emit("perpetrator_fled", subject=self.id, via=route)
+            return True
+        return False
+
+    def _barricade(self) -> Generator:
+        world = self.world
+        room = world.room_of(self.cell)
+        doors = [d for d in world.grid.neighbours_of(room) if d in world.doors] if room else []
+        doors = [d for d in doors if world.doors[d].kind != "doorway"]
+        if not doors:
+            self.state = "resisting"
+            return
+        units = [u.cell for u in world.people("unit") if u.present]
+
+        def threat(door_id: str) -> float:  # the door nearest the police
+            cell = world.doors[door_id].cells[0]
+            return min((np.hypot(cell[0] - u[0], cell[1] - u[1]) for u in units), default=0.0)
+
+        door_id = min(sorted(doors), key=threat)
+        door = world.doors[door_id]
+        self.state = "barricading"
+        try:
+            yield from self.walk(f"to:{door_id}", door.cells, stop_before=True)
+        except Blocked:
+            pass
+        yield world.env.timeout(world.streams.lognormal(f"{self.id}:barricade", BARRICADE_SECONDS, 0.3))
+        if not door.broken:
+            door.open = False
+            door.barricaded = True
+            world.door_changed()
+            world.emit("barricade_built", subject=door_id, by=self.id)
+        self.state = "barricaded"
+
+    def _destroy_evidence(self) -> Generator:
+        world = self.world
+        while True:
+            intact = [e for e in world.evidence.values() if e.state == "intact"]
+            if not intact:
+                break
+            field = {e.id: world.distance_to(f"to:{e.id}", (e.cell,))[self.cell] for e in intact}
+            reachable = sorted((d, i) for i, d in field.items() if np.isfinite(d))
+            if not reachable:
+                break
+            item = world.evidence[reachable[0][1]]
+            self.state = "destroying evidence"
+            try:
+                yield from self.walk(f"to:{item.id}", (item.cell,))
+            except Blocked:
+                break
+            if item.state != "intact":
+                continue
+            item.state = "destroying"
+            item.destroyer = self.id
+            world.emit("evidence_destruction_started", subject=item.id, by=self.id)
+            try:
+                yield world.env.timeout(item.destroy_seconds)
+            except simpy.Interrupt:
+                item.state = "intact"  # stopped in time; what is left can be secured
+                raise
+            item.state = "destroyed"
+            world.emit("evidence_destroyed", subject=item.id, by=self.id)
+        self.state = "waiting"
+
+    def _seize_victim(self, *, move: bool) -> Generator:
+        world = self.world
+        candidates = [v for v in world.people("victim")
+                      if v.present and not v.safe and v.hostage_of is None]
+        if not candidates:
+            self.state = "resisting"
+            return
+        target = min(candidates, key=lambda v: (np.hypot(v.cell[0] - self.cell[0], v.cell[1] - self.cell[1]), v.id))
+        self.state = "going for a victim"
+        try:
+            yield from self.walk(f"to:{target.id}", (target.cell,), stop_before=True)
+        except Blocked:
+            self.state = "resisting"
+            return
+        if target.safe or target.hostage_of:
+            self.state = "resisting"
+            return
+        target.hostage_of = self.id
+        self.hostage = target
+        target.change_fear(0.2, "seized")
+        world.emit("hostage_taken", subject=target.id, by=self.id, room=world.room_of(self.cell))
+        self.state = "holding a hostage"
+        if move:
+            rooms = [r.id for r in world.scenario.spec.floor_plan.rooms
+                     if r.kind not in ("corridor", "landing", "stairwell", "lift", "street", "staging")
+                     and not world.in_room(r.id, "unit")]
+            if rooms:
+                dest = max(sorted(rooms), key=lambda r: len(world.grid.cells.get(r, ())) and
+                           world.distance_to(f"to:{r}", world.grid.cells[r])[self.cell])
+                try:
+                    yield from self.walk(f"to:{dest}", world.grid.cells[dest], follower=target)
+                except Blocked:
+                    pass
+
+    # -- meeting the police ------------------------------------------------------------
+    def confront(self, unit: Agent, *, negotiated: bool = False) -> Generator:
+        """Run inside the unit's process: the arrest, peaceful or with a struggle."""
+        world = self.world
+        if self.controlled or not self.present:
+            return
+        if self.process.is_alive and self.process is not world.env.active_process:
+            self.process.interrupt("police")
+        self.release_door()
+        surprised = self.state == "unaware"
+        if surprised:
+            yielding = True
+        elif self.state == "surrendering" or negotiated:
+            yielding = True
+        else:
+            chance = 0.15 if self.state in ("resisting", "holding a hostage") else 0.5
+            yielding = world.streams.chance(f"{self.id}:yield", chance)
+        force = "none"
+        if yielding:
+            yield world.env.timeout(world.streams.lognormal(f"{self.id}:cuff", 10.0, 0.3))
+        else:
+            force = "struggle"
+            world.emit("struggle", subject=self.id, by=unit.id, armed=self.spec.armed)
+            world.emit("force_used", subject=self.id, by=unit.id, force="struggle")
+            yield world.env.timeout(world.streams.lognormal(f"{self.id}:struggle", 20.0, 0.4))
+            risk = OFFICER_INJURY[self.spec.armed] * (0.5 if "shields" in getattr(unit, "equipment", ()) else 1)
+            if world.streams.chance(f"{self.id}:injures_officer", risk):
+                world.emit("officer_injured", subject=unit.id, by=self.id, armed=self.spec.armed)
+            if self.hostage is not None and world.streams.chance(f"{self.id}:harms_hostage",
+                                                                 HOSTAGE_HARM[self.spec.armed]):
+                self.hostage.injured = True
+                world.emit("victim_injured", subject=self.hostage.id, by=self.id)
+        if self.hostage is not None:
+            victim = self.hostage
+            victim.hostage_of = None
+            self.hostage = None
+            world.emit("hostage_released", subject=victim.id, by=unit.id)
+        self.arrested = True
+        self.state = "arrested"
+        world.emit("perpetrator_arrested", subject=self.id, by=unit.id, force=force,
+                   room=world.room_of(self.cell))

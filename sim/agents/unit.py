@@ -1,0 +1,432 @@
+"""A unit the trainee commands: it works through its orders one after another.
+
+An order may wait for its trigger (`at`, `on`, `when`). Orders given during the
+operation (a decision, a click) go first and replace what the unit is doing; orders
+to another agency's unit pass through the liaison and arrive after that agency's
+coordination delay, because that is what a joint operation costs.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generator, Optional
+
+import numpy as np
+import simpy
+
+from .. import entry
+from ..orders import Order
+from .base import ESCORT_FACTOR, TACTICAL_FACTOR, Agent, Blocked
+
+if TYPE_CHECKING:
+    from ..spec import Unit as UnitSpec
+    from ..world import World
+    from .perpetrator import Perpetrator
+    from .victim import Victim
+
+SHOUT_DB = 85.0  # "Police! Get down!" on entering a room
+CUFF_SEARCH_SECONDS_PER_M2 = 0.8
+OUTSIDE_DETOUR_SECONDS = 60.0  # round the building or into the next flat to cover a window
+INTERVIEW_SECONDS = 150.0
+INTERVIEW_NO_LANGUAGE_SECONDS = 240.0
+TREAT_SECONDS = {"injured": 300.0, "well": 120.0}
+HANDOVER_SECONDS = 60.0
+SEIZE_SECONDS = 40.0
+NEGOTIATE_SECONDS = 180.0
+MEDICAL_SKILLS = {"first_aid", "trauma_care"}
+
+
+class OrderFailed(Exception):
+    pass
+
+
+@dataclass
+class Queued:
+    order: Order
+    source: str  # plan, decision, trainee
+    started: bool = False
+    batch: int = 0  # orders given together pass the liaison together
+
+
+class Unit(Agent):
+    kind = "unit"
+
+    def __init__(self, world: "World", spec: "UnitSpec", cell, lead_agency: str, delay: float):
+        super().__init__(world, spec.id, spec.name, cell, spec.languages, present=False, size=spec.size)
+        self.spec = spec
+        self.equipment = spec.equipment
+        self.lead = spec.agency == lead_agency
+        self.coordination_delay = 0.0 if self.lead else delay
+        self.queue: deque[Queued] = deque()
+        self.current: Optional[Queued] = None
+        self.activity = "not yet on scene"
+        self.cordoning: Optional[str] = None
+        self.arrived = world.env.event()
+        self._batches = 0
+        self._relayed: set[int] = set()
+        self._wake = world.env.event()
+        self.process = world.env.process(self.run())
+
+    @property
+    def idle(self) -> bool:
+        return self.current is None or not self.current.started
+
+    @property
+    def label(self) -> str:
+        return self.activity
+
+    # -- the queue ---------------------------------------------------------------------
+    def arrive(self) -> None:
+        if self.present:
+            return
+        self.present = True
+        self.activity = "idle"
+        self.world.emit("unit_arrived", subject=self.id, at=self.spec.at)
+        self.arrived.succeed()
+
+    def enqueue(self, order: Order, source: str) -> None:
+        self.queue.append(Queued(order, source))
+        self._poke()
+
+    def preempt(self, orders: list[Order], source: str) -> None:
+        """Orders given now: they go first; what the unit was doing is dropped."""
+        current = self.current
+        self._batches += 1
+        new = [Queued(o, source, batch=self._batches) for o in orders]
+        if current is not None and not current.started:
+            new.append(current)  # it had not begun; keep it for later
+        self.queue.extendleft(reversed(new))
+        if current is not None:
+            self.current = None
+            self.process.interrupt(("replaced", current))
+        else:
+            self._poke()
+
+    def _poke(self) -> None:
+        if not self._wake.triggered:
+            self._wake.succeed()
+
+    def run(self) -> Generator:
+        world = self.world
+        while True:
+            if not self.queue:
+                self._wake = world.env.event()
+                try:
+                    yield self._wake
+                except simpy.Interrupt:
+                    pass
+                continue
+            queued = self.queue.popleft()
+            self.current = queued
+            try:
+                yield from self._carry_out(queued)
+            except simpy.Interrupt as stop:
+                if stop.cause and stop.cause[1].started:
+                    world.emit("order_interrupted", subject=self.id, order=stop.cause[1].order.do)
+            except (Blocked, OrderFailed, entry.BreachFailed) as failure:
+                world.emit("order_failed", subject=self.id, order=queued.order.do, reason=str(failure))
+                self.activity = f"failed: {failure}"
+            finally:
+                self.release_door()
+                if self.current is queued:
+                    self.current = None
+
+    def _carry_out(self, queued: Queued) -> Generator:
+        world = self.world
+        order = queued.order
+        if not self.present:
+            yield self.arrived
+        trigger = world.watcher.trigger_of(order)
+        if trigger is not None:
+            self.activity = f"waiting: {trigger}"
+            yield world.watcher.event_for(trigger)
+        if queued.source != "plan" and self.coordination_delay > 0 and queued.batch not in self._relayed:
+            self._relayed.add(queued.batch)
+            self.activity = "order passing through liaison"
+            yield world.env.timeout(self.coordination_delay)
+            world.emit("order_relayed", subject=self.id, order=order.do, delay=self.coordination_delay)
+        queued.started = True
+        if self.cordoning:
+            world.cordons.pop(self.cordoning, None)
+            self.cordoning = None
+        self.speed_factor = 1.0
+        world.emit("order_started", subject=self.id, order=order.do, **_targets(order))
+        yield from getattr(self, f"_do_{order.do}")(order)
+        world.emit("order_done", subject=self.id, order=order.do, **_targets(order))
+        if not self.cordoning and self.activity != "holding":
+            self.activity = "idle"
+
+    # -- helpers ---------------------------------------------------------------------
+    def _go(self, ident: str, *, stop_before: Optional[bool] = None, follower=None,
+            force_doors: bool = False) -> Generator:
+        """Walk to a thing by id; inner wooden doors on the way are forced if allowed."""
+        world = self.world
+        kind = world.scenario.kind_of(ident)
+        if stop_before is None:
+            stop_before = kind in ("door", "window", "victim", "perpetrator", "unit")
+        while True:
+            targets = world.targets_of(ident)
+            key = f"to:{ident}" if kind not in ("victim", "perpetrator", "unit") else f"at:{targets}"
+            try:
+                yield from self.walk(key, targets, stop_before=stop_before, follower=follower)
+                return
+            except Blocked as blocked:
+                door = world.doors.get(blocked.door or "")
+                if not (force_doors and door is not None and door.kind in ("wooden", "fire_door")):
+                    raise
+                self.release_door()
+                yield from self.walk(f"to:{door.id}", door.cells, stop_before=True)
+                method = "manual_ram" if "manual_ram" in self.equipment else "halligan"
+                if method not in self.equipment:
+                    raise
+                self.activity = f"forcing {door.id}"
+                yield from entry.breach(world, self, door, method)
+
+    def _agent(self, ident: str):
+        return self.world.agents[ident]
+
+    def _contact(self, room: Optional[str]) -> Generator:
+        """Enter a room as police: shout, control anyone hostile, find victims."""
+        world = self.world
+        if room is None:
+            return
+        world.emit("room_entered", subject=room, by=self.id)
+        world.make_noise(self.cell, SHOUT_DB, "shouting 'Police!'")
+        for victim in world.in_room(room, "victim"):
+            victim.officers_burst_in(self.id)
+        for perp in sorted(world.in_room(room, "perpetrator"), key=lambda p: p.id):
+            self.activity = f"arresting {perp.id}"
+            yield from perp.confront(self)
+
+    # -- the verbs ---------------------------------------------------------------------
+    def _do_move(self, order) -> Generator:
+        self.activity = f"moving to {order.to}"
+        yield from self._go(order.to, force_doors=False)
+        self.world.emit("unit_in_position", subject=self.id, at=order.to)
+
+    def _do_stack(self, order) -> Generator:
+        self.activity = f"stacking at {order.door}"
+        self.speed_factor = TACTICAL_FACTOR
+        yield from self._go(order.door, stop_before=True)
+        self.world.emit("unit_in_position", subject=self.id, at=order.door)
+        self.activity = f"stacked at {order.door}"
+
+    def _do_breach(self, order) -> Generator:
+        door = self.world.doors[order.door]
+        self.speed_factor = TACTICAL_FACTOR
+        self.activity = f"moving to {order.door}"
+        yield from self._go(order.door, stop_before=True)
+        self.activity = f"breaching {order.door} ({order.method.replace('_', ' ')})"
+        yield from entry.breach(self.world, self, door, order.method)
+
+    def _do_clear(self, order) -> Generator:
+        world = self.world
+        self.speed_factor = TACTICAL_FACTOR
+        self.activity = f"clearing {order.room}"
+        yield from self._go(order.room, force_doors=True)
+        yield from self._contact(order.room)
+        sweep = 5.0 + CUFF_SEARCH_SECONDS_PER_M2 * world.room_area.get(order.room, 10.0)
+        yield world.env.timeout(sweep)
+        # anyone who came in meanwhile
+        for perp in sorted(world.in_room(order.room, "perpetrator"), key=lambda p: p.id):
+            yield from perp.confront(self)
+        world.cleared_rooms.add(order.room)
+        world.emit("room_cleared", subject=order.room, by=self.id)
+
+    def _do_cordon(self, order) -> Generator:
+        world = self.world
+        target = order.target
+        self.activity = f"moving to cover {target}"
+        if world.scenario.kind_of(target) == "window":
+            # Covered from outside (the street, the next flat, the ledge): the unit leaves
+            # by the nearest exit and takes up position after the detour.
+            exits = [e.id for e in world.scenario.spec.floor_plan.exits]
+            field = min((world.distance_to(f"to:{e}", world.targets_of(e))[self.cell], e) for e in exits)
+            if np.isfinite(field[0]):
+                yield from self._go(field[1], stop_before=False)
+            yield world.env.timeout(OUTSIDE_DETOUR_SECONDS)
+            self.cell = world.targets_of(target)[0]
+        else:
+            yield from self._go(target)
+        world.cordons[target] = self.id
+        self.cordoning = target
+        self.activity = f"cordon on {target}"
+        world.emit("cordon_set", subject=target, by=self.id)
+
+    def _do_hold(self, order) -> Generator:
+        self.activity = "holding"
+        if order.seconds is not None:
+            yield self.world.env.timeout(order.seconds)
+            self.activity = "idle"
+        else:
+            yield self.world.env.event()  # until another order replaces this one
+
+    def _do_negotiate(self, order) -> Generator:
+        world = self.world
+        target = order.target
+        if world.scenario.kind_of(target) == "room":
+            doors = sorted(d for d in world.grid.neighbours_of(target) if d in world.doors)
+            if not doors:
+                raise OrderFailed(f"no door into {target}")
+            here = {d: world.distance_to(f"to:{d}", world.doors[d].cells, optimistic=True)[self.cell] for d in doors}
+            door_id = min(doors, key=lambda d: here[d])
+            rooms = {target}
+        else:
+            door_id = target
+            rooms = {r for r in world.grid.neighbours_of(door_id) if world.scenario.kind_of(r) == "room"}
+        self.activity = f"moving to negotiate at {door_id}"
+        yield from self._go(door_id, stop_before=True)
+        rooms.discard(world.room_of(self.cell))
+        behind = sorted((p for r in rooms for p in world.in_room(r, "perpetrator") if not p.controlled),
+                        key=lambda p: p.id)
+        for victim in (v for r in rooms for v in world.in_room(r, "victim")):
+            victim.spoken_to(self)
+        self.activity = f"negotiating at {door_id}"
+        skill = 0.6 if "negotiation" in self.spec.skills else 1.0
+        for perp in behind:
+            language = 1.0 if self.shares_language(perp) else 1.8
+            seconds = world.streams.lognormal(f"{perp.id}:negotiation", NEGOTIATE_SECONDS, 0.5) * skill * language
+            yield world.env.timeout(seconds)
+            willing = (0.75 if self.shares_language(perp) else 0.4) * (0.9 if perp.hostage else 1.0)
+            if world.streams.chance(f"{perp.id}:talked_out", willing):
+                perp.state = "surrendering"
+                perp.alert(f"negotiation by {self.id}")
+                world.emit("perpetrator_reaction", subject=perp.id, reaction="surrender", by=self.id)
+                door = world.doors[door_id]
+                if not (door.open or door.broken):
+                    entry._open(world, door, self, how="opened from inside")
+                yield from self._go(perp.id)
+                yield from perp.confront(self, negotiated=True)
+        if not behind:
+            yield world.env.timeout(30.0)
+
+    def _do_arrest(self, order) -> Generator:
+        world = self.world
+        target = order.target
+        if world.scenario.kind_of(target) == "room":
+            self.activity = f"arresting in {target}"
+            yield from self._go(target, force_doors=True)
+            yield from self._contact(target)
+            return
+        perp: "Perpetrator" = self._agent(target)
+        self.activity = f"arresting {target}"
+        while not perp.controlled:
+            if not perp.present:
+                raise OrderFailed(f"{target} is gone")
+            yield from self._go(target, force_doors=True)
+            if max(abs(perp.cell[0] - self.cell[0]), abs(perp.cell[1] - self.cell[1])) <= 2:
+                yield from self._contact(world.room_of(perp.cell))
+                if not perp.controlled:
+                    yield from perp.confront(self)
+
+    def _do_secure_evidence(self, order) -> Generator:
+        world = self.world
+        target = order.target
+        if world.scenario.kind_of(target) == "room":
+            items = sorted(e.id for e in world.evidence.values() if world.room_of(e.cell) == target)
+        else:
+            items = [target]
+        speed = 0.6 if "evidence" in self.spec.skills else 1.0
+        for item_id in items:
+            item = world.evidence[item_id]
+            if item.state in ("secured", "destroyed"):
+                continue
+            self.activity = f"securing {item_id}"
+            yield from self._go(item_id, stop_before=False, force_doors=True)
+            destroyer = getattr(item, "destroyer", None)
+            if item.state == "destroying" and destroyer:
+                yield from world.agents[destroyer].confront(self)
+            if item.state == "destroyed":
+                continue
+            yield world.env.timeout(world.streams.lognormal(f"{item_id}:seize", SEIZE_SECONDS * speed, 0.3))
+            if item.state != "destroyed":
+                item.state = "secured"
+                world.emit("evidence_secured", subject=item_id, by=self.id)
+
+    def _reach_victim(self, victim: "Victim") -> Generator:
+        yield from self._go(victim.id, force_doors=True)
+        if victim.hostage_of:
+            raise OrderFailed(f"{victim.id} is held hostage by {victim.hostage_of}")
+        if not victim.safe:
+            room = self.world.room_of(victim.cell)
+            free = [p for p in self.world.in_room(room, "perpetrator") if not p.controlled] if room else []
+            if free:
+                raise OrderFailed(f"{victim.id} is not safe yet ({free[0].id} is with her)")
+            if not victim.found:
+                victim.officers_burst_in(self.id)
+            victim.make_safe(self.id)
+
+    def _do_escort(self, order) -> Generator:
+        victim: "Victim" = self._agent(order.victim)
+        self.activity = f"going to {victim.id}"
+        yield from self._reach_victim(victim)
+        victim.spoken_to(self, care=self.spec.kind == "victim_care")
+        self.activity = f"escorting {victim.id} to {order.to}"
+        self.speed_factor = ESCORT_FACTOR
+        victim.with_unit = self.id
+        yield from self._go(order.to, stop_before=False, follower=victim)
+
+    def _do_interview(self, order) -> Generator:
+        world = self.world
+        victim: "Victim" = self._agent(order.victim)
+        self.activity = f"going to {victim.id}"
+        yield from self._reach_victim(victim)
+        self.activity = f"interviewing {victim.id}"
+        shared = self.shares_language(victim)
+        victim.spoken_to(self, care=self.spec.kind == "victim_care")
+        median = INTERVIEW_SECONDS if shared else INTERVIEW_NO_LANGUAGE_SECONDS
+        yield world.env.timeout(world.streams.lognormal(f"{victim.id}:interview_time:{self.id}", median, 0.3))
+        draw = world.streams(f"{victim.id}:interview:{self.id}").random()
+        if shared and draw < 0.55 + 0.45 * victim.trust:
+            victim.identified = True
+            world.emit("victim_identified", subject=victim.id, by=self.id)
+            outcome = "identified as a victim"
+        elif not shared and not victim.identified and draw < 0.6 * (1 - victim.trust):
+            victim.offender = True
+            world.emit("victim_treated_as_offender", subject=victim.id, by=self.id,
+                       why="no shared language: she could not explain; taken for an immigration offender")
+            outcome = "treated as an offender"
+        else:
+            outcome = "inconclusive" if shared else "no shared language"
+        world.emit("interview_done", subject=victim.id, by=self.id, outcome=outcome)
+
+    def _do_treat(self, order) -> Generator:
+        world = self.world
+        if not (MEDICAL_SKILLS & set(self.spec.skills)) and self.spec.kind != "medic":
+            raise OrderFailed(f"{self.id} has no medical skill")
+        victim: "Victim" = self._agent(order.victim)
+        self.activity = f"going to {victim.id}"
+        yield from self._reach_victim(victim)
+        self.activity = f"treating {victim.id}"
+        median = TREAT_SECONDS["injured" if victim.injured else "well"]
+        yield world.env.timeout(world.streams.lognormal(f"{victim.id}:treat", median, 0.3))
+        victim.treated = True
+        world.emit("victim_treated", subject=victim.id, by=self.id, injured=victim.injured)
+
+    def _do_hand_over(self, order) -> Generator:
+        world = self.world
+        victim: "Victim" = self._agent(order.victim)
+        receiver: "Unit" = self._agent(order.to)
+        if not receiver.present:
+            self.activity = f"waiting for {receiver.id} to arrive"
+            yield receiver.arrived
+        self.activity = f"going to {victim.id}"
+        yield from self._reach_victim(victim)
+        victim.spoken_to(self)
+        self.activity = f"taking {victim.id} to {receiver.id}"
+        self.speed_factor = ESCORT_FACTOR
+        yield from self._go(receiver.id, follower=victim)
+        yield world.env.timeout(world.streams.lognormal(f"{victim.id}:handover", HANDOVER_SECONDS, 0.3))
+        victim.handed_over = True
+        victim.with_unit = receiver.id
+        victim.spoken_to(receiver, care=receiver.spec.kind == "victim_care")
+        world.emit("victim_handed_over", subject=victim.id, by=self.id, to=receiver.id)
+
+    def _do_request_unit(self, order) -> Generator:
+        return
+        yield  # requests are handled when issued (the unit is not here to carry them out)
+
+
+def _targets(order: Order) -> dict:
+    return {k: getattr(order, k) for k in ("to", "door", "room", "target", "victim", "method")
+            if getattr(order, k, None) is not None}

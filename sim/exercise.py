@@ -1,0 +1,314 @@
+"""The Exercise: one run of a scenario, driven by orders. The only door into the engine.
+
+    exercise = Exercise(scenario, seed=7, plan=scenario.spec.doctrine_plan)
+    exercise.run_until_decision_or_end()
+    exercise.decide("gate_entry", "key")
+    exercise.advance(30)
+    picture = exercise.snapshot("trainee")
+    record = exercise.record()
+
+The headless runner, the window, batches and replays all drive this same class.
+Every input (an order or a decision) is appended to `inputs` as it is applied, with
+its simulated time, so a run can be resumed or replayed exactly.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Generator, Optional
+
+import simpy
+
+from .agents.perpetrator import Perpetrator
+from .agents.unit import Unit
+from .agents.victim import Victim
+from .conditions import Watcher
+from .injects import OpenDecision, run_decision, run_inject
+from .orders import Order
+from .rng import Streams
+from .scenario import Scenario
+from .snapshot import Snapshot, take_snapshot
+from .spec import Plan
+from .world import World
+
+TICK_SECONDS = 1.0  # perception and the referee look at the world once a simulated second
+SPOT_RANGE_CELLS = 20
+COMPLETE_AFTER_IDLE = 30.0
+STALLED_AFTER_IDLE = 300.0
+CALMING_PER_SECOND = 0.005
+
+
+class Exercise:
+    def __init__(self, scenario: Scenario, seed: int = 0, plan: Optional[Plan] = None, *,
+                 interactive: bool = False, trainee: Optional[str] = None,
+                 on_input: Optional[Callable[[dict], None]] = None):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.plan = plan if plan is not None else Plan(name="no plan")
+        self.interactive = interactive
+        self.trainee = trainee
+        self.inputs: list[dict] = []
+        self.steps = 0
+        self._on_input = on_input
+        self.env = simpy.Environment()
+        self.world = World(self.env, scenario, Streams(self.seed))
+        self.world.exercise = self
+        self.world.watcher = Watcher(self.world)
+        self.pending_decision: Optional[OpenDecision] = None
+        self.decided: dict[str, dict] = {}
+        self.finished = False
+        self.end_reason = ""
+        self.time_limit = float(max(1800, scenario.spec.estimated_minutes * 60 * 2))
+        self._idle_since: Optional[float] = 0.0
+        self._build()
+
+    # -- set-up ------------------------------------------------------------------------
+    def _build(self) -> None:
+        world, spec = self.world, self.scenario.spec
+        starts = world.starts
+        agencies = {a.id: a for a in spec.agencies}
+        for v in spec.victims:
+            world.agents[v.id] = Victim(world, v, starts[v.id])
+        for p in spec.perpetrators:
+            world.agents[p.id] = Perpetrator(world, p, starts[p.id])
+        for u in spec.units:
+            unit = Unit(world, u, starts[u.id], spec.lead_agency, agencies[u.agency].coordination_delay)
+            world.agents[u.id] = unit
+            if not u.on_request:
+                self.env.process(self._arrival(unit, u.arrives))
+        world.emit("exercise_started", scenario=spec.id, seed=self.seed, plan=self.plan.name)
+        for inject in spec.injects:
+            self.env.process(run_inject(world, inject))
+        for decision in spec.decisions:
+            self.env.process(run_decision(world, decision, opened=self._opened,
+                                          planned=self.plan.decisions.get(decision.id),
+                                          interactive=self.interactive))
+        for order in self.plan.orders:
+            self._issue(order, "plan")
+        self.env.process(self._tick())
+
+    def _arrival(self, unit: Unit, delay: float) -> Generator:
+        yield self.env.timeout(delay)
+        while getattr(unit, "extra_delay", 0.0) > 0:  # an inject held the unit up
+            extra, unit.extra_delay = unit.extra_delay, 0.0
+            yield self.env.timeout(extra)
+        unit.arrive()
+
+    def _opened(self, state: OpenDecision) -> None:
+        self.pending_decision = state
+
+    # -- inputs ------------------------------------------------------------------------
+    def _issue(self, order: Order, source: str, *, now: bool = False) -> None:
+        world = self.world
+        unit = world.agents.get(order.unit)
+        if not isinstance(unit, Unit):
+            raise ValueError(f"unknown unit {order.unit!r}")
+        world.emit("order_issued", subject=order.unit, order=order.do, source=source)
+        if order.do == "request_unit":
+            self.env.process(self._request(order, unit))
+        elif now:
+            unit.preempt([order], source)
+        else:
+            unit.enqueue(order, source)
+
+    def _request(self, order: Order, unit: Unit) -> Generator:
+        yield self.world.watcher.event_for(self.world.watcher.trigger_of(order))
+        if unit.present or getattr(unit, "requested", False):
+            return
+        unit.requested = True
+        self.world.emit("unit_requested", subject=unit.id, arrives_in=unit.spec.arrives + unit.coordination_delay)
+        yield from self._arrival(unit, unit.spec.arrives + unit.coordination_delay)
+
+    def _log_input(self, entry: dict) -> None:
+        self.inputs.append(entry)
+        if self._on_input is not None:
+            self._on_input(entry)
+
+    def apply(self, order: Order, *, queue: bool = False) -> None:
+        """A trainee's order, now. It replaces what the unit is doing unless `queue`."""
+        if self.finished:
+            raise RuntimeError("the exercise is over")
+        self._issue(order, "trainee", now=not queue)
+        self._log_input({"t": self.env.now, "step": self.steps, "type": "order", "queue": queue,
+                         "order": order.model_dump(exclude_none=True)})
+
+    def decide(self, decision_id: str, option_id: str, *, how: str = "chosen",
+               is_input: bool = True) -> None:
+        """Answer the open decision point; `how` is chosen, planned or defaulted.
+
+        The engine's own calls (a planned choice, a running clock's default) are not inputs:
+        a replay makes them again by itself.
+        """
+        state = self.pending_decision
+        if state is None or state.id != decision_id:
+            raise ValueError(f"decision {decision_id!r} is not open")
+        options = {o.id: o for o in state.decision.options}
+        if option_id not in options:
+            raise ValueError(f"decision {decision_id!r} has no option {option_id!r}")
+        self.pending_decision = None
+        self.decided[decision_id] = {"option": option_id, "how": how, "t": round(self.env.now, 3)}
+        self.world.emit("decision_made", subject=decision_id, option=option_id, how=how,
+                        took=round(self.env.now - state.opened_at, 3))
+        if is_input:
+            self._log_input({"t": self.env.now, "step": self.steps, "type": "decision",
+                             "decision": decision_id, "option": option_id, "how": how})
+        by_unit: dict[str, list[Order]] = {}
+        for order in options[option_id].orders:
+            if order.do == "request_unit":
+                self._issue(order, "decision")
+            else:
+                by_unit.setdefault(order.unit, []).append(order)
+        for unit_id, orders in by_unit.items():
+            self.world.emit("order_issued", subject=unit_id, order=",".join(o.do for o in orders),
+                            source="decision")
+            self.world.agents[unit_id].preempt(orders, "decision")
+
+    # -- time ----------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    @property
+    def clock_stopped(self) -> bool:
+        return self.pending_decision is not None and self.pending_decision.paused
+
+    def advance(self, seconds: float) -> None:
+        """Run the simulation for `seconds` (less if it ends or a paused decision opens)."""
+        self._run_to(self.env.now + max(0.0, float(seconds)))
+
+    def run_until_decision_or_end(self, limit: Optional[float] = None) -> Optional[OpenDecision]:
+        """Run until a decision is open or the exercise ends; returns the open decision."""
+        end = self.time_limit if limit is None else min(self.time_limit, self.env.now + limit)
+        env = self.env
+        while not self.finished and self.pending_decision is None:
+            if env.peek() > end:
+                self._run_to(end)
+                break
+            self._step()
+        return self.pending_decision
+
+    def _step(self) -> None:
+        # Every input records how many events had been processed when it was applied, so a
+        # replay applies it at exactly the same point, however the run was driven.
+        self.env.step()
+        self.steps += 1
+
+    def run_to_step(self, step: int, t: float) -> None:
+        """Replay helper: process events until `step` of them are done, then reach time t."""
+        while self.steps < step and not self.finished:
+            self._step()
+        if self.env.now < t and self.env.peek() > t:
+            self.env.run(until=t)
+
+    def _run_to(self, t_end: float) -> None:
+        env = self.env
+        t_end = min(t_end, self.time_limit)
+        while not self.finished and not self.clock_stopped:
+            if env.peek() > t_end:
+                if env.now < t_end:
+                    env.run(until=t_end)
+                break
+            self._step()
+        if not self.finished and self.env.now >= self.time_limit:
+            self._end("time limit reached")
+
+    def run_to_end(self) -> None:
+        """Headless: run until the end, letting open decisions run out to their defaults."""
+        while not self.finished:
+            state = self.run_until_decision_or_end()
+            if state is not None and state.paused:
+                self.decide(state.id, state.decision.default, how="defaulted")
+            elif state is not None:
+                self._step_past_decision(state)
+
+    def _step_past_decision(self, state: OpenDecision) -> None:
+        env = self.env
+        while self.pending_decision is state and not self.finished:
+            self._step()
+
+    # -- the world, once a second ----------------------------------------------------------
+    def _tick(self) -> Generator:
+        world = self.world
+        while not self.finished:
+            yield self.env.timeout(TICK_SECONDS)
+            self._perceive()
+            self._referee()
+
+    def _perceive(self) -> None:
+        world = self.world
+        units = [u for u in world.people("unit") if u.present]
+        others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
+        for agent in others:
+            for unit in units:
+                if abs(agent.cell[0] - unit.cell[0]) + abs(agent.cell[1] - unit.cell[1]) > 2 * SPOT_RANGE_CELLS:
+                    continue
+                if world.can_see(unit.cell, agent.cell):
+                    first = agent.id not in world.last_seen or world.last_seen[agent.id][0] < 0
+                    world.last_seen[agent.id] = (world.now, agent.cell, agent.label)
+                    if agent.kind == "victim" and not agent.found:
+                        agent.found = True
+                        world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
+                    elif agent.kind == "perpetrator":
+                        if not world.has_happened("perpetrator_seen", agent.id):
+                            world.emit("perpetrator_seen", subject=agent.id, by=unit.id)
+                        if agent.state == "unaware" and world.streams.chance(
+                                f"{agent.id}:spot", 0.3 + 0.7 * agent.spec.vigilance):
+                            agent.saw_police(unit.id)
+                    elif first:
+                        world.emit("seen", subject=agent.id, by=unit.id)
+                    break
+        for item in world.evidence.values():
+            for unit in units:
+                if world.can_see(unit.cell, item.cell):
+                    if item.id not in world.last_seen:
+                        world.emit("seen", subject=item.id, by=unit.id)
+                    world.last_seen[item.id] = (world.now, item.cell, item.state)
+                    break
+        for victim in world.people("victim"):
+            if not victim.present or victim.handed_over:
+                continue
+            room = world.room_of(victim.cell)
+            officers = [u for u in units if world.room_of(u.cell) == room] if room else []
+            if not officers:
+                continue
+            victim.change_fear(-CALMING_PER_SECOND * TICK_SECONDS, "officers with her")
+            if not victim.safe and not victim.hostage_of:
+                free = [p for p in world.in_room(room, "perpetrator") if not p.controlled]
+                if not free:
+                    victim.make_safe(sorted(u.id for u in officers)[0])
+
+    def _referee(self) -> None:
+        world = self.world
+        units = [u for u in world.people("unit")]
+        busy = any(not u.idle for u in units if u.present) or self.pending_decision is not None
+        if busy:
+            self._idle_since = None
+            return
+        if self._idle_since is None:
+            self._idle_since = self.env.now
+        idle_for = self.env.now - self._idle_since
+        resolved = (all(v.safe for v in world.people("victim"))
+                    and all(p.controlled for p in world.people("perpetrator")))
+        if resolved and idle_for >= COMPLETE_AFTER_IDLE:
+            self._end("operation complete")
+        elif idle_for >= STALLED_AFTER_IDLE:
+            self._end("no unit had anything left to do")
+
+    def _end(self, reason: str) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        self.end_reason = reason
+        self.world.emit("exercise_ended", reason=reason)
+
+    # -- what the outside sees ---------------------------------------------------------
+    @property
+    def events(self) -> list[dict]:
+        return self.world.log.events
+
+    def snapshot(self, view: str = "trainee") -> Snapshot:
+        if view not in ("trainee", "trainer"):
+            raise ValueError("view is 'trainee' or 'trainer'")
+        return take_snapshot(self, view)
+
+    def record(self) -> dict[str, Any]:
+        from .record import make_record
+        return make_record(self)

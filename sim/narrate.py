@@ -1,0 +1,115 @@
+"""Events in plain words, for the terminal outcome, the window's feed and the debrief."""
+from __future__ import annotations
+
+from typing import Optional
+
+from .spec import Scenario as ScenarioSpec
+
+# The events worth a line in a timeline of highlights.
+HIGHLIGHTS = {
+    "unit_arrived", "breach_started", "breach_failed", "door_opened", "perpetrator_alerted",
+    "perpetrator_reaction", "barricade_built", "hostage_taken", "hostage_released", "room_cleared",
+    "victim_found", "victim_panicked", "victim_safe", "spoken_in_language", "victim_identified",
+    "victim_treated_as_offender", "victim_treated", "victim_handed_over", "perpetrator_arrested",
+    "perpetrator_fled", "evidence_destroyed", "evidence_secured", "officer_injured", "victim_injured",
+    "inject", "decision_made", "order_failed", "cordon_set", "exercise_ended", "unit_requested",
+}
+
+
+def names_of(spec: ScenarioSpec) -> dict[str, str]:
+    plan = spec.floor_plan
+    names: dict[str, str] = {}
+    for group in (plan.rooms, plan.exits, spec.victims, spec.perpetrators, spec.evidence, spec.units):
+        for item in group:
+            names[item.id] = item.name
+    for group in (plan.doors, plan.windows):
+        for item in group:
+            names[item.id] = item.name or item.id.replace("_", " ")
+    return names
+
+
+def clock(t: float) -> str:
+    t = int(round(t))
+    return f"{t // 60:02d}:{t % 60:02d}"
+
+
+def describe(event: dict, names: dict[str, str]) -> Optional[str]:
+    k = event["kind"]
+    s = event.get("subject")
+    n = names.get(s, s) if s else ""
+    by = names.get(event.get("by", ""), event.get("by", ""))
+    if k == "unit_arrived":
+        return f"{n} on scene"
+    if k == "unit_requested":
+        return f"{n} requested (arrives in about {event.get('arrives_in', 0):.0f} s)"
+    if k == "breach_started":
+        return f"{by} starts on {n}: {event.get('method', '').replace('_', ' ')}"
+    if k == "breach_failed":
+        return f"{by} could not open {n}: {event.get('reason', '')}"
+    if k == "door_opened":
+        how = event.get("how", "")
+        return f"{n} open ({how.replace('_', ' ')})" if how and how != "opened" else f"{n} opened"
+    if k == "perpetrator_alerted":
+        return f"{n} is alerted ({event.get('why', '')})"
+    if k == "perpetrator_reaction":
+        return f"{n} reacts: {event.get('reaction', '').replace('_', ' ')}"
+    if k == "barricade_built":
+        return f"{n} barricaded by {by}"
+    if k == "hostage_taken":
+        return f"{n} taken hostage by {by}"
+    if k == "hostage_released":
+        return f"{n} released"
+    if k == "room_cleared":
+        return f"{n} cleared by {by}"
+    if k == "victim_found":
+        return f"{n} found by {by}"
+    if k == "victim_panicked":
+        return f"{n} panics"
+    if k == "victim_safe":
+        return f"{n} is safe"
+    if k == "spoken_in_language":
+        return f"{by} speaks to {n} in her language ({event.get('language')})"
+    if k == "victim_identified":
+        return f"{n} identified as a victim by {by}"
+    if k == "victim_treated_as_offender":
+        return f"{n} treated as an offender by {by}"
+    if k == "victim_treated":
+        return f"{n} medically checked by {by}"
+    if k == "victim_handed_over":
+        return f"{n} handed over to {names.get(event.get('to', ''), event.get('to'))}"
+    if k == "perpetrator_arrested":
+        force = " after a struggle" if event.get("force") == "struggle" else ""
+        return f"{n} arrested by {by}{force}"
+    if k == "perpetrator_fled":
+        return f"{n} escaped via {names.get(event.get('via', ''), event.get('via'))}"
+    if k == "evidence_destroyed":
+        return f"{n} destroyed by {by}"
+    if k == "evidence_secured":
+        return f"{n} secured by {by}"
+    if k == "officer_injured":
+        return f"officer of {n} injured by {by}"
+    if k == "victim_injured":
+        return f"{n} injured"
+    if k == "inject":
+        source = event.get("source")
+        return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
+    if k == "decision_made":
+        return f"decision {s}: {event.get('option')} ({event.get('how')})"
+    if k == "order_failed":
+        return f"{n} could not {event.get('order', '').replace('_', ' ')}: {event.get('reason', '')}"
+    if k == "cordon_set":
+        return f"{by} covers {n}"
+    if k == "exercise_ended":
+        return f"exercise ended: {event.get('reason', '')}"
+    return None
+
+
+def timeline(events: list[dict], spec: ScenarioSpec, kinds: set[str] = HIGHLIGHTS) -> list[str]:
+    names = names_of(spec)
+    lines = []
+    for event in events:
+        if event["kind"] in kinds:
+            text = describe(event, names)
+            if text:
+                lines.append(f"{clock(event['t'])}  {text}")
+    return lines

@@ -1,0 +1,188 @@
+"""The run record: one JSON file per run, enough to re-simulate and check it.
+
+It holds the format version, the scenario's id and SHA-256, the seed, the trainee,
+the plan and every input (order or decision) with the point it was applied, the
+event log, the metrics and the software version. No wall-clock time goes in, so the
+same run always gives the same bytes. Files are written atomically.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from . import __version__
+from .eventlog import to_jsonl
+from .metrics import evaluate
+from .orders import ORDER_CLASSES
+from .problems import InputError, Problem
+from .spec import Plan
+
+if TYPE_CHECKING:
+    from .exercise import Exercise
+    from .scenario import Scenario
+
+RECORD_FORMAT = "rescue-exercise-run"
+RECORD_VERSION = 1
+
+
+def events_digest(events: list[dict]) -> str:
+    return hashlib.sha256(to_jsonl(events)).hexdigest()
+
+
+def make_record(exercise: "Exercise") -> dict[str, Any]:
+    scenario = exercise.scenario
+    events = exercise.events
+    return {
+        "format": RECORD_FORMAT,
+        "format_version": RECORD_VERSION,
+        "software_version": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.title, "path": scenario.path,
+                     "sha256": scenario.sha256},
+        "seed": exercise.seed,
+        "trainee": exercise.trainee,
+        "interactive": exercise.interactive,
+        "plan": exercise.plan.model_dump(mode="json", exclude_none=True),
+        "inputs": list(exercise.inputs),
+        "decisions": dict(exercise.decided),
+        "finished": exercise.finished,
+        "end_reason": exercise.end_reason,
+        "duration_s": round(exercise.now, 3),
+        "events_sha256": events_digest(events),
+        "events": list(events),
+        "metrics": evaluate(scenario.spec, events),
+    }
+
+
+def record_name(record: dict[str, Any]) -> str:
+    """A stable file name: scenario, who or which plan, seed, and a digest of the events."""
+    who = record.get("trainee") or record["plan"].get("name", "plan")
+    who = re.sub(r"[^A-Za-z0-9_-]+", "-", who).strip("-").lower() or "run"
+    return f"{record['scenario']['id']}_{who}_seed{record['seed']}_{record['events_sha256'][:10]}.json"
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(record: dict[str, Any], out_dir: Path | str = "results") -> Path:
+    path = Path(out_dir) / record_name(record)
+    write_atomic(path, dumps(record))
+    return path
+
+
+def load(path: Path | str) -> dict[str, Any]:
+    """Read a run record; a damaged or foreign file gives an InputError, not a traceback."""
+    name = str(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, "", f"cannot read the record: {exc.strerror}")])
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, 1, 1, "", "not a run record (not UTF-8 text)")])
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")])
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected format '{RECORD_FORMAT}')")])
+    if data.get("format_version") != RECORD_VERSION:
+        raise InputError([Problem(name, 1, 1, "format_version",
+                                  f"record format {data.get('format_version')!r}; this version reads {RECORD_VERSION}")])
+    missing = [k for k in ("scenario", "seed", "plan", "inputs", "events", "metrics") if k not in data]
+    if missing:
+        raise InputError([Problem(name, 1, 1, missing[0], "missing from the record")])
+    return data
+
+
+def plan_of(record: dict[str, Any]) -> Plan:
+    return Plan.model_validate(_tuples(record["plan"]), strict=True)
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def order_of(data: dict) -> Any:
+    return ORDER_CLASSES[data["do"]].model_validate(_tuples(data), strict=True)
+
+
+def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Optional[int] = None) -> "Exercise":
+    """Run the record's scenario, seed, plan and inputs again, in the same order and at the same
+    points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
+    from .exercise import Exercise
+
+    exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
+                        trainee=record.get("trainee"))
+    inputs = record["inputs"] if upto_input is None else record["inputs"][:upto_input]
+    for entry in inputs:
+        exercise.run_to_step(entry["step"], entry["t"])
+        if entry["type"] == "order":
+            exercise.apply(order_of(entry["order"]), queue=entry.get("queue", False))
+        else:
+            exercise.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"))
+    if upto_input is None:
+        if record.get("finished", True):
+            exercise.run_to_end()
+    return exercise
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    message: str
+
+
+def verify(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
+    """Re-simulate a record and compare: scenario hash, every event, then the metrics."""
+    wanted = record["scenario"].get("sha256")
+    if wanted != scenario.sha256:
+        return Verdict(False, f"the record was made with another version of scenario "
+                              f"'{record['scenario'].get('id')}' (SHA-256 {str(wanted)[:12]}..., "
+                              f"the file now has {scenario.sha256[:12]}...)")
+    exercise = resimulate(scenario, record)
+    fresh = exercise.events
+    stored = record["events"]
+    for i, (a, b) in enumerate(zip(stored, fresh)):
+        if a != b:
+            return Verdict(False, f"event {i} differs:\n  record:     {json.dumps(a, sort_keys=True)}\n"
+                                  f"  simulation: {json.dumps(b, sort_keys=True)}")
+    if len(stored) != len(fresh):
+        return Verdict(False, f"the record has {len(stored)} events; the simulation gives {len(fresh)}")
+    if record.get("events_sha256") != events_digest(fresh):
+        return Verdict(False, "events_sha256 does not match the events")
+    metrics = json.loads(json.dumps(evaluate(scenario.spec, fresh)))
+    if record["metrics"] != metrics:
+        for key in ("overall", "scores", "capabilities", "facts"):
+            if record["metrics"].get(key) != metrics.get(key):
+                return Verdict(False, f"metrics differ in '{key}': the record says "
+                                      f"{json.dumps(record['metrics'].get(key))[:200]}, the simulation gives "
+                                      f"{json.dumps(metrics.get(key))[:200]}")
+        return Verdict(False, "metrics differ")
+    return Verdict(True, f"{len(fresh)} events and the metrics match")

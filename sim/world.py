@@ -1,0 +1,271 @@
+"""The shared state of one exercise: who is where, the doors, the evidence, the log.
+
+Agents (sim/agents) read and change the world; the world answers spatial questions
+(paths, sight, hearing) from cached numpy grids so an agent's step is cheap.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Optional
+
+import numpy as np
+import simpy
+
+from . import floorplan
+from .eventlog import EventLog
+from .placement import start_cells
+from .rng import Streams
+from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from .agents.base import Agent
+
+Cell = tuple[int, int]
+
+# Hearing: how much sound is lost crossing a wall or a closed door (dB), and the level a
+# perpetrator is certain to notice. Interior walls of flats lose ~30-40 dB; doors ~20.
+WALL_LOSS_DB = 30.0
+CLOSED_DOOR_LOSS_DB = 20.0
+NOTICE_FROM_DB = 35.0
+NOTICE_CERTAIN_DB = 60.0
+SIGHT_RANGE_M = 15.0
+
+
+@dataclass
+class DoorState:
+    id: str
+    kind: str
+    cells: tuple[Cell, ...]
+    locked: bool
+    open: bool
+    resource: simpy.Resource
+    barricaded: bool = False
+    broken: bool = False
+
+    @property
+    def passable(self) -> bool:
+        return self.open or self.broken or (not self.locked and not self.barricaded)
+
+    @property
+    def label(self) -> str:
+        if self.broken:
+            return "forced"
+        if self.barricaded:
+            return "barricaded"
+        if self.open:
+            return "open"
+        return "locked" if self.locked else "closed"
+
+
+@dataclass
+class EvidenceState:
+    id: str
+    name: str
+    kind: str
+    cell: Cell
+    destroy_seconds: float
+    state: str = "intact"  # intact, destroying, destroyed, secured
+
+
+@dataclass
+class Noise:
+    t: float
+    cell: Cell
+    level_db: float
+    cause: str
+
+
+@dataclass
+class World:
+    env: simpy.Environment
+    scenario: Scenario
+    streams: Streams
+    log: EventLog = field(default_factory=EventLog)
+    agents: dict[str, "Agent"] = field(default_factory=dict)
+    doors: dict[str, DoorState] = field(default_factory=dict)
+    evidence: dict[str, EvidenceState] = field(default_factory=dict)
+    cordons: dict[str, str] = field(default_factory=dict)  # target id -> unit id
+    cleared_rooms: set = field(default_factory=set)
+    noises: list[Noise] = field(default_factory=list)
+    last_seen: dict[str, tuple[float, Cell, str]] = field(default_factory=dict)  # fog of war
+    happened: dict[str, set] = field(default_factory=dict)  # event kind -> subjects (for triggers)
+    _door_version: int = 0
+    _fields: dict = field(default_factory=dict)
+    _passable: Optional[tuple[int, np.ndarray]] = None
+    _transparent: Optional[tuple[int, np.ndarray]] = None
+
+    def __post_init__(self) -> None:
+        grid = self.grid
+        for door in self.scenario.spec.floor_plan.doors:
+            self.doors[door.id] = DoorState(door.id, door.kind, grid.cells[door.id],
+                                            locked=door.locked, open=door.open or door.kind == "doorway",
+                                            resource=simpy.Resource(self.env, capacity=1))
+        starts = start_cells(self.scenario)
+        for item in self.scenario.spec.evidence:
+            self.evidence[item.id] = EvidenceState(item.id, item.name, item.kind, starts[item.id],
+                                                   item.destroy_seconds)
+        self.starts = starts
+        self.door_at = {cell: door_id for door_id, door in self.doors.items() for cell in door.cells}
+        rooms = {r.id: r for r in self.scenario.spec.floor_plan.rooms}
+        self.slow_cells = np.zeros(grid.shape, dtype=bool)  # stairs: people walk slower
+        for room_id, room in rooms.items():
+            if room.kind == "stairwell":
+                for cell in grid.cells.get(room_id, ()):
+                    self.slow_cells[cell] = True
+        self.room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
+        self.log.listen(self._remember)
+
+    # -- basics ------------------------------------------------------------------------
+    @property
+    def grid(self) -> floorplan.Grid:
+        return self.scenario.grid
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def emit(self, kind: str, **fields) -> dict:
+        return self.log.add(self.env.now, kind, **fields)
+
+    def _remember(self, event: dict) -> None:
+        subject = event.get("subject")
+        self.happened.setdefault(event["kind"], set()).add(subject)
+
+    def has_happened(self, kind: str, subject: Optional[str] = None) -> bool:
+        subjects = self.happened.get(kind)
+        if not subjects:
+            return False
+        return subject is None or subject in subjects
+
+    def people(self, kind: Optional[str] = None) -> Iterator["Agent"]:
+        for agent in self.agents.values():
+            if kind is None or agent.kind == kind:
+                yield agent
+
+    def room_of(self, cell: Cell) -> Optional[str]:
+        return self.grid.room_at(cell)
+
+    def on_scene(self, agent: "Agent") -> bool:
+        return agent.present
+
+    def in_room(self, room: str, kind: Optional[str] = None) -> list["Agent"]:
+        return [a for a in self.people(kind) if a.present and self.room_of(a.cell) == room]
+
+    # -- doors and paths -----------------------------------------------------------------
+    def door_changed(self) -> None:
+        self._door_version += 1
+
+    def passable(self) -> np.ndarray:
+        if self._passable is None or self._passable[0] != self._door_version:
+            grid = self.grid
+            ok = np.isin(grid.kind, (floorplan.FLOOR, floorplan.EXIT))
+            for door in self.doors.values():
+                if door.passable:
+                    for cell in door.cells:
+                        ok[cell] = True
+            self._passable = (self._door_version, ok)
+        return self._passable[1]
+
+    def optimistic_passable(self) -> np.ndarray:
+        """As if every door could be opened: to find which locked door is in the way."""
+        return self.grid.walkable()
+
+    def distance_to(self, key: str, targets: tuple[Cell, ...], *, optimistic: bool = False) -> np.ndarray:
+        """Cached distance field (metres) to `targets`; recomputed only when doors change."""
+        version = -1 if optimistic else self._door_version
+        cache_key = (key, version)
+        found = self._fields.get(cache_key)
+        if found is None:
+            passable = self.optimistic_passable() if optimistic else self.passable()
+            found = self.grid.distance_field(targets, passable)
+            if len(self._fields) > 4096:
+                self._fields.clear()
+            self._fields[cache_key] = found
+        return found
+
+    def targets_of(self, ident: str) -> tuple[Cell, ...]:
+        """The cells that count as 'at' a room, door, window, exit, person or item."""
+        if ident in self.agents:
+            return (self.agents[ident].cell,)
+        if ident in self.evidence:
+            return (self.evidence[ident].cell,)
+        return self.grid.cells[ident]
+
+    # -- sight and sound -----------------------------------------------------------------
+    def transparent(self) -> np.ndarray:
+        if self._transparent is None or self._transparent[0] != self._door_version:
+            grid = self.grid
+            see = np.isin(grid.kind, (floorplan.FLOOR, floorplan.EXIT))
+            for door in self.doors.values():
+                if door.open or door.broken:
+                    for cell in door.cells:
+                        see[cell] = True
+            self._transparent = (self._door_version, see)
+        return self._transparent[1]
+
+    def can_see(self, a: Cell, b: Cell) -> bool:
+        if a == b:
+            return True
+        if math.dist(a, b) * self.grid.cell_size > SIGHT_RANGE_M:
+            return False
+        see = self.transparent()
+        for cell in _line(a, b)[1:-1]:
+            if not see[cell]:
+                return False
+        return True
+
+    def heard_level(self, source: Cell, listener: Cell, level_db: float) -> float:
+        """Sound level (dB) at `listener`: spreading loss plus walls and closed doors crossed."""
+        metres = max(1.0, math.dist(source, listener) * self.grid.cell_size)
+        loss = 20 * math.log10(metres)
+        kind = self.grid.kind
+        in_wall = False
+        for cell in _line(source, listener)[1:-1]:
+            k = kind[cell]
+            if k == floorplan.WALL or k == floorplan.WINDOW:
+                if not in_wall:
+                    loss += WALL_LOSS_DB
+                in_wall = True
+                continue
+            in_wall = False
+            if k == floorplan.DOOR:
+                door = self.doors.get(self.door_at.get(cell, ""))
+                if door is not None and not (door.open or door.broken):
+                    loss += CLOSED_DOOR_LOSS_DB
+        return level_db - loss
+
+    def make_noise(self, cell: Cell, level_db: float, cause: str) -> None:
+        """A loud event: logged, shown on the map, and heard by everyone near enough."""
+        self.noises.append(Noise(self.env.now, cell, level_db, cause))
+        self.emit("noise", subject=self.room_of(cell) or self.door_at.get(cell), cause=cause,
+                  level_db=round(level_db), cell=list(cell))
+        for agent in list(self.agents.values()):
+            if agent.present and agent.kind != "unit":
+                heard = self.heard_level(cell, agent.cell, level_db)
+                agent.hear(heard, cause)
+
+
+def notice_probability(heard_db: float, vigilance: float) -> float:
+    span = NOTICE_CERTAIN_DB - NOTICE_FROM_DB
+    loudness = min(1.0, max(0.0, (heard_db - NOTICE_FROM_DB) / span))
+    return loudness * (0.3 + 0.7 * vigilance)
+
+
+def _line(a: Cell, b: Cell) -> list[Cell]:
+    """Cells on the straight line from a to b (Bresenham), both ends included."""
+    (r0, c0), (r1, c1) = a, b
+    dr, dc = abs(r1 - r0), abs(c1 - c0)
+    sr, sc = (1 if r1 > r0 else -1), (1 if c1 > c0 else -1)
+    err = dc - dr
+    cells = [(r0, c0)]
+    while (r0, c0) != (r1, c1):
+        e2 = 2 * err
+        if e2 > -dr:
+            err -= dr
+            c0 += sc
+        if e2 < dc:
+            err += dc
+            r0 += sr
+        cells.append((r0, c0))
+    return cells
