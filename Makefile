@@ -18,6 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
 
+# Run the reference scenario headless with its doctrine plan, then re-simulate the record.
+demo: $(STAMP)
+	$(BIN)/python run_exercise.py run scenarios/kowloon_flat.yaml --seed 1 | tee results/demo.txt
+	$(BIN)/python run_exercise.py verify "$$(tail -1 results/demo.txt | sed 's/^run record: //')"
+
+play: $(STAMP)
+	$(BIN)/python run_exercise.py play scenarios/kowloon_flat.yaml
+
 validate: $(STAMP)
 	$(BIN)/python run_exercise.py validate scenarios/*.yaml
 

@@ -69,7 +69,7 @@ def breach(world: "World", unit: "Unit", door: "DoorState", method: str) -> Gene
         return
     median, works = ENTRY_TIMES[method].get(door.kind, (20, 0.9))
     if door.barricaded:
-        median, works = median * BARRICADE_SLOWDOWN, works * 0.8
+        median, works = median * BARRICADE_SLOWDOWN, works * 0.9
     seconds = streams.lognormal(stream + ":time", median, SIGMA)
     while seconds > NOISE_EVERY and method in FORCED:
         yield env.timeout(NOISE_EVERY)
@@ -84,6 +84,15 @@ def breach(world: "World", unit: "Unit", door: "DoorState", method: str) -> Gene
         door.broken = True
         world.emit("force_used", subject=door.id, by=unit.id, force="forced_entry", method=method)
     _open(world, door, unit, how=method)
+
+
+def best_tool(equipment: tuple[str, ...], door_kind: str) -> str | None:
+    """The forced-entry tool in `equipment` most likely to open this kind of door quickly."""
+    tools = [m for m in ("hydraulic_spreader", "manual_ram", "halligan", "angle_grinder") if m in equipment]
+    if not tools:
+        return None
+    return max(tools, key=lambda m: ENTRY_TIMES[m].get(door_kind, (20, 0.9))[1] /
+               ENTRY_TIMES[m].get(door_kind, (20, 0.9))[0])
 
 
 def _someone_who_opens(world: "World", door: "DoorState"):

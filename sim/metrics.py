@@ -189,7 +189,8 @@ def evaluate(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
         total = sum(weights.values())
         value = sum(scores[name] * w for name, w in weights.items()) / total
         overall += sum(scores[name] * w for name, w in weights.items())
-        weakest = min(weights, key=lambda name: (scores[name], name))
+        order = list(weights)
+        weakest = min(order, key=lambda name: (scores[name], order.index(name)))
         rating = rating_for(value, spec)
         reason = explain(weakest, facts, spec) if scores[weakest] < 1.0 else "every measure met"
         capabilities.append({

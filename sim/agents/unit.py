@@ -34,6 +34,7 @@ HANDOVER_SECONDS = 60.0
 SEIZE_SECONDS = 40.0
 NEGOTIATE_SECONDS = 180.0
 MEDICAL_SKILLS = {"first_aid", "trauma_care"}
+BREACH_ATTEMPTS = 4
 
 
 class OrderFailed(Exception):
@@ -179,8 +180,7 @@ class Unit(Agent):
                 method = "manual_ram" if "manual_ram" in self.equipment else "halligan"
                 if method not in self.equipment:
                     raise
-                self.activity = f"forcing {door.id}"
-                yield from entry.breach(world, self, door, method)
+                yield from self._force(door, method)
 
     def _agent(self, ident: str):
         return self.world.agents[ident]
@@ -216,8 +216,20 @@ class Unit(Agent):
         self.speed_factor = TACTICAL_FACTOR
         self.activity = f"moving to {order.door}"
         yield from self._go(order.door, stop_before=True)
-        self.activity = f"breaching {order.door} ({order.method.replace('_', ' ')})"
-        yield from entry.breach(self.world, self, door, order.method)
+        yield from self._force(door, order.method)
+
+    def _force(self, door, method: str) -> Generator:
+        """Open a door by `method`. A forced entry that fails is pressed home, with a better
+        tool if the team has one; a key, a knock or a ruse that fails needs a new decision."""
+        for attempt in range(BREACH_ATTEMPTS):
+            self.activity = f"breaching {door.id} ({method.replace('_', ' ')})"
+            try:
+                yield from entry.breach(self.world, self, door, method)
+                return
+            except entry.BreachFailed:
+                if method not in entry.FORCED or attempt == BREACH_ATTEMPTS - 1:
+                    raise
+                method = entry.best_tool(self.equipment, door.kind) or method
 
     def _do_clear(self, order) -> Generator:
         world = self.world
