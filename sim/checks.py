@@ -14,6 +14,11 @@ from .orders import REFERENCES
 from .problems import Problem, did_you_mean, one_of
 from .yamlsource import Locator
 
+# The section that declares each kind of id (see `Checker.broken`).
+SECTION_OF_KIND = {"room": "floor_plan", "door": "floor_plan", "window": "floor_plan",
+                   "exit": "floor_plan", "victim": "victims", "perpetrator": "perpetrators",
+                   "evidence": "evidence", "unit": "units", "decision": "decisions"}
+
 EQUIPMENT_FOR_METHOD = {"manual_ram": "manual_ram", "halligan": "halligan",
                         "hydraulic_spreader": "hydraulic_spreader",
                         "angle_grinder": "angle_grinder", "key": "key"}
@@ -37,6 +42,13 @@ class Checker:
         self.problems: list[Problem] = []
         self.names = Names()
         self.grid: floorplan.Grid | None = None
+        # Sections present in the file but not well formed: their ids are unknown, so a
+        # reference to such an id is not reported (the section's own problem is).
+        self.broken: set[str] = set()
+
+    def unsure(self, *kinds: str) -> bool:
+        """Whether an id of one of `kinds` might be declared in a section that failed."""
+        return any(SECTION_OF_KIND.get(kind) in self.broken for kind in kinds)
 
     def add(self, path: tuple, message: str, **kw) -> None:
         self.problems.append(self.loc.problem(path, message, **kw))
@@ -87,6 +99,8 @@ class Checker:
         if kind in kinds:
             return True
         wanted = " or ".join(kinds)
+        if kind is None and self.unsure(*kinds):
+            return False
         if kind is not None:
             self.add(path, f"'{value}' is a {kind}, but a {wanted} is needed here; "
                            f"{one_of(self.names.of(*kinds))}")
@@ -241,7 +255,7 @@ class Checker:
         if trig.argument:
             kinds = triggers.argument_kinds(trig)
             if kinds == ("decision",):
-                if trig.argument not in self.names.decisions:
+                if trig.argument not in self.names.decisions and not self.unsure("decision"):
                     self.add(path + (key,), f"unknown decision '{trig.argument}'"
                              f"{did_you_mean(trig.argument, self.names.decisions)}")
             else:
@@ -270,6 +284,8 @@ class Checker:
             self.check_order(path + ("orders", i), order)
         for decision_id, option_id in plan.decisions.items():
             decision = self.names.decisions.get(decision_id)
+            if decision is None and self.unsure("decision"):
+                continue
             if decision is None:
                 self.add(path + ("decisions", decision_id), f"unknown decision '{decision_id}'"
                          f"{did_you_mean(decision_id, self.names.decisions)}; {one_of(self.names.decisions)}",

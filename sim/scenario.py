@@ -68,6 +68,7 @@ def load(path: str | os.PathLike, *, text: str | None = None) -> Scenario:
     data, locator = load_yaml(path, text=text)
     sections, problems = validate_sections(ScenarioSpec, data, locator)
     checker = Checker(sections, locator)
+    checker.broken = set(data) - set(sections)
     problems += checker.run()
     if problems:
         raise InputError(problems)

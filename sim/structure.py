@@ -66,6 +66,8 @@ def translate(exc: ValidationError, data: Any, locator: Locator, base_path: tupl
               annotation: Any) -> list[Problem]:
     by_path: dict[tuple, list[tuple[dict, bool]]] = {}
     for error in exc.errors(include_url=False):
+        if error["type"] == "too_short" and _long_enough(error):
+            continue  # pydantic counts only valid items; the broken item is reported itself
         path, at_key = _data_path(data, error["loc"], error["type"])
         by_path.setdefault(path, []).append((error, at_key))
     problems = []
@@ -84,6 +86,12 @@ def translate(exc: ValidationError, data: Any, locator: Locator, base_path: tupl
             message = messages[0]
         problems.append(locator.problem(full, message, at_key=errors[0][1]))
     return problems
+
+
+def _long_enough(error: dict) -> bool:
+    """A too_short error on a collection that, as written, has enough items."""
+    value, limit = error.get("input"), (error.get("ctx") or {}).get("min_length")
+    return isinstance(value, (tuple, list, dict)) and limit is not None and len(value) >= limit
 
 
 def _data_path(data: Any, loc: tuple, error_type: str) -> tuple[tuple, bool]:
@@ -105,6 +113,8 @@ def _data_path(data: Any, loc: tuple, error_type: str) -> tuple[tuple, bool]:
             path.append(part)
             at_key = error_type == "extra_forbidden"
         # else: a union branch or tag name, not part of the document
+    if error_type == "union_tag_invalid" and isinstance(current, dict) and "do" in current:
+        path.append("do")  # point at the unknown verb, not at the start of the order
     return tuple(path), at_key
 
 

@@ -17,6 +17,14 @@ from .problems import InputError, Problem
 MAX_FILE_BYTES = 1_000_000  # a scenario is a few KB; this refuses accidents, not users
 MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs")
 
+_TAG = "tag:yaml.org,2002:"
+# Only YAML's core types: a tag such as !!python/object is refused, not ignored.
+_ALLOWED_TAGS = {
+    yaml.MappingNode: {_TAG + "map"},
+    yaml.SequenceNode: {_TAG + "seq"},
+    yaml.ScalarNode: {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")},
+}
+
 
 @dataclass
 class Locator:
@@ -58,6 +66,9 @@ class _Converter:
         if self.count > MAX_VALUES:
             raise _TooBig()
         self.locator.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _ALLOWED_TAGS.get(type(node), ()):
+            raise _Bad(node, f"the tag '{node.tag.replace(_TAG, '!!')}' is not allowed: use plain "
+                             "text, numbers, true/false, lists and mappings")
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
@@ -88,8 +99,14 @@ class _Bad(Exception):
 
 
 def _scalar(node: yaml.Node):
-    # construct_scalar via the safe constructor resolves ints, floats, bools, nulls, dates.
-    value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node, deep=True)
+    if node.tag == _TAG + "timestamp":
+        return node.value  # dates stay text as written: the format has no date fields
+    # construct_scalar via the safe constructor resolves ints, floats, bools and nulls.
+    try:
+        value = yaml.SafeLoader.construct_object(_CONSTRUCTOR, node, deep=True)
+    except (ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
+        # e.g. `!!int abc`: PyYAML's constructors raise plain Python errors here
+        raise _Bad(node, f"'{node.value}' is not a valid {node.tag.replace(_TAG, '')}")
     if not isinstance(value, (str, int, float, bool, type(None))):
         return str(value)  # dates and timestamps stay text: the format has no date fields
     return value
@@ -114,7 +131,11 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
                 raw = fh.read()
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(name, 1, 1, "", f"the file is not UTF-8 text ({exc.reason})")])
+            undecoded = exc.object  # offsets count from after a byte-order mark, if any
+            line = undecoded.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (undecoded.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputError([Problem(name, line, column, "", f"the file is not UTF-8 text "
+                                      f"(byte {undecoded[exc.start]:#04x}: {exc.reason}); save it as UTF-8")])
         except OSError as exc:
             raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")])
     locator = Locator(name, source_lines=text.splitlines())
@@ -125,8 +146,16 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "not valid YAML"
         raise InputError([Problem(name, line, col, "", f"YAML syntax: {what}")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise InputError([Problem(name, line, column, "", f"YAML syntax: the character U+{code:04X} "
+                                  "is not allowed in YAML text")])
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 1, 1, "", f"YAML syntax: {exc}")])
+    except RecursionError:
+        raise InputError([Problem(name, 1, 1, "", "the document is nested too deeply")])
     if node is None:
         raise InputError([Problem(name, 1, 1, "", "the file is empty; expected a mapping of fields")])
     if not isinstance(node, yaml.MappingNode):
@@ -143,4 +172,6 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
         raise InputError([Problem(name, mark.line + 1, mark.column + 1, "", bad.message)])
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 1, 1, "", f"YAML value: {exc}")])
+    except RecursionError:
+        raise InputError([Problem(name, 1, 1, "", "the document is nested too deeply")])
     return data, locator

@@ -1,0 +1,82 @@
+"""Entry points of the window, called by run_exercise.py: play, resume, replay, autoplay."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from sim import journal as journals
+from sim import record as records
+from sim.problems import InputError, Problem
+from sim.scenario import load
+
+
+def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, resume: Optional[str],
+         autoplay: bool, screenshots: Optional[str], results: str, scenarios_dir: str = "scenarios",
+         max_frames: Optional[int] = None) -> list[Path]:
+    if autoplay:
+        os.environ.setdefault("SDL_VIDEODRIVER", os.environ.get("SDL_VIDEODRIVER", "dummy")
+                              if os.environ.get("DISPLAY") else "dummy")
+    from ui.app import App, Context
+
+    ctx = Context(scenarios_dir=Path(scenarios_dir), results_dir=Path(results), trainee=trainee, seed=seed,
+                  autoplay=autoplay, screenshots=Path(screenshots) if screenshots else None)
+    if resume:
+        header, _ = journals.read(resume)
+        scenario = load(header["scenario"]["path"])
+        exercise, journal = journals.resume(resume, scenario)
+        ctx.scenario, ctx.exercise, ctx.journal = scenario, exercise, journal
+        ctx.seed, ctx.trainee, ctx.plan = exercise.seed, exercise.trainee, exercise.plan
+        ctx.show_help = False
+    elif scenario_path:
+        ctx.scenario = load(scenario_path)
+    app = App(ctx)
+    if resume:
+        from ui.scenes.execution import ExecutionScene
+        app.switch(ExecutionScene(app))
+    elif autoplay:
+        from ui.autoplay import Autoplay
+        from ui.scenes.menu import MenuScene
+        if not scenario_path:
+            scenario_path = str(Path(scenarios_dir) / "kowloon_flat.yaml")
+            ctx.scenario = load(scenario_path)
+        app.on_frame.append(Autoplay(app, Path(scenario_path)))
+        ctx.show_help = False
+        app.switch(MenuScene(app))
+    elif ctx.scenario is not None:
+        from ui.scenes.briefing import BriefingScene
+        app.switch(BriefingScene(app))
+    else:
+        from ui.scenes.menu import MenuScene
+        app.switch(MenuScene(app))
+    frames = 0
+    while app.running:
+        dt = 1 / 30 if autoplay else app.clock.tick(30) / 1000.0
+        app.frame(dt=dt)
+        frames += 1
+        if max_frames is not None and frames >= max_frames:
+            app.quit()
+    import pygame
+    pygame.quit()
+    return list(ctx.shots)
+
+
+def replay(record_path: str, *, scenario_path: Optional[str] = None) -> None:
+    from ui.app import App, Context
+    from ui.scenes.debrief import DebriefScene
+
+    record = records.load(record_path)
+    path = scenario_path or record["scenario"].get("path")
+    if not path or not Path(path).exists():
+        raise InputError([Problem(record_path, 1, 1, "scenario.path",
+                                  f"scenario file {path!r} not found; give it with --scenario FILE")])
+    scenario = load(path)
+    if scenario.sha256 != record["scenario"]["sha256"]:
+        raise InputError([Problem(record_path, 1, 1, "scenario.sha256",
+                                  f"the record was made with another version of {path}")])
+    ctx = Context(scenario=scenario, record=record, record_path=Path(record_path), trainee=record.get("trainee"),
+                  seed=record["seed"])
+    app = App(ctx)
+    app.switch(DebriefScene(app))
+    while app.running:
+        app.frame(dt=app.clock.tick(30) / 1000.0)

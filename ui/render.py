@@ -1,0 +1,251 @@
+"""Draws the floor plan and a snapshot: a pure function of what it is given.
+
+The engine holds no colours or pixels; here a marker's kind and state become a shape,
+a colour from the Okabe-Ito colour-blind-safe palette, and a label, so nothing is told
+by colour alone: victims are circles, perpetrators triangles, units squares, evidence
+diamonds, and a last-known position is a hollow outline with its age.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+import pygame
+
+from sim import floorplan
+from sim.scenario import Scenario
+from sim.snapshot import Marker, Snapshot
+from ui.widgets import font
+
+# Okabe-Ito palette
+BLUE = (0, 114, 178)
+SKY = (86, 180, 233)
+GREEN = (0, 158, 115)
+ORANGE = (230, 159, 0)
+VERMILLION = (213, 94, 0)
+YELLOW = (240, 228, 66)
+PURPLE = (204, 121, 167)
+WHITE = (240, 240, 240)
+INK = (20, 22, 26)
+
+FLOOR = (196, 190, 178)
+FLOOR_SHARED = (165, 170, 176)  # corridors, landings, stairwells
+WALL = (38, 40, 46)
+OUTSIDE = (52, 58, 66)
+DOOR_COLOURS = {"open": (120, 200, 120), "closed": (150, 110, 70), "locked": (150, 110, 70),
+                "barricaded": VERMILLION, "forced": (110, 110, 110)}
+KIND_COLOURS = {"victim": SKY, "perpetrator": VERMILLION, "unit": GREEN, "evidence": YELLOW}
+SHARED_KINDS = {"corridor", "landing", "stairwell", "lift", "street", "staging", "yard", "roof"}
+
+
+@dataclass
+class MapView:
+    """Where the map sits on screen and how cells map to pixels."""
+    rect: pygame.Rect
+    rows: int
+    cols: int
+
+    @property
+    def scale(self) -> float:
+        return max(2.0, min(self.rect.width / self.cols, self.rect.height / self.rows))
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        s = self.scale
+        return (self.rect.centerx - s * self.cols / 2, self.rect.centery - s * self.rows / 2)
+
+    def cell_rect(self, cell: tuple[int, int]) -> pygame.Rect:
+        s = self.scale
+        ox, oy = self.origin
+        r, c = cell
+        return pygame.Rect(round(ox + c * s), round(oy + r * s), math.ceil(s), math.ceil(s))
+
+    def centre(self, cell: tuple[int, int]) -> tuple[int, int]:
+        s = self.scale
+        ox, oy = self.origin
+        return (round(ox + (cell[1] + 0.5) * s), round(oy + (cell[0] + 0.5) * s))
+
+    def cell_at(self, pos: tuple[int, int]) -> Optional[tuple[int, int]]:
+        s = self.scale
+        ox, oy = self.origin
+        c, r = int((pos[0] - ox) // s), int((pos[1] - oy) // s)
+        if 0 <= r < self.rows and 0 <= c < self.cols:
+            return (r, c)
+        return None
+
+
+def view_for(scenario: Scenario, rect: pygame.Rect) -> MapView:
+    rows, cols = scenario.grid.shape
+    return MapView(rect, rows, cols)
+
+
+def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
+              doors: Optional[dict[str, str]] = None, *, highlight: Optional[set] = None) -> None:
+    """Rooms, walls, doors (by state), windows and exits, with room names."""
+    grid = scenario.grid
+    plan = scenario.spec.floor_plan
+    room_kind = {r.id: r.kind for r in plan.rooms}
+    kinds = grid.kind
+    for r in range(view.rows):
+        for c in range(view.cols):
+            k = kinds[r, c]
+            rect = view.cell_rect((r, c))
+            if k == floorplan.WALL:
+                colour = WALL
+            elif k == floorplan.OUTSIDE:
+                colour = OUTSIDE
+            elif k == floorplan.FLOOR:
+                colour = FLOOR_SHARED if room_kind.get(grid.room_at((r, c))) in SHARED_KINDS else FLOOR
+                if highlight and grid.room_at((r, c)) in highlight:
+                    colour = (226, 214, 160)
+            elif k == floorplan.EXIT:
+                colour = (120, 170, 140)
+            elif k == floorplan.WINDOW:
+                colour = (150, 190, 220)
+            else:
+                colour = FLOOR_SHARED
+            surface.fill(colour, rect)
+    s = view.scale
+    for door in plan.doors:
+        state = (doors or {}).get(door.id) or ("open" if door.open or door.kind == "doorway" else
+                                               "locked" if door.locked else "closed")
+        _draw_door(surface, view, grid.cells.get(door.id, ()), door.kind, state,
+                   highlight is not None and door.id in highlight)
+    for window in plan.windows:
+        for cell in grid.cells.get(window.id, ()):
+            rect = view.cell_rect(cell)
+            if window.grille:
+                for i in range(1, 4):
+                    x = rect.left + rect.width * i // 4
+                    pygame.draw.line(surface, INK, (x, rect.top), (x, rect.bottom), max(1, int(s / 8)))
+            elif window.escape != "none":
+                pygame.draw.rect(surface, ORANGE, rect, max(1, int(s / 6)))
+            if highlight and window.id in highlight:
+                pygame.draw.rect(surface, YELLOW, rect.inflate(4, 4), 2)
+    for exit_ in plan.exits:
+        cells = grid.cells.get(exit_.id, ())
+        if cells:
+            _label(surface, view, grid.centre(exit_.id), exit_.name, 13, (30, 60, 40), box=(200, 230, 210))
+    for room in plan.rooms:
+        if room.id in grid.cells and room.kind not in ("lift",):
+            r, c = grid.centre(room.id)
+            top = min(rc[0] for rc in grid.cells[room.id])
+            _label(surface, view, (top, c), room.name, 13, (70, 64, 56), box=None, offset=(0, int(s * 0.6)))
+
+
+def _draw_door(surface, view: MapView, cells, kind: str, state: str, highlighted: bool) -> None:
+    s = view.scale
+    for cell in cells:
+        rect = view.cell_rect(cell)
+        surface.fill(FLOOR_SHARED, rect)
+        if state in ("open", "forced") or kind == "doorway":
+            colour = DOOR_COLOURS["forced" if state == "forced" else "open"]
+            pygame.draw.rect(surface, colour, rect, max(1, int(s / 8)))
+        else:
+            colour = DOOR_COLOURS.get(state, DOOR_COLOURS["closed"])
+            surface.fill(colour, rect.inflate(-int(s / 5), -int(s / 5)))
+            if kind == "iron_gate":
+                for i in range(1, 4):
+                    x = rect.left + rect.width * i // 4
+                    pygame.draw.line(surface, INK, (x, rect.top), (x, rect.bottom), max(1, int(s / 10)))
+            if state == "locked":
+                pygame.draw.circle(surface, INK, rect.center, max(2, int(s / 5)))
+            if state == "barricaded":
+                pygame.draw.line(surface, INK, rect.topleft, rect.bottomright, 2)
+                pygame.draw.line(surface, INK, rect.topright, rect.bottomleft, 2)
+        if highlighted:
+            pygame.draw.rect(surface, YELLOW, rect.inflate(4, 4), 2)
+
+
+def _label(surface, view: MapView, cell, words: str, size: int, colour, *, box=None, offset=(0, 0)) -> None:
+    image = font(size).render(words, True, colour)
+    x, y = view.centre(cell)
+    rect = image.get_rect(center=(x + offset[0], y + offset[1]))
+    rect.clamp_ip(view.rect)
+    if box is not None:
+        pygame.draw.rect(surface, box, rect.inflate(6, 2), border_radius=3)
+    surface.blit(image, rect)
+
+
+def draw_marker(surface: pygame.Surface, centre: tuple[int, int], kind: str, radius: int, *,
+                stale: bool = False, selected: bool = False, armed: Optional[str] = None) -> None:
+    """One person or item: shape by kind; hollow when it is a last-known position."""
+    colour = KIND_COLOURS.get(kind, WHITE)
+    width = 0 if not stale else 2
+    x, y = centre
+    if kind == "victim":
+        pygame.draw.circle(surface, colour, centre, radius, width)
+        if not stale:
+            pygame.draw.circle(surface, INK, centre, radius, 1)
+    elif kind == "perpetrator":
+        points = [(x, y - radius), (x + radius, y + radius * 0.8), (x - radius, y + radius * 0.8)]
+        pygame.draw.polygon(surface, colour, points, width)
+        if not stale:
+            pygame.draw.polygon(surface, INK, points, 1)
+        if armed and armed != "none":
+            pygame.draw.line(surface, INK, (x, y - radius * 0.3), (x, y + radius * 0.5), 2)
+    elif kind == "unit":
+        rect = pygame.Rect(0, 0, radius * 2, radius * 2)
+        rect.center = centre
+        pygame.draw.rect(surface, colour, rect, width, border_radius=3)
+        if not stale:
+            pygame.draw.rect(surface, INK, rect, 1, border_radius=3)
+    else:
+        points = [(x, y - radius), (x + radius, y), (x, y + radius), (x - radius, y)]
+        pygame.draw.polygon(surface, colour, points, width)
+        if not stale:
+            pygame.draw.polygon(surface, INK, points, 1)
+    if selected:
+        pygame.draw.circle(surface, YELLOW, centre, radius + 5, 2)
+
+
+def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, snapshot: Snapshot, *,
+                  selected: Optional[str] = None, show_labels: bool = True) -> None:
+    """The plan with doors as they are now, noises, cordons and everyone the view shows."""
+    draw_plan(surface, view, scenario, {d.id: d.state for d in snapshot.doors})
+    s = view.scale
+    for noise in snapshot.noises:
+        age = snapshot.t - noise.t
+        radius = int(s * (1.5 + age * 1.2))
+        pygame.draw.circle(surface, ORANGE, view.centre(noise.cell), radius, 2)
+    for target, unit in snapshot.cordons:
+        for cell in scenario.grid.cells.get(target, ()):
+            pygame.draw.rect(surface, GREEN, view.cell_rect(cell).inflate(6, 6), 3)
+    radius = max(5, int(s * 0.45))
+    placed: dict[tuple[int, int], int] = {}
+    labels: list[pygame.Rect] = []
+    for marker in snapshot.markers:
+        if not marker.present and marker.kind != "evidence":
+            continue
+        if marker.kind == "evidence" and marker.state in ("secured",):
+            continue
+        x, y = view.centre(marker.cell)
+        stack = placed.get(marker.cell, 0)
+        placed[marker.cell] = stack + 1
+        centre = (x + stack * radius, y - stack * radius // 2)
+        draw_marker(surface, centre, marker.kind, radius if marker.kind != "evidence" else int(radius * 0.75),
+                    stale=marker.stale, selected=marker.id == selected, armed=marker.armed)
+        if show_labels:
+            _marker_label(surface, centre, radius, marker, snapshot.t, labels)
+
+
+def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list) -> None:
+    name = marker.name.split(" (")[0].split('"')[0].strip()
+    if marker.kind == "unit":
+        name = marker.name
+    words = f"{name} · {marker.state}" if marker.state and marker.kind != "unit" else name
+    if marker.stale and marker.seen_at is not None:
+        words = f"{name} · last seen {int(now - marker.seen_at)} s ago"
+    size = 13
+    image = font(size).render(words, True, WHITE)
+    rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))
+    for _ in range(4):  # step clear of labels already drawn
+        if rect.collidelist(taken) < 0:
+            break
+        rect.move_ip(0, rect.height + 1)
+    taken.append(rect)
+    plate = pygame.Surface(rect.inflate(6, 2).size, pygame.SRCALPHA)
+    plate.fill((0, 0, 0, 150))
+    surface.blit(plate, rect.inflate(6, 2))
+    surface.blit(image, rect)

@@ -1,0 +1,450 @@
+"""Execution: the operation unfolds on the map, in the trainee's fog of war.
+
+Time controls (pause, 1x-16x, single step) with the simulated clock always visible; a
+feed of events; orders by selecting a unit, then an order, then a target on the map;
+decision points in a panel with the options and the time left. Every order and
+decision goes to the journal on disk as it is made.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UITextBox
+
+from sim import record as records
+from sim.entry import best_tool
+from sim.exercise import Exercise
+from sim.journal import Journal
+from sim.narrate import clock, describe, names_of
+from sim.orders import ORDER_CLASSES
+from ui import render
+from ui.scenes.base import Scene
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
+
+SPEEDS = (1, 2, 4, 8, 16)
+DECISION_SPACE = 250
+# verb -> the fields to click, each with the kinds of thing it may name
+ORDER_TOOLS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "move": (("to", ("room", "exit", "door")),),
+    "stack": (("door", ("door",)),),
+    "breach": (("door", ("door",)),),
+    "clear": (("room", ("room",)),),
+    "cordon": (("target", ("window", "exit", "door")),),
+    "hold": (),
+    "negotiate": (("target", ("door", "room")),),
+    "arrest": (("target", ("perpetrator", "room")),),
+    "secure_evidence": (("target", ("evidence", "room")),),
+    "escort": (("victim", ("victim",)), ("to", ("room", "exit"))),
+    "interview": (("victim", ("victim",)),),
+    "treat": (("victim", ("victim",)),),
+    "hand_over": (("victim", ("victim",)), ("to", ("unit",))),
+}
+
+
+def journal_path(ctx) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    who = (ctx.trainee or "trainee").replace(" ", "-").lower()
+    return ctx.results_dir / "sessions" / f"{ctx.scenario.id}_{who}_seed{ctx.seed}_{stamp}.journal.jsonl"
+
+
+class ExecutionScene(Scene):
+    name = "execution"
+
+    def enter(self) -> None:
+        ctx = self.ctx
+        self.names = names_of(ctx.scenario.spec)
+        if ctx.exercise is None:  # a fresh start (a resume arrives with exercise and journal set)
+            ctx.exercise = Exercise(ctx.scenario, ctx.seed, ctx.plan, interactive=True, trainee=ctx.trainee)
+            ctx.journal = Journal.start(journal_path(ctx), ctx.exercise)
+            ctx.exercise._on_input = ctx.journal.append
+        self.exercise: Exercise = ctx.exercise
+        self.speed = 1
+        self.paused = True  # the trainee starts the clock
+        self.selected: Optional[str] = None
+        self.verb: Optional[str] = None
+        self.fields: dict[str, str] = {}
+        self.queue_mode = False
+        self.message = "Press Space or 1x to start the clock."
+        self.decision_id: Optional[str] = None
+        self.decision_wall = 0.0
+        self.menu_open = False
+        self.feed_count = -1
+        self.finished_shown = False
+        if ctx.show_help:
+            self.app.help_visible = True
+            ctx.show_help = False
+        self.build()
+
+    # -- layout ------------------------------------------------------------------------
+    def build(self) -> None:
+        w, h = self.app.size
+        self.top = pygame.Rect(0, 0, w, 56)
+        self.left = pygame.Rect(12, 64, 290, h - 76)
+        self.right = pygame.Rect(w - 372, 64, 360, h - 76)
+        self.map_rect = pygame.Rect(self.left.right + 10, 64, self.right.left - self.left.right - 20, h - 76)
+        self.speed_buttons = {}
+        x = 330
+        self.pause_button = UIButton(pygame.Rect(x, 10, 80, 36), "Pause", self.manager, tool_tip_text="Space")
+        x += 86
+        for i, s in enumerate(SPEEDS, 1):
+            b = UIButton(pygame.Rect(x, 10, 52, 36), f"{s}x", self.manager, tool_tip_text=f"key {i}")
+            self.speed_buttons[b] = s
+            x += 56
+        self.step_button = UIButton(pygame.Rect(x, 10, 70, 36), "Step", self.manager,
+                                    tool_tip_text="advance one simulated second (S)")
+        self.menu_button = UIButton(pygame.Rect(w - 110, 10, 98, 36), "Menu", self.manager, tool_tip_text="Esc")
+        self.unit_buttons = {}
+        y = self.left.top + 34
+        for unit in self.ctx.scenario.spec.units:
+            b = UIButton(pygame.Rect(self.left.left + 8, y, self.left.width - 16, 26), unit.name, self.manager)
+            self.unit_buttons[b] = unit.id
+            y += 44
+        self.orders_top = y + 24
+        self.order_buttons = {}
+        col, row = 0, 0
+        for verb in ORDER_TOOLS:
+            rect = pygame.Rect(self.left.left + 8 + col * 138, self.orders_top + row * 31, 134, 28)
+            self.order_buttons[UIButton(rect, verb.replace("_", " "), self.manager)] = verb
+            col = (col + 1) % 2
+            row += col == 0
+        # the bottom of the map panel is kept for decision points, so they never hide the map
+        self.map_inner = pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 32,
+                                     self.map_rect.width - 24, self.map_rect.height - 42 - DECISION_SPACE)
+        self.feed_box = UITextBox("", pygame.Rect(self.right.left + 6, self.right.top + 30, self.right.width - 12,
+                                                  self.right.height - 36), self.manager)
+        self.feed_count = -1
+        self.decision_buttons: dict = {}
+        self.decision_id = None
+        self.menu_buttons: dict = {}
+        if self.menu_open:
+            self._open_menu()
+
+    # -- commands ----------------------------------------------------------------------
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            el = event.ui_element
+            if el in self.menu_buttons:
+                self._menu_choice(self.menu_buttons[el])
+            elif el in self.decision_buttons:
+                self.choose(self.decision_buttons[el])
+            elif el is self.pause_button:
+                self.paused = not self.paused
+            elif el in self.speed_buttons:
+                self.set_speed(self.speed_buttons[el])
+            elif el is self.step_button:
+                self.step()
+            elif el is self.menu_button:
+                self._open_menu()
+            elif el in self.unit_buttons:
+                self.select(self.unit_buttons[el])
+            elif el in self.order_buttons:
+                self.pick_verb(self.order_buttons[el])
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.map_rect.collidepoint(event.pos) \
+                and not self.menu_open:
+            self.click_map(event.pos, queue=bool(pygame.key.get_mods() & pygame.KMOD_SHIFT))
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:
+            self.verb, self.fields = None, {}
+            self.message = "Order cancelled."
+        elif event.type == pygame.KEYDOWN:
+            self.key(event)
+
+    def key(self, event) -> None:
+        if event.key == pygame.K_SPACE:
+            self.paused = not self.paused
+        elif pygame.K_1 <= event.key <= pygame.K_5:
+            self.set_speed(SPEEDS[event.key - pygame.K_1])
+        elif event.key == pygame.K_s:
+            self.step()
+        elif event.key == pygame.K_ESCAPE:
+            if self.verb:
+                self.verb, self.fields = None, {}
+                self.message = "Order cancelled."
+            elif self.menu_open:
+                self._close_menu()
+            else:
+                self._open_menu()
+        elif event.key == pygame.K_TAB:
+            units = [u.id for u in self.ctx.scenario.spec.units]
+            i = units.index(self.selected) + 1 if self.selected in units else 0
+            self.select(units[i % len(units)])
+
+    def set_speed(self, speed: int) -> None:
+        self.speed = speed
+        self.paused = False
+
+    def step(self) -> None:
+        self.paused = True
+        if not self.exercise.clock_stopped:
+            self.exercise.advance(1.0)
+
+    def select(self, unit_id: str) -> None:
+        self.selected = unit_id
+        self.verb, self.fields = None, {}
+        self.message = f"{self.names[unit_id]} selected: choose an order."
+
+    def pick_verb(self, verb: str) -> None:
+        if not self.selected:
+            self.message = "Select a unit first (left, or Tab)."
+            return
+        self.verb, self.fields = verb, {}
+        if not ORDER_TOOLS[verb]:
+            self.give({})
+            return
+        field, kinds = ORDER_TOOLS[verb][0]
+        self.message = f"{verb.replace('_', ' ')}: click a {' or '.join(kinds)} on the map (right-click cancels)."
+
+    def click_map(self, pos, *, queue: bool = False) -> None:
+        view = render.view_for(self.ctx.scenario, self.map_inner)
+        snapshot = self.exercise.snapshot("trainee")
+        if not self.verb:
+            unit = self._marker_at(view, snapshot, pos, ("unit",))
+            if unit:
+                self.select(unit)
+            return
+        field, kinds = ORDER_TOOLS[self.verb][len(self.fields)]
+        target = self._marker_at(view, snapshot, pos, kinds) or self._place_at(view, pos, kinds)
+        if target is None:
+            self.message = f"No {' or '.join(kinds)} there."
+            return
+        self.fields[field] = target
+        if len(self.fields) < len(ORDER_TOOLS[self.verb]):
+            nxt = ORDER_TOOLS[self.verb][len(self.fields)]
+            self.message = f"{self.verb.replace('_', ' ')} {self.names.get(target, target)}: now click a {' or '.join(nxt[1])}."
+            return
+        self.give(dict(self.fields), queue=queue)
+
+    def give(self, fields: dict, *, queue: bool = False) -> None:
+        verb = self.verb
+        if verb == "breach":
+            unit = next(u for u in self.ctx.scenario.spec.units if u.id == self.selected)
+            door_kind = self.exercise.world.doors[fields["door"]].kind
+            fields["method"] = best_tool(unit.equipment, door_kind) or "knock_and_announce"
+        order = ORDER_CLASSES[verb].model_validate({"unit": self.selected, "do": verb, **fields}, strict=True)
+        if self.exercise.finished:
+            return
+        self.exercise.apply(order, queue=queue)
+        described = ", ".join(self.names.get(v, v) for v in fields.values())
+        self.message = f"Order: {self.names[self.selected]} {verb.replace('_', ' ')} {described}".strip()
+        self.verb, self.fields = None, {}
+
+    def _marker_at(self, view, snapshot, pos, kinds) -> Optional[str]:
+        best = None
+        limit = max(10, view.scale * 1.2)
+        for m in snapshot.markers:
+            if m.kind not in kinds or not m.present:
+                continue
+            x, y = view.centre(m.cell)
+            d = ((x - pos[0]) ** 2 + (y - pos[1]) ** 2) ** 0.5
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, m.id)
+        return best[1] if best else None
+
+    def _place_at(self, view, pos, kinds) -> Optional[str]:
+        scenario = self.ctx.scenario
+        cell = view.cell_at(pos)
+        if cell is None:
+            return None
+        found = []
+        for dr in (0, -1, 1):
+            for dc in (0, -1, 1):
+                c = (cell[0] + dr, cell[1] + dc)
+                if scenario.grid.inside(c):
+                    for ident in (scenario.grid.feature_at(c), scenario.grid.room_at(c)):
+                        if ident and scenario.kind_of(ident) in kinds:
+                            found.append((abs(dr) + abs(dc), ident))
+        return min(found)[1] if found else None
+
+    def choose(self, option_id: str) -> None:
+        pending = self.exercise.pending_decision
+        if pending is not None:
+            self.exercise.decide(pending.id, option_id)
+            self.message = f"Decision: {option_id}"
+
+    # -- the Esc menu ------------------------------------------------------------------
+    def _open_menu(self) -> None:
+        self.menu_open = True
+        self.paused = True
+        w, h = self.app.size
+        labels = [("resume", "Resume"), ("finish", "End the operation now and debrief"),
+                  ("leave", "Leave to the menu (the journal keeps the run)")]
+        self.menu_buttons = {}
+        for i, (key, label) in enumerate(labels):
+            rect = pygame.Rect(w // 2 - 220, h // 2 - 70 + i * 52, 440, 44)
+            self.menu_buttons[UIButton(rect, label, self.manager, starting_height=5)] = key
+
+    def _close_menu(self) -> None:
+        for b in self.menu_buttons:
+            b.kill()
+        self.menu_buttons = {}
+        self.menu_open = False
+
+    def _menu_choice(self, key: str) -> None:
+        self._close_menu()
+        if key == "finish":
+            self.exercise._end("ended by the trainee")
+        elif key == "leave":
+            self.ctx.message = f"Run kept in {self.ctx.journal.path}: play --resume it later."
+            self.exit()
+            self.ctx.exercise = None
+            from ui.scenes.menu import MenuScene
+            self.app.switch(MenuScene(self.app))
+
+    # -- time --------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        ex = self.exercise
+        if ex.finished:
+            self.finish()
+            return
+        pending = ex.pending_decision
+        if pending is not None and pending.paused:
+            self.decision_wall += dt
+            if self.decision_wall >= pending.decision.time_allowed:
+                ex.decide(pending.id, pending.decision.default, how="defaulted")
+                self.message = f"Time ran out: '{pending.decision.default}' applied by default."
+        elif not self.paused and not self.menu_open:
+            ex.advance(dt * self.speed * getattr(self.app, "time_scale", 1.0))
+        self._sync_decision()
+        if ex.finished:
+            self.finish()
+
+    def _sync_decision(self) -> None:
+        pending = self.exercise.pending_decision
+        current = pending.id if pending else None
+        if current == self.decision_id:
+            return
+        for b in self.decision_buttons:
+            b.kill()
+        self.decision_buttons = {}
+        self.decision_id = current
+        self.decision_wall = 0.0
+        if pending is None:
+            return
+        rect = self._decision_rect()
+        y = rect.bottom - 12 - 40 * len(pending.decision.options)
+        for option in pending.decision.options:
+            label = option.label + ("  (default)" if option.id == pending.decision.default else "")
+            b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 34), label, self.manager, starting_height=4)
+            self.decision_buttons[b] = option.id
+            y += 40
+
+    def _decision_rect(self) -> pygame.Rect:
+        pending = self.exercise.pending_decision
+        n = len(pending.decision.options) if pending else 2
+        width = min(640, self.map_rect.width - 40)
+        height = 110 + 40 * n
+        rect = pygame.Rect(0, 0, width, min(height, DECISION_SPACE - 10))
+        rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - 36)
+        return rect
+
+    def finish(self) -> None:
+        if self.finished_shown:
+            return
+        self.finished_shown = True
+        ctx = self.ctx
+        record = self.exercise.record()
+        ctx.record = record
+        ctx.record_path = records.save(record, ctx.results_dir)
+        if ctx.journal is not None:
+            ctx.journal.append({"type": "end", "record": str(ctx.record_path)})
+            ctx.journal.close()
+        from ui.scenes.debrief import DebriefScene
+        self.app.switch(DebriefScene(self.app))
+
+    def exit(self) -> None:
+        if self.ctx.journal is not None and not self.exercise.finished:
+            self.ctx.journal.close()
+
+    # -- drawing -----------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        ex = self.exercise
+        snapshot = ex.snapshot("trainee")
+        pygame.draw.rect(surface, (30, 34, 42), self.top)
+        state = "DECISION" if ex.clock_stopped else "PAUSED" if self.paused else f"{self.speed}x"
+        text(surface, f"T+{clock(ex.now)}", (16, 8), size=30, bold=True, colour=ACCENT)
+        text(surface, state, (150, 16), size=20, bold=True, colour=TEXT if state != "PAUSED" else YELLOW_TEXT)
+        text(surface, self.ctx.scenario.spec.title, (self.top.right - 130, 28), size=14, colour=MUTED, anchor="topright")
+        panel(surface, self.left, "Units")
+        for b, unit_id in self.unit_buttons.items():
+            marker = snapshot.marker(unit_id)
+            if marker is not None:
+                colour = YELLOW_TEXT if unit_id == self.selected else MUTED
+                status = humanise(marker.state, self.names) if marker.present else "not on scene"
+                text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=13, colour=colour)
+        text(surface, "ORDERS (shift-click: add after current)", (self.left.left + 10, self.orders_top - 22),
+             size=13, colour=MUTED, bold=True)
+        panel(surface, self.right, "What the units report")
+        panel(surface, self.map_rect, "Trainee view: only what your units see and hear")
+        view = render.view_for(self.ctx.scenario, self.map_inner)
+        render.draw_snapshot(surface, view, self.ctx.scenario, snapshot, selected=self.selected)
+        self._feed(snapshot)
+        self._draw_decision(surface)
+        text(surface, self.message, (self.map_rect.left + 12, self.map_rect.bottom - 24), size=16, colour=YELLOW_TEXT)
+
+    def _draw_decision(self, surface: pygame.Surface) -> None:
+        pending = self.exercise.pending_decision
+        if pending is not None and self.decision_buttons:
+            rect = self._decision_rect()
+            shade = pygame.Surface(rect.size, pygame.SRCALPHA)
+            shade.fill((20, 22, 28, 235))
+            surface.blit(shade, rect)
+            pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=6)
+            if pending.paused:
+                left = max(0.0, pending.decision.time_allowed - self.decision_wall)
+                clock_text = f"clock stopped  ·  {left:.0f} s to decide"
+            else:
+                left = max(0.0, pending.deadline - self.exercise.now)
+                clock_text = f"clock running  ·  {left:.0f} s (simulated) to decide"
+            text(surface, f"DECISION  ·  {clock_text}", (rect.left + 14, rect.top + 10), size=16, bold=True, colour=ACCENT)
+            frac = left / pending.decision.time_allowed
+            pygame.draw.rect(surface, (60, 60, 60), (rect.left + 14, rect.top + 34, rect.width - 28, 6))
+            pygame.draw.rect(surface, ACCENT, (rect.left + 14, rect.top + 34, int((rect.width - 28) * frac), 6))
+            first_button = min(b.rect.top for b in self.decision_buttons)
+            text_block(surface, pending.decision.prompt,
+                       pygame.Rect(rect.left + 14, rect.top + 48, rect.width - 28, first_button - rect.top - 52), size=16)
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        if self.menu_open:
+            w, h = surface.get_size()
+            box = pygame.Rect(w // 2 - 240, h // 2 - 120, 480, 230)
+            pygame.draw.rect(surface, (20, 22, 28), box, border_radius=8)
+            pygame.draw.rect(surface, ACCENT, box, 2, border_radius=8)
+            text(surface, "PAUSED", (box.centerx, box.top + 22), size=20, bold=True, colour=ACCENT, anchor="center")
+
+    def _feed(self, snapshot) -> None:
+        if len(snapshot.feed) == self.feed_count and snapshot.feed and self.feed_count >= 0:
+            return
+        self.feed_count = len(snapshot.feed)
+        lines = []
+        for event in reversed(snapshot.feed):
+            words = describe(event, self.names)
+            if words:
+                tag = "<b>" if event["kind"] in ("inject", "decision_opened", "victim_safe", "hostage_taken",
+                                                 "perpetrator_arrested", "officer_injured") else ""
+                end = "</b>" if tag else ""
+                lines.append(f"<font color='#9aa0a6'>{clock(event['t'])}</font> {tag}{_escape(words)}{end}")
+        self.feed_box.set_text("<br>".join(lines) or "<i>Nothing reported yet.</i>")
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [("Space", "pause / resume the clock"), ("1 2 3 4 5", "speed 1x 2x 4x 8x 16x"),
+                ("S", "single step (one simulated second)"), ("Tab", "select the next unit"),
+                ("unit, order, map", "select a unit, pick an order, click its target"),
+                ("shift-click", "queue the order after the unit's current one"),
+                ("right-click / Esc", "cancel the order being given"), ("Esc", "pause menu"),
+                ("?", "show or hide this help")]
+
+
+def humanise(words: str, names: dict[str, str]) -> str:
+    """Replace ids in an engine status line by the names a trainee knows."""
+    out = []
+    for token in words.split(" "):
+        core = token.strip("():,")
+        out.append(token.replace(core, names[core].split(" (")[0]) if core in names else token.replace("_", " "))
+    return " ".join(out)
+
+
+def _escape(words: str) -> str:
+    return words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
