@@ -56,6 +56,8 @@ class App:
         self.ctx = ctx
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.manager = pygame_gui.UIManager(size, THEME if THEME.exists() else None)
+        self.manager.preload_fonts([{"name": "noto_sans", "point_size": 14, "style": style, "antialiased": "1"}
+                                    for style in ("bold", "italic")])
         self.clock = pygame.time.Clock()
         self.scene: Optional["Scene"] = None
         self.running = True

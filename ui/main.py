@@ -19,7 +19,10 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
                               if os.environ.get("DISPLAY") else "dummy")
     from ui.app import App, Context
 
-    ctx = Context(scenarios_dir=Path(scenarios_dir), results_dir=Path(results), trainee=trainee, seed=seed,
+    folder = Path(scenarios_dir)
+    if not folder.is_dir():  # run from elsewhere: the project's own scenarios
+        folder = Path(__file__).resolve().parents[1] / "scenarios"
+    ctx = Context(scenarios_dir=folder, results_dir=Path(results), trainee=trainee, seed=seed,
                   autoplay=autoplay, screenshots=Path(screenshots) if screenshots else None)
     if resume:
         header, _ = journals.read(resume)
@@ -38,7 +41,7 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
         from ui.autoplay import Autoplay
         from ui.scenes.menu import MenuScene
         if not scenario_path:
-            scenario_path = str(Path(scenarios_dir) / "kowloon_flat.yaml")
+            scenario_path = str(folder / "kowloon_flat.yaml")
             ctx.scenario = load(scenario_path)
         app.on_frame.append(Autoplay(app, Path(scenario_path)))
         ctx.show_help = False

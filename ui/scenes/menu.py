@@ -68,7 +68,10 @@ class MenuScene(Scene):
     def start(self, path: Path) -> None:
         from ui.scenes.briefing import BriefingScene
 
-        scenario = dict(self.entries)[path]
+        known = {p.resolve(): s for p, s in self.entries}
+        scenario = known.get(Path(path).resolve())
+        if scenario is None or isinstance(scenario, InputError):
+            scenario = load(path)
         name = self.name_entry.get_text().strip()
         self.ctx.trainee = name or self.ctx.trainee
         self.ctx.scenario = scenario
