@@ -72,6 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     exercise.run_to_end()
     record = exercise.record()
     path = records.save(record, args.out)
+    _store(args).add(record, source="headless", record_path=str(path))
     if args.json:
         print(json.dumps({"record": str(path), **record["metrics"]}, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -93,6 +94,179 @@ def outcome_text(record: dict, scenario, lines: list[str]) -> str:
     overall = metrics["overall"]
     out += ["", f"Overall score {overall['score']:.3f}  rating {overall['rating']}"]
     return "\n".join(out)
+
+
+def _store(args: argparse.Namespace):
+    from sim.store import Store
+    return Store(args.db or Path(getattr(args, "out", "results") or "results") / "exercise.db")
+
+
+def _scenario_by_id(scenario_id: str | None, store) -> object:
+    """Find the scenario file for an id among scenarios/*.yaml (the store keeps ids, not files)."""
+    from sim.problems import InputError, Problem
+    from sim.scenario import load
+
+    known = store.scenarios()
+    if scenario_id is None:
+        if len(known) != 1:
+            raise InputError([Problem(str(store.path), 1, 1, "--scenario",
+                                      f"give --scenario ID; the store has: {', '.join(known) or 'no runs yet'}")])
+        scenario_id = known[0]
+    if scenario_id not in known:
+        raise InputError([Problem(str(store.path), 1, 1, "--scenario",
+                                  f"no runs of scenario '{scenario_id}'; known: {', '.join(known) or 'none'}")])
+    folder = Path(__file__).resolve().parent / "scenarios"
+    for path in sorted(Path("scenarios").glob("*.yaml")) + sorted(folder.glob("*.yaml")):
+        try:
+            scenario = load(path)
+        except InputError:
+            continue
+        if scenario.id == scenario_id:
+            return scenario
+    raise InputError([Problem("scenarios/", 1, 1, "--scenario", f"no scenario file with id '{scenario_id}'")])
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from sim import record as records
+    from sim.batch import run_batch
+    from sim.evaluation import policy_from_record
+    from sim.scenario import load_plan
+    from sim.stats import summarise
+
+    scenario = _load(args.scenario)
+    if args.record:
+        record = records.load(args.record)
+        if record["scenario"]["sha256"] != scenario.sha256:
+            return _refuse_version(args.record, record)
+        plan = policy_from_record(record)
+        trainee = record.get("trainee")
+    else:
+        plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
+        trainee = None
+    store = _store(args)
+    result = run_batch(scenario, plan, runs=args.runs, first_seed=args.seed, workers=args.workers, store=store,
+                       resume=args.resume, trainee=trainee, executor=args.executor, scheduler=args.scheduler,
+                       keep_events=not args.no_events, progress=sys.stderr.isatty())
+    rows = store.runs(batch=result.batch)
+    print(f"batch {result.batch}: {len(rows)} of {args.runs} runs stored in {store.path} "
+          f"({result.stored} new, {result.skipped} already there; {result.seconds:.1f} s)")
+    if result.interrupted:
+        print(f"interrupted: finish with the same command and --resume", file=sys.stderr)
+        return 130
+    metrics = store.metric_scores([r["id"] for r in rows])
+    names = ["overall"] + sorted({n for m in metrics.values() for n in m})
+    print(f"{'metric':<24}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
+    for name in names:
+        values = [r["overall_score"] for r in rows] if name == "overall" else [metrics[r["id"]][name] for r in rows]
+        s = summarise(values)
+        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {s.ci_low:7.3f} to {s.ci_high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+    return EXIT_OK
+
+
+def _refuse_version(path: str, record: dict) -> int:
+    print(f"{path}: the record was made with another version of scenario '{record['scenario']['id']}' "
+          "(its SHA-256 differs from the file's); re-run it on that version", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from sim import record as records
+    from sim.evaluation import skill
+
+    record = records.load(args.record)
+    path = args.scenario or record["scenario"].get("path")
+    scenario = _load(path)
+    if record["scenario"]["sha256"] != scenario.sha256:
+        return _refuse_version(args.record, record)
+    report = skill(scenario, record, runs=args.runs, first_seed=args.seed, store=_store(args), workers=args.workers)
+    t, d, diff = report.trainee, report.doctrine, report.difference
+    who = record.get("trainee") or record["plan"].get("name")
+    print(f"{who} on {scenario.id}, {report.runs} seeds from {args.seed} (common random numbers)")
+    print(f"  trainee's choices: expected score {t.mean:.3f}  (95% CI {t.ci_low:.3f} to {t.ci_high:.3f})")
+    print(f"  doctrine plan:     expected score {d.mean:.3f}  (95% CI {d.ci_low:.3f} to {d.ci_high:.3f})")
+    print(f"  paired difference: {diff.mean_difference:+.3f}  (95% CI {diff.ci_low:+.3f} to {diff.ci_high:+.3f}; "
+          f"p={diff.p_value:.3f}{', significant' if diff.significant else ''})")
+    if record.get("metrics"):
+        print(f"  the played run scored {record['metrics']['overall']['score']:.3f}: "
+              f"{'luckier' if record['metrics']['overall']['score'] > t.mean else 'less lucky'} than the expected {t.mean:.3f}")
+    if report.costs:
+        print("decisions that cost the most (score gained by the doctrine choice instead):")
+        for c in report.costs:
+            print(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option}: {c.cost:+.3f} "
+                  f"(p={c.test.p_value:.3f}{', significant' if c.test.significant else ''})")
+    else:
+        print("every decision matched the doctrine plan")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import csv
+    from sim.evaluation import groups, paired_against
+    from sim.stats import summarise
+
+    store = _store(args)
+    scenario = _scenario_by_id(args.scenario, store)
+    all_groups = groups(store, scenario.id, args.by)
+    names = sorted({n for g in all_groups for n in g.scores if n != "overall"})
+    header = [args.by, "runs", "mean", "ci_low", "ci_high", "paired_vs_first", "p_value", "significant"] + names
+    rows = []
+    reference = all_groups[0]
+    for g in all_groups:
+        s = summarise(g.scores["overall"])
+        test = paired_against(g, reference) if g is not reference else None
+        rows.append([g.name, s.n, round(s.mean, 4), round(s.ci_low, 4), round(s.ci_high, 4),
+                     round(test.mean_difference, 4) if test else "", round(test.p_value, 4) if test else "",
+                     ("yes" if test.significant else "no") if test else ""] +
+                    [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
+    print(f"{scenario.id}: by {args.by}; paired tests on shared seeds against '{reference.name}'; * p < 0.05")
+    print(f"{args.by:<28}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
+    for row in rows:
+        mark = "*" if row[7] == "yes" else " "
+        vs = f"{row[5]:+.3f}{mark}" if row[5] != "" else "-"
+        p = f"{row[6]:.3f}" if row[6] != "" else ""
+        print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {row[3]:.3f} to {row[4]:.3f}{vs:>11}{p:>8}")
+    if args.csv:
+        from sim.record import write_atomic
+        buffer = __import__("io").StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        write_atomic(Path(args.csv), buffer.getvalue())
+        print(f"table written to {args.csv}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.record import write_atomic
+    from sim.report import report_inputs_missing, write_report
+
+    store = _store(args)
+    missing = report_inputs_missing(store, args.scenario, args.trainee)
+    if missing:
+        print(missing, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    scenario = _scenario_by_id(args.scenario, store)
+    write_atomic(Path(args.out_file), write_report(store, scenario, trainee=args.trainee, by=args.by))
+    print(f"report written to {args.out_file}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import csv
+    import io
+    from sim.record import write_atomic
+
+    store = _store(args)
+    folder = Path(args.csv)
+    for table in ("runs", "metrics", "capabilities", "decisions", "events"):
+        columns, rows = store.table(table)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        write_atomic(folder / f"{table}.csv", buffer.getvalue())
+    print(f"exported {store.count()} runs to {folder}/ (runs, metrics, capabilities, decisions, events .csv)")
+    return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -176,6 +350,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record", metavar="RECORD")
     p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
     p.set_defaults(func=cmd_replay)
+
+    def store_option(p):
+        p.add_argument("--db", metavar="PATH", help="results store (default results/exercise.db)")
+
+    store_option(sub.choices["run"])
+    p = sub.add_parser("batch", help="many replications on seeds S..S+N-1, stored; then statistics per metric")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=int, required=True, metavar="N")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--plan", metavar="PLAN", help="plan file (default: the doctrine plan)")
+    group.add_argument("--record", metavar="RECORD", help="replay a trainee's choices from a run record")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="first seed (default 0)")
+    p.add_argument("--workers", type=int, default=None, metavar="K", help="processes (default: all cores)")
+    p.add_argument("--resume", action="store_true", help="run only the seeds not yet stored")
+    p.add_argument("--executor", choices=("process", "dask"), default="process")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
+    p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
+    store_option(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("score", help="skill, not luck: a trainee's choices over N seeds beside the doctrine plan")
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--runs", type=int, default=100, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--workers", type=int, default=None, metavar="K")
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
+    store_option(p)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("compare", help="table of metrics per trainee or plan, with paired tests on shared seeds")
+    p.add_argument("--scenario", metavar="ID")
+    p.add_argument("--by", choices=("trainee", "plan"), default="plan")
+    p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    store_option(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("report", help="after-action report as one HTML file with embedded charts")
+    p.add_argument("--scenario", metavar="ID")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--by", choices=("trainee", "plan"), default="plan")
+    p.add_argument("--out", dest="out_file", metavar="HTML", required=True)
+    store_option(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="export the store to CSV files for spreadsheets")
+    p.add_argument("--csv", metavar="DIR", required=True)
+    store_option(p)
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -113,6 +113,8 @@ def _data_path(data: Any, loc: tuple, error_type: str) -> tuple[tuple, bool]:
             path.append(part)
             at_key = error_type == "extra_forbidden"
         # else: a union branch or tag name, not part of the document
+    if error_type == "extra_forbidden":
+        at_key = True  # an unknown key is pointed at itself, not at its value
     if error_type == "union_tag_invalid" and isinstance(current, dict) and "do" in current:
         path.append("do")  # point at the unknown verb, not at the start of the order
     return tuple(path), at_key

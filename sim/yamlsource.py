@@ -145,6 +145,10 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "not valid YAML"
+        start = exc.context_mark
+        if exc.problem and exc.context and start and start.line != (mark.line if mark else -1):
+            # e.g. an unclosed quote is noticed only at the end of the file: say where it began
+            what += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
         raise InputError([Problem(name, line, col, "", f"YAML syntax: {what}")])
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
         line = text.count("\n", 0, exc.position) + 1

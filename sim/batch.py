@@ -1,0 +1,162 @@
+"""Many replications of one policy on seeds S..S+N-1, on a process pool, streamed to the store.
+
+Each finished replication is stored (in its own transaction) as soon as it arrives, so
+Ctrl-C or a killed process keeps every finished run, and `resume` runs only the seeds
+that are missing. At most a few runs are in flight per worker, so memory stays flat
+however large N is. The same work can go to a Dask cluster (`executor="dask"`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional
+
+from .spec import Plan
+from .store import Store
+
+_SCENARIO = None  # the scenario, loaded once per worker process
+
+
+def _init_worker(path: str) -> None:
+    global _SCENARIO
+    from .scenario import load
+    _SCENARIO = load(path)
+
+
+def run_one(job: tuple[str, str, int, Optional[str]]) -> dict[str, Any]:
+    """One replication in a worker: (scenario path, plan as JSON, seed, trainee) -> record."""
+    from .exercise import Exercise
+    from .record import _tuples
+
+    path, plan_json, seed, trainee = job
+    if _SCENARIO is None or _SCENARIO.path != path:
+        _init_worker(path)
+    plan = Plan.model_validate(_tuples(json.loads(plan_json)), strict=True)
+    exercise = Exercise(_SCENARIO, seed, plan, trainee=trainee)
+    exercise.run_to_end()
+    return exercise.record()
+
+
+def batch_id(scenario_sha: str, plan: Plan, first_seed: int, runs: int, trainee: Optional[str]) -> str:
+    body = json.dumps([scenario_sha, plan.model_dump(mode="json", exclude_none=True), first_seed, runs, trainee],
+                      sort_keys=True)
+    return "b" + hashlib.sha256(body.encode()).hexdigest()[:12]
+
+
+@dataclass
+class BatchResult:
+    batch: str
+    stored: int
+    skipped: int
+    seconds: float
+    interrupted: bool = False
+
+
+class Progress:
+    """A one-line progress bar on stderr (no dependency needed for this)."""
+
+    def __init__(self, total: int, enabled: bool = True):
+        self.total, self.done, self.enabled = total, 0, enabled and total > 0
+        self.start = time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * self.done / self.total)
+        rate = self.done / max(1e-9, time.monotonic() - self.start)
+        left = (self.total - self.done) / rate if rate else 0
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  "
+                         f"{rate:5.1f} runs/s  ~{left:4.0f} s left ")
+        if self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: Optional[int] = None,
+              store: Store, resume: bool = False, trainee: Optional[str] = None, progress: bool = True,
+              executor: str = "process", scheduler: Optional[str] = None,
+              keep_events: bool = True, on_record: Optional[Callable[[dict], None]] = None) -> BatchResult:
+    bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
+    seeds = range(first_seed, first_seed + runs)
+    done = store.seeds_done(bid) if resume else set()
+    todo = [s for s in seeds if s not in done]
+    plan_json = json.dumps(plan.model_dump(mode="json", exclude_none=True), sort_keys=True)
+    jobs = [(scenario.path, plan_json, seed, trainee) for seed in todo]
+    bar = Progress(len(jobs), progress)
+    started = time.monotonic()
+    stored = 0
+
+    def keep(record: dict) -> None:
+        nonlocal stored
+        stored += store.add(record, source="batch", batch=bid, keep_events=keep_events)
+        if on_record is not None:
+            on_record(record)
+        bar.step()
+
+    try:
+        if executor == "dask":
+            _run_on_dask(jobs, scheduler, keep)
+        elif (workers or os.cpu_count() or 1) == 1 or len(jobs) <= 1:
+            for job in jobs:
+                keep(run_one(job))
+        else:
+            _run_on_pool(jobs, workers or os.cpu_count() or 1, scenario.path, keep)
+    except KeyboardInterrupt:
+        return BatchResult(bid, stored, len(done), time.monotonic() - started, interrupted=True)
+    return BatchResult(bid, stored, len(done), time.monotonic() - started)
+
+
+def _run_on_pool(jobs: list, workers: int, path: str, keep: Callable[[dict], None]) -> None:
+    pending: set = set()
+    queue = iter(jobs)
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(path,)) as pool:
+        try:
+            for job in _take(queue, workers * 3):
+                pending.add(pool.submit(run_one, job))
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    keep(future.result())
+                for job in _take(queue, len(finished)):
+                    pending.add(pool.submit(run_one, job))
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _take(it: Iterable, n: int) -> list:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out
+
+
+def _run_on_dask(jobs: list, scheduler: Optional[str], keep: Callable[[dict], None]) -> None:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        from .problems import InputError, Problem
+        raise InputError([Problem("--executor", 1, 1, "", "Dask is not installed: pip install '.[cluster]'")])
+    client = Client(scheduler) if scheduler else Client(processes=False)
+    try:
+        window = max(4, 3 * len(client.scheduler_info().get("workers", {})))
+        queue = iter(jobs)
+        futures = as_completed([client.submit(run_one, job, pure=False) for job in _take(queue, window)])
+        for future in futures:
+            keep(future.result())
+            for job in _take(queue, 1):
+                futures.add(client.submit(run_one, job, pure=False))
+    finally:
+        client.close()

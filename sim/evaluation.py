@@ -1,0 +1,119 @@
+"""Skill, not luck: a trainee's choices re-simulated over many seeds beside the doctrine
+plan on the same seeds, and comparisons of trainees or plans from the results store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .batch import run_batch
+from .orders import ORDER_CLASSES
+from .record import _tuples, plan_of
+from .spec import Plan
+from .stats import Paired, Summary, paired_test, summarise
+from .store import Store
+
+
+def policy_from_record(record: dict[str, Any]) -> Plan:
+    """The trainee's play as a plan: their choice at each decision they answered, and the
+    orders they gave during play at the times they gave them. Defaulted decisions stay
+    defaulted. On other seeds this is the same policy, not the same moves."""
+    plan = plan_of(record)
+    choices = dict(plan.decisions)
+    for decision, made in record.get("decisions", {}).items():
+        if made.get("how") in ("chosen", "planned"):
+            choices[decision] = made["option"]
+    orders = list(plan.orders)
+    for entry in record.get("inputs", []):
+        if entry["type"] == "order":
+            data = dict(entry["order"])
+            data.setdefault("at", round(float(entry["t"]), 3))
+            orders.append(ORDER_CLASSES[data["do"]].model_validate(_tuples(data), strict=True))
+    name = record.get("trainee") or plan.name
+    return Plan(name=f"{name} (policy)", orders=tuple(orders), decisions=choices)
+
+
+@dataclass
+class DecisionCost:
+    decision: str
+    trainee_option: str
+    doctrine_option: str
+    cost: float  # mean score lost by the trainee's option (positive: doctrine's would have scored more)
+    test: Paired
+
+
+@dataclass
+class SkillReport:
+    runs: int
+    trainee: Summary
+    doctrine: Summary
+    difference: Paired
+    costs: list[DecisionCost] = field(default_factory=list)
+
+
+def _scores(scenario, plan: Plan, runs: int, first_seed: int, store: Store, workers: Optional[int],
+            trainee: Optional[str], progress: bool) -> list[float]:
+    by_seed: dict[int, float] = {}
+    run_batch(scenario, plan, runs=runs, first_seed=first_seed, workers=workers, store=store, resume=True,
+              trainee=trainee, progress=progress, keep_events=False,
+              on_record=lambda r: by_seed.__setitem__(r["seed"], r["metrics"]["overall"]["score"]))
+    from .batch import batch_id
+    bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
+    for row in store.runs(batch=bid):
+        by_seed.setdefault(row["seed"], row["overall_score"])
+    return [by_seed[s] for s in range(first_seed, first_seed + runs)]
+
+
+def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, store: Store,
+          workers: Optional[int] = None, progress: bool = False) -> SkillReport:
+    policy = policy_from_record(record)
+    doctrine = scenario.spec.doctrine_plan
+    trainee = record.get("trainee")
+    mine = _scores(scenario, policy, runs, first_seed, store, workers, trainee, progress)
+    theirs = _scores(scenario, doctrine, runs, first_seed, store, workers, None, progress)
+    report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))
+    for decision in scenario.spec.decisions:
+        ours = policy.decisions.get(decision.id)
+        best = doctrine.decisions.get(decision.id, decision.default)
+        if ours is None or ours == best:
+            continue
+        swapped = policy.model_copy(update={"decisions": {**policy.decisions, decision.id: best},
+                                            "name": f"{policy.name} with doctrine {decision.id}"})
+        alt = _scores(scenario, swapped, runs, first_seed, store, workers, trainee, progress)
+        test = paired_test(alt, mine)
+        report.costs.append(DecisionCost(decision.id, ours, best, test.mean_difference, test))
+    report.costs.sort(key=lambda c: -c.cost)
+    return report
+
+
+@dataclass
+class Group:
+    name: str
+    runs: list[dict]
+    scores: dict[str, list[float]]  # metric -> values, 'overall' included
+    by_seed: dict[int, float]
+
+
+def groups(store: Store, scenario: str, by: str) -> list[Group]:
+    rows = store.runs(scenario=scenario)
+    metrics = store.metric_scores([r["id"] for r in rows])
+    out: dict[str, Group] = {}
+    for row in rows:
+        key = (row["trainee"] or "(no trainee)") if by == "trainee" else row["plan_name"]
+        group = out.setdefault(key, Group(key, [], {}, {}))
+        group.runs.append(row)
+        group.scores.setdefault("overall", []).append(row["overall_score"])
+        for name, value in metrics[row["id"]].items():
+            group.scores.setdefault(name, []).append(value)
+        seeds = group.by_seed
+        # several runs on one seed (replays of one trainee) are averaged
+        n = sum(1 for r in group.runs if r["seed"] == row["seed"])
+        seeds[row["seed"]] = seeds.get(row["seed"], 0.0) + (row["overall_score"] - seeds.get(row["seed"], 0.0)) / n
+    # the doctrine plan first: it is what every other group is compared with
+    return sorted(out.values(), key=lambda g: (not g.name.lower().startswith("doctrine"), g.name))
+
+
+def paired_against(a: Group, b: Group) -> Optional[Paired]:
+    common = sorted(set(a.by_seed) & set(b.by_seed))
+    if len(common) < 2:
+        return None
+    return paired_test([a.by_seed[s] for s in common], [b.by_seed[s] for s in common])

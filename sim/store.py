@@ -1,0 +1,216 @@
+"""The results store: every run (played, headless or batch) in one SQLite file.
+
+Tables: runs, metrics, capabilities, decisions, events. Each run is written in one
+transaction and keyed so that writing the same run twice stores it once: many worker
+processes can feed one store without losing or duplicating a run. The schema carries
+its version and upgrades itself. A file that is not a store, or is damaged, is
+reported and never overwritten.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from .problems import InputError, Problem
+
+SCHEMA_VERSION = 2
+DEFAULT_PATH = Path("results") / "exercise.db"
+
+_SCHEMA_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    run_key TEXT NOT NULL UNIQUE,        -- scenario hash + plan + inputs + seed: one run, one row
+    scenario_id TEXT NOT NULL,
+    scenario_sha256 TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    trainee TEXT,
+    plan_name TEXT NOT NULL,
+    plan_key TEXT NOT NULL,              -- hash of the plan and inputs: runs of one policy share it
+    source TEXT NOT NULL,                -- played, headless, batch
+    batch TEXT,
+    overall_score REAL NOT NULL,
+    overall_rating TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    end_reason TEXT,
+    events_sha256 TEXT NOT NULL,
+    record_path TEXT
+);
+CREATE INDEX runs_by_scenario ON runs (scenario_id, trainee, plan_name);
+CREATE INDEX runs_by_batch ON runs (batch, seed);
+CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, score REAL NOT NULL,
+                      PRIMARY KEY (run_id, name));
+CREATE TABLE capabilities (run_id INTEGER NOT NULL REFERENCES runs(id), capability TEXT NOT NULL,
+                           score REAL NOT NULL, rating TEXT NOT NULL, PRIMARY KEY (run_id, capability));
+CREATE TABLE decisions (run_id INTEGER NOT NULL REFERENCES runs(id), decision TEXT NOT NULL, option TEXT NOT NULL,
+                        how TEXT, t REAL);
+CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, t REAL NOT NULL,
+                     kind TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+"""
+# Version 2 keeps the facts of each run (victims safe, escapes, times) for reports.
+_UPGRADES = {2: "ALTER TABLE runs ADD COLUMN facts TEXT"}
+
+
+def plan_key(record: dict[str, Any]) -> str:
+    body = json.dumps({"plan": record["plan"], "inputs": [_input_key(i) for i in record.get("inputs", [])]},
+                      sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def _input_key(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "step"}
+
+
+def run_key(record: dict[str, Any]) -> str:
+    body = f"{record['scenario']['sha256']}|{plan_key(record)}|{record['seed']}|{record.get('trainee')}"
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
+
+
+class Store:
+    def __init__(self, path: Path | str = DEFAULT_PATH):
+        self.path = Path(path)
+        self._check_file()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 60000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
+                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+
+    def _check_file(self) -> None:
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with open(self.path, "rb") as fh:
+                head = fh.read(16)
+            if head != b"SQLite format 3\x00":
+                raise InputError([Problem(str(self.path), 1, 1, "", "this file is not a results store (not an "
+                                          "SQLite database); it was left untouched: use --db PATH for another")])
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > SCHEMA_VERSION:
+                raise InputError([Problem(str(self.path), 1, 1, "", f"the store has schema version {version}; "
+                                          f"this program reads up to {SCHEMA_VERSION}: upgrade the program")])
+            if version == 0:
+                for statement in _SCHEMA_V1.split(";"):  # not executescript: it would commit midway
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO schema_version VALUES (1)")
+                version = 1
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                db.execute(_UPGRADES[target])
+                db.execute("UPDATE schema_version SET version = ?", (target,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -----------------------------------------------------------------------
+    def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
+            record_path: Optional[str] = None, keep_events: bool = True) -> bool:
+        """Store one run; False if it was already there."""
+        metrics = record["metrics"]
+        key = run_key(record)
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO runs (run_key, scenario_id, scenario_sha256, seed, trainee, plan_name, plan_key,"
+                " source, batch, overall_score, overall_rating, duration_s, end_reason, events_sha256, record_path,"
+                " facts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (key, record["scenario"]["id"], record["scenario"]["sha256"], record["seed"], record.get("trainee"),
+                 record["plan"].get("name", "plan"), plan_key(record), source, batch, metrics["overall"]["score"],
+                 metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
+                 record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True)))
+            if cur.rowcount == 0:
+                return False
+            run_id = cur.lastrowid
+            db.executemany("INSERT INTO metrics VALUES (?,?,?)",
+                           [(run_id, name, value) for name, value in sorted(metrics["scores"].items())])
+            db.executemany("INSERT INTO capabilities VALUES (?,?,?,?)",
+                           [(run_id, c["id"], c["score"], c["rating"]) for c in metrics["capabilities"]])
+            db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?)",
+                           [(run_id, d, v["option"], v.get("how"), v.get("t"))
+                            for d, v in sorted(record.get("decisions", {}).items())])
+            if keep_events:
+                db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?)",
+                               [(run_id, i, e["t"], e["kind"], e.get("subject"), json.dumps(e, sort_keys=True))
+                                for i, e in enumerate(record["events"])])
+        return True
+
+    # -- reading -------------------------------------------------------------------------
+    def seeds_done(self, batch: str) -> set[int]:
+        return {row[0] for row in self.db.execute("SELECT seed FROM runs WHERE batch = ?", (batch,))}
+
+    def count(self, batch: Optional[str] = None) -> int:
+        if batch is None:
+            return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM runs WHERE batch = ?", (batch,)).fetchone()[0]
+
+    def scenarios(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT scenario_id FROM runs ORDER BY 1")]
+
+    def trainees(self, scenario: Optional[str] = None) -> list[str]:
+        sql = "SELECT DISTINCT trainee FROM runs WHERE trainee IS NOT NULL"
+        args: tuple = ()
+        if scenario:
+            sql += " AND scenario_id = ?"
+            args = (scenario,)
+        return [r[0] for r in self.db.execute(sql + " ORDER BY 1", args)]
+
+    def runs(self, *, scenario: Optional[str] = None, trainee: Optional[str] = None,
+             batch: Optional[str] = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM runs WHERE 1=1"
+        args: list = []
+        for column, value in (("scenario_id", scenario), ("trainee", trainee), ("batch", batch)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        cur = self.db.execute(sql + " ORDER BY id", args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur]
+
+    def metric_scores(self, run_ids: list[int]) -> dict[int, dict[str, float]]:
+        out: dict[int, dict[str, float]] = {i: {} for i in run_ids}
+        for chunk in range(0, len(run_ids), 500):
+            ids = run_ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(ids))
+            for run_id, name, score in self.db.execute(
+                    f"SELECT run_id, name, score FROM metrics WHERE run_id IN ({marks})", ids):
+                out[run_id][name] = score
+        return out
+
+    def capability_ratings(self, run_ids: list[int]) -> dict[int, dict[str, tuple[float, str]]]:
+        out: dict[int, dict[str, tuple[float, str]]] = {i: {} for i in run_ids}
+        for chunk in range(0, len(run_ids), 500):
+            ids = run_ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(ids))
+            for run_id, cap, score, rating in self.db.execute(
+                    f"SELECT run_id, capability, score, rating FROM capabilities WHERE run_id IN ({marks})", ids):
+                out[run_id][cap] = (score, rating)
+        return out
+
+    def events(self, run_id: int) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.db.execute("SELECT data FROM events WHERE run_id = ? ORDER BY seq",
+                                                          (run_id,))]
+
+    def table(self, name: str) -> tuple[list[str], Iterator[tuple]]:
+        cur = self.db.execute(f"SELECT * FROM {name}")  # name from a fixed list in export
+        return [d[0] for d in cur.description], iter(cur)
