@@ -58,6 +58,8 @@ class Exercise:
         self.end_reason = ""
         self.time_limit = float(max(1800, scenario.spec.estimated_minutes * 60 * 2))
         self._idle_since: Optional[float] = 0.0
+        self._sight_signature: Optional[tuple] = None
+        self._sight_pairs: tuple[list, list] = ([], [])
         self._build()
 
     # -- set-up ------------------------------------------------------------------------
@@ -232,36 +234,54 @@ class Exercise:
             self._perceive()
             self._referee()
 
-    def _perceive(self) -> None:
+    def _sightings(self, units: list, others: list) -> tuple[list, list]:
+        """(person, first unit that sees them) and (item, unit) pairs; recomputed only when
+        someone has moved or a door has changed since the last look."""
         world = self.world
-        units = [u for u in world.people("unit") if u.present]
-        others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
+        signature = (world._door_version, tuple((a.cell, a.present) for a in world.agents.values()))
+        if signature == self._sight_signature:
+            return self._sight_pairs
+        people = []
         for agent in others:
             for unit in units:
                 if abs(agent.cell[0] - unit.cell[0]) + abs(agent.cell[1] - unit.cell[1]) > 2 * SPOT_RANGE_CELLS:
                     continue
                 if world.can_see(unit.cell, agent.cell):
-                    first = agent.id not in world.last_seen or world.last_seen[agent.id][0] < 0
-                    world.last_seen[agent.id] = (world.now, agent.cell, agent.label)
-                    if agent.kind == "victim" and not agent.found:
-                        agent.found = True
-                        world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
-                    elif agent.kind == "perpetrator":
-                        if not world.has_happened("perpetrator_seen", agent.id):
-                            world.emit("perpetrator_seen", subject=agent.id, by=unit.id)
-                        if agent.state == "unaware" and world.streams.chance(
-                                f"{agent.id}:spot", 0.3 + 0.7 * agent.spec.vigilance):
-                            agent.saw_police(unit.id)
-                    elif first:
-                        world.emit("seen", subject=agent.id, by=unit.id)
+                    people.append((agent, unit))
                     break
+        items = []
         for item in world.evidence.values():
             for unit in units:
                 if world.can_see(unit.cell, item.cell):
-                    if item.id not in world.last_seen:
-                        world.emit("seen", subject=item.id, by=unit.id)
-                    world.last_seen[item.id] = (world.now, item.cell, item.state)
+                    items.append((item, unit))
                     break
+        self._sight_signature = signature
+        self._sight_pairs = (people, items)
+        return self._sight_pairs
+
+    def _perceive(self) -> None:
+        world = self.world
+        units = [u for u in world.people("unit") if u.present]
+        others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
+        people, items = self._sightings(units, others)
+        for agent, unit in people:
+            first = agent.id not in world.last_seen
+            world.last_seen[agent.id] = (world.now, agent.cell, agent.label)
+            if agent.kind == "victim" and not agent.found:
+                agent.found = True
+                world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
+            elif agent.kind == "perpetrator":
+                if not world.has_happened("perpetrator_seen", agent.id):
+                    world.emit("perpetrator_seen", subject=agent.id, by=unit.id)
+                if agent.state == "unaware" and world.streams.chance(
+                        f"{agent.id}:spot", 0.3 + 0.7 * agent.spec.vigilance):
+                    agent.saw_police(unit.id)
+            elif first:
+                world.emit("seen", subject=agent.id, by=unit.id)
+        for item, unit in items:
+            if item.id not in world.last_seen:
+                world.emit("seen", subject=item.id, by=unit.id)
+            world.last_seen[item.id] = (world.now, item.cell, item.state)
         for victim in world.people("victim"):
             if not victim.present or victim.handed_over:
                 continue

@@ -30,6 +30,7 @@ CLOSED_DOOR_LOSS_DB = 20.0
 NOTICE_FROM_DB = 35.0
 NOTICE_CERTAIN_DB = 60.0
 SIGHT_RANGE_M = 15.0
+_FIELDS: dict = {}  # distance fields shared by all exercises in this process
 
 
 @dataclass
@@ -91,7 +92,9 @@ class World:
     last_seen: dict[str, tuple[float, Cell, str]] = field(default_factory=dict)  # fog of war
     happened: dict[str, set] = field(default_factory=dict)  # event kind -> subjects (for triggers)
     _door_version: int = 0
-    _fields: dict = field(default_factory=dict)
+    _sight: dict = field(default_factory=dict)
+    _signature: Optional[tuple] = None
+    _sight_version: int = -1
     _passable: Optional[tuple[int, np.ndarray]] = None
     _transparent: Optional[tuple[int, np.ndarray]] = None
 
@@ -113,6 +116,7 @@ class World:
             if room.kind == "stairwell":
                 for cell in grid.cells.get(room_id, ()):
                     self.slow_cells[cell] = True
+        self._rooms = [[grid.room_at((r, c)) for c in range(grid.shape[1])] for r in range(grid.shape[0])]
         self.room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
         self.log.listen(self._remember)
 
@@ -144,7 +148,7 @@ class World:
                 yield agent
 
     def room_of(self, cell: Cell) -> Optional[str]:
-        return self.grid.room_at(cell)
+        return self._rooms[cell[0]][cell[1]]
 
     def on_scene(self, agent: "Agent") -> bool:
         return agent.present
@@ -172,17 +176,27 @@ class World:
         return self.grid.walkable()
 
     def distance_to(self, key: str, targets: tuple[Cell, ...], *, optimistic: bool = False) -> np.ndarray:
-        """Cached distance field (metres) to `targets`; recomputed only when doors change."""
-        version = -1 if optimistic else self._door_version
-        cache_key = (key, version)
-        found = self._fields.get(cache_key)
+        """Distance field (metres) to `targets` for the doors as they are now.
+
+        Cached by the scenario, the destination and which doors are passable, and shared by
+        every exercise in the process: a batch of runs computes each field once.
+        """
+        doors = None if optimistic else self._door_signature()
+        cache_key = (self.scenario.sha256, key, targets if key.startswith("at:") else None, doors)
+        found = _FIELDS.get(cache_key)
         if found is None:
             passable = self.optimistic_passable() if optimistic else self.passable()
             found = self.grid.distance_field(targets, passable)
-            if len(self._fields) > 4096:
-                self._fields.clear()
-            self._fields[cache_key] = found
+            found.setflags(write=False)
+            if len(_FIELDS) > 8192:
+                _FIELDS.clear()
+            _FIELDS[cache_key] = found
         return found
+
+    def _door_signature(self) -> tuple:
+        if self._signature is None or self._signature[0] != self._door_version:
+            self._signature = (self._door_version, tuple(d.passable for d in self.doors.values()))
+        return self._signature[1]
 
     def targets_of(self, ident: str) -> tuple[Cell, ...]:
         """The cells that count as 'at' a room, door, window, exit, person or item."""
@@ -205,6 +219,21 @@ class World:
         return self._transparent[1]
 
     def can_see(self, a: Cell, b: Cell) -> bool:
+        # Cached per pair of cells until a door changes: people mostly stand still, and the
+        # once-a-second perception would otherwise trace the same lines again and again.
+        if self._sight_version != self._door_version:
+            self._sight.clear()
+            self._sight_version = self._door_version
+        key = (a, b)
+        seen = self._sight.get(key)
+        if seen is None:
+            seen = self._trace(a, b)
+            if len(self._sight) > 200_000:
+                self._sight.clear()
+            self._sight[key] = seen
+        return seen
+
+    def _trace(self, a: Cell, b: Cell) -> bool:
         if a == b:
             return True
         if math.dist(a, b) * self.grid.cell_size > SIGHT_RANGE_M:
