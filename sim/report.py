@@ -82,7 +82,7 @@ def charts(groups_: list[Group], facts: dict[str, list[dict]]) -> dict[str, str]
     ax.set_xlim(0, 1)
     ax.set_xlabel("mean metric score (0-1)")
     ax.set_title("Comparison by metric")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     out["comparison"] = _png(fig)
     return out
 
