@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo play validate previews schema clean
+.PHONY: test demo play bench validate previews schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: $(STAMP)
 
 play: $(STAMP)
 	$(BIN)/python run_exercise.py play scenarios/kowloon_flat.yaml
+
+# Speed figures, each a ratio or rate measured side by side in one run (see README).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 validate: $(STAMP)
 	$(BIN)/python run_exercise.py validate scenarios/*.yaml

@@ -60,6 +60,7 @@ class Exercise:
         self._idle_since: Optional[float] = 0.0
         self._sight_signature: Optional[tuple] = None
         self._sight_pairs: tuple[list, list] = ([], [])
+        self._unit_order = {u.id: i for i, u in enumerate(scenario.spec.units)}
         self._build()
 
     # -- set-up ------------------------------------------------------------------------
@@ -241,17 +242,26 @@ class Exercise:
         signature = (world._door_version, tuple((a.cell, a.present) for a in world.agents.values()))
         if signature == self._sight_signature:
             return self._sight_pairs
+        # units bucketed by map block, so each person is checked only against units near them
+        block = SPOT_RANGE_CELLS
+        buckets: dict[tuple[int, int], list] = {}
+        for unit in units:
+            buckets.setdefault((unit.cell[0] // block, unit.cell[1] // block), []).append(unit)
+
+        def near(cell):
+            br, bc = cell[0] // block, cell[1] // block
+            found = [u for dr in (-1, 0, 1) for dc in (-1, 0, 1) for u in buckets.get((br + dr, bc + dc), ())]
+            return sorted(found, key=lambda u: self._unit_order[u.id])
+
         people = []
         for agent in others:
-            for unit in units:
-                if abs(agent.cell[0] - unit.cell[0]) + abs(agent.cell[1] - unit.cell[1]) > 2 * SPOT_RANGE_CELLS:
-                    continue
+            for unit in near(agent.cell):
                 if world.can_see(unit.cell, agent.cell):
                     people.append((agent, unit))
                     break
         items = []
         for item in world.evidence.values():
-            for unit in units:
+            for unit in near(item.cell):
                 if world.can_see(unit.cell, item.cell):
                     items.append((item, unit))
                     break
@@ -282,18 +292,21 @@ class Exercise:
             if item.id not in world.last_seen:
                 world.emit("seen", subject=item.id, by=unit.id)
             world.last_seen[item.id] = (world.now, item.cell, item.state)
+        # who is in which room, once per look: officers calm victims and make them safe
+        officers_in: dict[str, list] = {}
+        for unit in units:
+            officers_in.setdefault(world.room_of(unit.cell), []).append(unit.id)
+        free_in: set = {world.room_of(p.cell) for p in world.people("perpetrator") if p.present and not p.controlled}
         for victim in world.people("victim"):
             if not victim.present or victim.handed_over:
                 continue
             room = world.room_of(victim.cell)
-            officers = [u for u in units if world.room_of(u.cell) == room] if room else []
+            officers = officers_in.get(room) if room else None
             if not officers:
                 continue
             victim.change_fear(-CALMING_PER_SECOND * TICK_SECONDS, "officers with her")
-            if not victim.safe and not victim.hostage_of:
-                free = [p for p in world.in_room(room, "perpetrator") if not p.controlled]
-                if not free:
-                    victim.make_safe(sorted(u.id for u in officers)[0])
+            if not victim.safe and not victim.hostage_of and room not in free_in:
+                victim.make_safe(min(officers))
 
     def _referee(self) -> None:
         world = self.world

@@ -105,27 +105,60 @@ class Grid:
 
 def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
                    cell_size: float) -> np.ndarray:
+    """Exact 8-neighbour shortest distances, by vectorised relaxation to a fixed point.
+
+    Each round relaxes every cell from its 8 neighbours and then sweeps straight runs of
+    open cells in the four directions (a cumulative minimum per run), so a long corridor
+    is crossed in one round, not one cell per round.
+    """
     rows, cols = passable.shape
-    dist = np.full((rows + 2, cols + 2), np.inf)
-    ok = np.zeros((rows + 2, cols + 2), dtype=bool)
-    ok[1:-1, 1:-1] = passable
+    ok = passable.copy()
+    dist = np.full((rows, cols), np.inf)
     for r, c in targets:
-        dist[r + 1, c + 1] = 0.0
-        ok[r + 1, c + 1] = True  # a target is reachable even if it is, say, a window
-    inner = (slice(1, -1), slice(1, -1))
+        dist[r, c] = 0.0
+        ok[r, c] = True  # a target is reachable even if it is, say, a window
+    padded_ok = np.zeros((rows + 2, cols + 2), dtype=bool)
+    padded_ok[1:-1, 1:-1] = ok
+    corners = {}
+    for dr, dc, _ in STEPS:
+        if dr and dc:  # diagonal: both orthogonal neighbours must be open
+            corners[(dr, dc)] = padded_ok[1 + dr:rows + 1 + dr, 1:-1] & padded_ok[1:-1, 1 + dc:cols + 1 + dc]
+    padded = np.full((rows + 2, cols + 2), np.inf)
     while True:
-        best = dist[inner].copy()
+        before = dist.copy()
+        padded[1:-1, 1:-1] = dist
         for dr, dc, cost in STEPS:
-            shifted = dist[1 + dr:rows + 1 + dr, 1 + dc:cols + 1 + dc] + cost
-            if dr and dc:  # diagonal: both orthogonal neighbours must be open
-                corner = ok[1 + dr:rows + 1 + dr, 1:-1] & ok[1:-1, 1 + dc:cols + 1 + dc]
-                shifted = np.where(corner, shifted, np.inf)
-            np.minimum(best, shifted, out=best)
-        best = np.where(ok[inner], best, np.inf)
-        if np.array_equal(best, dist[inner]):
+            shifted = padded[1 + dr:rows + 1 + dr, 1 + dc:cols + 1 + dc] + cost
+            if dr and dc:
+                shifted = np.where(corners[(dr, dc)], shifted, np.inf)
+            np.minimum(dist, shifted, out=dist)
+        dist[~ok] = np.inf
+        dist = _sweep_runs(dist, ok)
+        if np.array_equal(dist, before):
             break
-        dist[inner] = best
-    return dist[inner] * cell_size
+    return dist * cell_size
+
+
+_BIG = 1e9
+
+
+def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Relax along every straight run of open cells, both ways along rows and columns."""
+    for transpose in (False, True):
+        d = dist.T if transpose else dist
+        o = ok.T if transpose else ok
+        for flip in (False, True):
+            dd = d[:, ::-1] if flip else d
+            oo = o[:, ::-1] if flip else o
+            index = np.arange(dd.shape[1], dtype=float)
+            run = np.cumsum(~oo, axis=1) * _BIG  # a new run starts after each closed cell
+            carried = np.minimum.accumulate(dd - index - run, axis=1) + index + run
+            carried[carried >= _BIG / 2] = np.inf  # came from an earlier run: not connected
+            best = np.where(oo, np.minimum(dd, carried), np.inf)
+            best = best[:, ::-1] if flip else best
+            d = best
+        dist = d.T if transpose else d
+    return np.ascontiguousarray(dist)
 
 
 def parse(plan: FloorPlan) -> tuple[Grid | None, list[MapProblem]]:

@@ -30,6 +30,7 @@ CLOSED_DOOR_LOSS_DB = 20.0
 NOTICE_FROM_DB = 35.0
 NOTICE_CERTAIN_DB = 60.0
 SIGHT_RANGE_M = 15.0
+HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
 
 
@@ -269,8 +270,10 @@ class World:
         self.noises.append(Noise(self.env.now, cell, level_db, cause))
         self.emit("noise", subject=self.room_of(cell) or self.door_at.get(cell), cause=cause,
                   level_db=round(level_db), cell=list(cell))
+        reach = HEARING_RANGE_M / self.grid.cell_size
         for agent in list(self.agents.values()):
-            if agent.present and agent.kind != "unit":
+            if agent.present and agent.kind != "unit" and \
+                    abs(agent.cell[0] - cell[0]) <= reach and abs(agent.cell[1] - cell[1]) <= reach:
                 heard = self.heard_level(cell, agent.cell, level_db)
                 agent.hear(heard, cause)
 

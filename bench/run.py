@@ -1,0 +1,190 @@
+"""`make bench`: the speed figures, each measured side by side in one run.
+
+This machine is shared and noisy, so every figure is a ratio or a rate taken against a
+reference measured in the same run, and each is printed beside its target.
+"""
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import numpy as np  # noqa: E402
+import simpy  # noqa: E402
+
+from bench.building import building_yaml  # noqa: E402
+from sim.exercise import Exercise  # noqa: E402
+from sim.scenario import load  # noqa: E402
+
+REFERENCE = ROOT / "scenarios" / "kowloon_flat.yaml"
+QUICK = "--quick" in sys.argv
+results: list[tuple[str, str, str, bool]] = []
+
+
+def report(name: str, figure: str, target: str, met: bool) -> None:
+    results.append((name, figure, target, met))
+    print(f"  {'ok ' if met else 'MISS'} {name}: {figure}   (target: {target})", flush=True)
+
+
+def bare_simpy_rate(events: int) -> float:
+    """Timeouts per second processed by SimPy alone, one process doing nothing else."""
+    env = simpy.Environment()
+
+    def ticker(env):
+        for _ in range(events):
+            yield env.timeout(1)
+
+    env.process(ticker(env))
+    start = time.perf_counter()
+    env.run()
+    return events / (time.perf_counter() - start)
+
+
+def engine_rate(scenario, runs: int) -> tuple[float, int]:
+    steps = 0
+    start = time.perf_counter()
+    for seed in range(runs):
+        exercise = Exercise(scenario, seed, scenario.spec.doctrine_plan)
+        exercise.run_to_end()
+        steps += exercise.steps
+    return steps / (time.perf_counter() - start), steps
+
+
+def bench_engine() -> None:
+    print("1. Engine: simulation events per second against bare SimPy", flush=True)
+    scenario = load(REFERENCE)
+    engine_rate(scenario, 3)  # warm the distance-field cache, as a batch worker does
+    rate, steps = engine_rate(scenario, 10 if QUICK else 40)
+    bare = bare_simpy_rate(steps)
+    ratio = rate / bare
+    report("engine rate / bare SimPy rate", f"{rate:,.0f} vs {bare:,.0f} events/s = {ratio:.3f}", ">= 0.333",
+           ratio >= 1 / 3)
+
+
+def bench_batch() -> None:
+    from sim.batch import run_batch
+    from sim.store import Store
+
+    print("2. Batch: replications per second, one worker and all cores", flush=True)
+    scenario = load(REFERENCE)
+    cores = os.cpu_count() or 1
+    n = 100 if QUICK else 400
+    rates = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for workers in (1, cores):
+            store = Store(Path(tmp) / f"w{workers}.db")
+            start = time.perf_counter()
+            run_batch(scenario, scenario.spec.doctrine_plan, runs=n, first_seed=workers * 10_000, workers=workers,
+                      store=store, progress=False)
+            rates[workers] = n / (time.perf_counter() - start)
+            store.close()
+        efficiency = rates[cores] / (cores * rates[1])
+        thousand = 1000 / rates[cores]
+    report("replications/s", f"1 worker {rates[1]:.1f}/s, {cores} workers {rates[cores]:.1f}/s", "-", True)
+    report(f"time for 1,000 replications on {cores} cores", f"{thousand:.1f} s (from the rate above)", "< 5 s",
+           thousand < 5)
+    report("parallel efficiency", f"{efficiency:.0%}", ">= 85%", efficiency >= 0.85)
+
+
+def bench_scale() -> None:
+    print("3. Scale: a generated building floor with more and more people", flush=True)
+    sizes = (25, 50, 100) if QUICK else (25, 50, 100, 200)
+    times = []
+    for people in sizes:
+        scenario = load(f"generated_{people}.yaml", text=building_yaml(people))
+        best = math.inf
+        for _ in range(1 if people >= 100 else 3):
+            start = time.perf_counter()
+            exercise = Exercise(scenario, 1, scenario.spec.doctrine_plan)
+            exercise.run_to_end()
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+        print(f"     {people:4d} people: {best:.3f} s ({exercise.steps} events)", flush=True)
+    slope = float(np.polyfit(np.log(sizes), np.log(times), 1)[0])
+    report("growth exponent of run time with people", f"{slope:.2f}", "<= 1.2", slope <= 1.2)
+
+
+def bench_window() -> None:
+    print("4. Window: frame time under the dummy video driver, largest scenario at 8x", flush=True)
+    from ui.app import App, Context
+    from ui.scenes.execution import ExecutionScene
+
+    largest = max((load(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))),
+                  key=lambda s: len(s.spec.victims) + len(s.spec.perpetrators) + len(s.spec.units))
+    ctx = Context(scenario=largest, show_help=False, results_dir=Path(tempfile.mkdtemp()))
+    ctx.plan = largest.spec.doctrine_plan
+    app = App(ctx, size=(1360, 860))
+    scene = ExecutionScene(app)
+    app.switch(scene)
+    scene.set_speed(8)
+    frames = []
+    for _ in range(60 if QUICK else 300):
+        start = time.perf_counter()
+        app.frame(events=[], dt=1 / 30)
+        frames.append((time.perf_counter() - start) * 1000)
+        if scene.exercise.finished:
+            break
+    app.quit()
+    p50, p95 = np.percentile(frames, [50, 95])
+    report(f"frame time ({largest.id}, {len(frames)} frames)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+           "p95 <= 16 ms", p95 <= 16)
+
+
+def bench_loading() -> None:
+    print("5. Loading: validating the largest scenario", flush=True)
+    paths = sorted((ROOT / "scenarios").glob("*.yaml"))
+    largest = max(paths, key=lambda p: p.stat().st_size)
+    load(largest)
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        load(largest)
+        times.append((time.perf_counter() - start) * 1000)
+    median = statistics.median(times)
+    report(f"validate {largest.name}", f"{median:.1f} ms (median of 10)", "< 50 ms", median < 50)
+
+
+def bench_memory() -> None:
+    from sim.batch import run_batch
+    from sim.store import Store
+
+    print("6. Memory: peak memory of a large batch against a small one", flush=True)
+    scenario = load(REFERENCE)
+    small, large = (50, 200) if QUICK else (100, 1000)
+    peaks = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (small, large):
+            store = Store(Path(tmp) / f"m{n}.db")
+            tracemalloc.start()
+            run_batch(scenario, scenario.spec.doctrine_plan, runs=n, first_seed=50_000 + n, store=store,
+                      progress=False)
+            peaks[n] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            store.close()
+    ratio = peaks[large] / peaks[small]
+    report(f"peak memory {large} runs / {small} runs",
+           f"{peaks[large] / 2**20:.1f} MiB / {peaks[small] / 2**20:.1f} MiB = {ratio:.2f}", "within 10% (<= 1.10)",
+           ratio <= 1.10)
+
+
+def main() -> int:
+    print(f"Benchmarks ({'quick' if QUICK else 'full'}) on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory):
+        bench()
+    missed = [r for r in results if not r[3]]
+    print(f"\n{len(results) - len(missed)} of {len(results)} figures meet their targets")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
