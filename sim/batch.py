@@ -86,10 +86,11 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
     bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
     seeds = range(first_seed, first_seed + runs)
     done = store.seeds_done(bid) if resume else set()
-    todo = [s for s in seeds if s not in done]
+    todo = sum(1 for s in seeds if s not in done)
     plan_json = json.dumps(plan.model_dump(mode="json", exclude_none=True), sort_keys=True)
-    jobs = [(scenario.path, plan_json, seed, trainee) for seed in todo]
-    bar = Progress(len(jobs), progress)
+    # a generator, not a list: a batch of any size holds only the runs in flight
+    jobs = ((scenario.path, plan_json, seed, trainee) for seed in seeds if seed not in done)
+    bar = Progress(todo, progress)
     started = time.monotonic()
     stored = 0
 
@@ -103,7 +104,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
     try:
         if executor == "dask":
             _run_on_dask(jobs, scheduler, keep)
-        elif (workers or os.cpu_count() or 1) == 1 or len(jobs) <= 1:
+        elif (workers or os.cpu_count() or 1) == 1 or todo <= 1:
             for job in jobs:
                 keep(run_one(job))
         else:
@@ -113,7 +114,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
     return BatchResult(bid, stored, len(done), time.monotonic() - started)
 
 
-def _run_on_pool(jobs: list, workers: int, path: str, keep: Callable[[dict], None]) -> None:
+def _run_on_pool(jobs: Iterable, workers: int, path: str, keep: Callable[[dict], None]) -> None:
     pending: set = set()
     queue = iter(jobs)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(path,)) as pool:
@@ -143,7 +144,7 @@ def _take(it: Iterable, n: int) -> list:
     return out
 
 
-def _run_on_dask(jobs: list, scheduler: Optional[str], keep: Callable[[dict], None]) -> None:
+def _run_on_dask(jobs: Iterable, scheduler: Optional[str], keep: Callable[[dict], None]) -> None:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:

@@ -34,6 +34,7 @@ SPOT_RANGE_CELLS = 20
 COMPLETE_AFTER_IDLE = 30.0
 STALLED_AFTER_IDLE = 300.0
 CALMING_PER_SECOND = 0.005
+QUIET_TICK_SECONDS = 10.0
 
 
 class Exercise:
@@ -227,19 +228,52 @@ class Exercise:
         while self.pending_decision is state and not self.finished:
             self._step()
 
-    # -- the world, once a second ----------------------------------------------------------
+    # -- the world, once a second (or when it changes) -------------------------------------
     def _tick(self) -> Generator:
-        world = self.world
+        """Perception and the referee. Every second while anything moves or hangs on chance;
+        while the world stands still, only when something changes (or the referee's next
+        deadline comes), which is most of a run's idle minutes."""
+        env, world = self.env, self.world
+        last = 0.0
         while not self.finished:
-            yield self.env.timeout(TICK_SECONDS)
-            self._perceive()
+            if self._standing_still():
+                world.changed = env.event()
+                yield env.any_of([world.changed, env.timeout(self._quiet_wait())])
+                woken = world.changed.triggered
+                world.changed = None
+                if woken:  # look a second after the change, as a person would
+                    yield env.timeout(TICK_SECONDS)
+            else:
+                yield env.timeout(TICK_SECONDS)
+            self._perceive(env.now - last)
+            last = env.now
             self._referee()
+
+    def _standing_still(self) -> bool:
+        world = self.world
+        if self._sight_signature != self._signature():
+            return False
+        people, _ = self._sight_pairs
+        if any(a.kind == "perpetrator" and a.state == "unaware" for a, _ in people):
+            return False  # a perpetrator who can see police may notice them any second
+        return not any(v.state == "panicked" for v in world.people("victim"))
+
+    def _quiet_wait(self) -> float:
+        if self._idle_since is None:
+            return QUIET_TICK_SECONDS
+        idle_for = self.env.now - self._idle_since
+        due = [t - idle_for for t in (COMPLETE_AFTER_IDLE, STALLED_AFTER_IDLE) if t > idle_for]
+        return max(TICK_SECONDS, min([QUIET_TICK_SECONDS] + due))
+
+    def _signature(self) -> tuple:
+        world = self.world
+        return (world._door_version, tuple((a.cell, a.present) for a in world.agents.values()))
 
     def _sightings(self, units: list, others: list) -> tuple[list, list]:
         """(person, first unit that sees them) and (item, unit) pairs; recomputed only when
         someone has moved or a door has changed since the last look."""
         world = self.world
-        signature = (world._door_version, tuple((a.cell, a.present) for a in world.agents.values()))
+        signature = self._signature()
         if signature == self._sight_signature:
             return self._sight_pairs
         # units bucketed by map block, so each person is checked only against units near them
@@ -269,7 +303,7 @@ class Exercise:
         self._sight_pairs = (people, items)
         return self._sight_pairs
 
-    def _perceive(self) -> None:
+    def _perceive(self, elapsed: float = TICK_SECONDS) -> None:
         world = self.world
         units = [u for u in world.people("unit") if u.present]
         others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
@@ -304,7 +338,7 @@ class Exercise:
             officers = officers_in.get(room) if room else None
             if not officers:
                 continue
-            victim.change_fear(-CALMING_PER_SECOND * TICK_SECONDS, "officers with her")
+            victim.change_fear(-CALMING_PER_SECOND * elapsed, "officers with her")
             if not victim.safe and not victim.hostage_of and room not in free_in:
                 victim.make_safe(min(officers))
 

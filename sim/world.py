@@ -95,6 +95,7 @@ class World:
     _door_version: int = 0
     _sight: dict = field(default_factory=dict)
     _signature: Optional[tuple] = None
+    changed: Optional[simpy.Event] = None  # set while perception waits for the world to change
     _sight_version: int = -1
     _passable: Optional[tuple[int, np.ndarray]] = None
     _transparent: Optional[tuple[int, np.ndarray]] = None
@@ -131,7 +132,14 @@ class World:
         return self.env.now
 
     def emit(self, kind: str, **fields) -> dict:
+        self.poke()
         return self.log.add(self.env.now, kind, **fields)
+
+    def poke(self) -> None:
+        """Something changed: wake the perception process if it is waiting for a change."""
+        changed = self.changed
+        if changed is not None and not changed.triggered:
+            changed.succeed()
 
     def _remember(self, event: dict) -> None:
         subject = event.get("subject")
@@ -160,6 +168,7 @@ class World:
     # -- doors and paths -----------------------------------------------------------------
     def door_changed(self) -> None:
         self._door_version += 1
+        self.poke()
 
     def passable(self) -> np.ndarray:
         if self._passable is None or self._passable[0] != self._door_version:

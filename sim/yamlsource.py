@@ -76,6 +76,9 @@ class _Converter:
                     raise _Bad(key_node, "a mapping key must be a plain word")
                 # Keys are always text: YAML 1.1 would read `on:` as true and `1:` as a number.
                 key = str(key_node.value)
+                if not key.isprintable():  # a line break or control character in a key
+                    raise _Bad(key_node, f"the key {key!r} has a line break or control "
+                                         "character; a mapping key must be a plain word")
                 if key == "<<":
                     raise _Bad(key_node, "merge keys ('<<') are not supported; write the fields out")
                 if key in out:

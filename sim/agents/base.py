@@ -176,6 +176,7 @@ class Agent:
     def _move_to(self, cell: Cell, follower: Optional["Agent"]) -> None:
         previous = self.cell
         self.cell = cell
+        self.world.poke()
         if follower is not None:
             follower.cell = previous
         before, after = self.world.room_of(previous), self.world.room_of(cell)
