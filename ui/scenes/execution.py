@@ -21,6 +21,7 @@ from sim.exercise import Exercise
 from sim.journal import Journal
 from sim.narrate import clock, describe, names_of
 from sim.orders import ORDER_CLASSES
+from sim.problems import InputError
 from ui import render
 from ui.scenes.base import Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
@@ -348,6 +349,13 @@ class ExecutionScene(Scene):
         record = self.exercise.record()
         ctx.record = record
         ctx.record_path = records.save(record, ctx.results_dir)
+        try:  # every played run also lands in the results store for evaluators
+            from sim.store import Store
+            store = Store(ctx.results_dir / "exercise.db")
+            store.add(record, source="played", record_path=str(ctx.record_path))
+            store.close()
+        except InputError as exc:  # a damaged store must not cost the trainee the run
+            ctx.message = f"Run saved to {ctx.record_path}, but not to the store: {exc.problems[0].message}"
         if ctx.journal is not None:
             ctx.journal.append({"type": "end", "record": str(ctx.record_path)})
             ctx.journal.close()
