@@ -147,6 +147,9 @@ def _message(error: dict, model: type[BaseModel] | None) -> str:
                     "digits, '_' or '-' (no spaces)")
         if "a-z]{2,3}" in pattern:
             return f"{_describe(value)} is not a language code; use e.g. 'th' (Thai), 'zh' (Mandarin), 'yue' (Cantonese), 'en'"
+    if kind == "string_type" and isinstance(value, bool):
+        return (f"expected text, got {_describe(value)}: YAML reads an unquoted yes, no, on or off "
+                "as true or false; put the word in quotes, e.g. 'no'")
     if kind.endswith("_type") or kind in ("model_attributes_type",):
         return f"expected {_expected(error)}, got {_describe(value)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

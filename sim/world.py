@@ -191,8 +191,9 @@ class World:
         Cached by the scenario, the destination and which doors are passable, and shared by
         every exercise in the process: a batch of runs computes each field once.
         """
+        # keyed by the target cells themselves, never by a name: a person's cell changes
         doors = None if optimistic else self._door_signature()
-        cache_key = (self.scenario.sha256, key, targets if key.startswith("at:") else None, doors)
+        cache_key = (self.scenario.sha256, targets, doors)
         found = _FIELDS.get(cache_key)
         if found is None:
             passable = self.optimistic_passable() if optimistic else self.passable()
