@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 
 from .problems import InputError, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -51,7 +51,12 @@ CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NO
                      kind TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, PRIMARY KEY (run_id, seq));
 """
 # Version 2 keeps the facts of each run (victims safe, escapes, times) for reports.
-_UPGRADES = {2: "ALTER TABLE runs ADD COLUMN facts TEXT"}
+# Version 3: a run may belong to several batches (a batch of 60 reuses the 20 runs of an
+# earlier batch of the same plan on the same seeds), so membership has its own table.
+_UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
+             3: ["CREATE TABLE batch_runs (batch TEXT NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(id),"
+                 " PRIMARY KEY (batch, run_id))",
+                 "INSERT INTO batch_runs SELECT batch, id FROM runs WHERE batch IS NOT NULL"]}
 
 
 def plan_key(record: dict[str, Any]) -> str:
@@ -73,6 +78,7 @@ class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
         self.path = Path(path)
         self._check_file()
+        self._check_tables()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -95,6 +101,24 @@ class Store:
                 raise InputError([Problem(str(self.path), 1, 1, "", "this file is not a results store (not an "
                                           "SQLite database); it was left untouched: use --db PATH for another")])
 
+    def _check_tables(self) -> None:
+        """Refuse, without writing a byte, an SQLite database that is not a results store."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        try:
+            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
+                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+        if tables and "schema_version" not in tables:
+            raise InputError([Problem(str(self.path), 1, 1, "", "this SQLite database is not a results store "
+                                      f"(it holds {', '.join(sorted(tables)[:5])}); it was left untouched: "
+                                      "use --db PATH for another file")])
+
     def _migrate(self) -> None:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -110,7 +134,8 @@ class Store:
                 db.execute("INSERT INTO schema_version VALUES (1)")
                 version = 1
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                db.execute(_UPGRADES[target])
+                for statement in _UPGRADES[target]:
+                    db.execute(statement)
                 db.execute("UPDATE schema_version SET version = ?", (target,))
 
     @contextmanager
@@ -143,8 +168,13 @@ class Store:
                  metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
                  record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True)))
             if cur.rowcount == 0:
+                if batch is not None:  # the same run, already stored: it belongs to this batch too
+                    run_id = db.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()[0]
+                    db.execute("INSERT OR IGNORE INTO batch_runs VALUES (?, ?)", (batch, run_id))
                 return False
             run_id = cur.lastrowid
+            if batch is not None:
+                db.execute("INSERT OR IGNORE INTO batch_runs VALUES (?, ?)", (batch, run_id))
             db.executemany("INSERT INTO metrics VALUES (?,?,?)",
                            [(run_id, name, value) for name, value in sorted(metrics["scores"].items())])
             db.executemany("INSERT INTO capabilities VALUES (?,?,?,?)",
@@ -160,12 +190,14 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def seeds_done(self, batch: str) -> set[int]:
-        return {row[0] for row in self.db.execute("SELECT seed FROM runs WHERE batch = ?", (batch,))}
+        return {row[0] for row in self.db.execute(
+            "SELECT runs.seed FROM batch_runs JOIN runs ON runs.id = batch_runs.run_id WHERE batch_runs.batch = ?",
+            (batch,))}
 
     def count(self, batch: Optional[str] = None) -> int:
         if batch is None:
             return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return self.db.execute("SELECT COUNT(*) FROM runs WHERE batch = ?", (batch,)).fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM batch_runs WHERE batch = ?", (batch,)).fetchone()[0]
 
     def scenarios(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT scenario_id FROM runs ORDER BY 1")]
@@ -182,7 +214,10 @@ class Store:
              batch: Optional[str] = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM runs WHERE 1=1"
         args: list = []
-        for column, value in (("scenario_id", scenario), ("trainee", trainee), ("batch", batch)):
+        if batch is not None:
+            sql += " AND id IN (SELECT run_id FROM batch_runs WHERE batch = ?)"
+            args.append(batch)
+        for column, value in (("scenario_id", scenario), ("trainee", trainee)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 args.append(value)
