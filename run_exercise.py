@@ -224,7 +224,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         mark = "*" if row[7] == "yes" else " "
         vs = f"{row[5]:+.3f}{mark}" if row[5] != "" else "-"
         p = f"{row[6]:.3f}" if row[6] != "" else ""
-        print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {row[3]:.3f} to {row[4]:.3f}{vs:>11}{p:>8}")
+        ci = f"{row[3]:.3f} to {row[4]:.3f}" if row[1] > 1 else "  (one run)   "
+        print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
     if args.csv:
         from sim.record import write_atomic
         buffer = __import__("io").StringIO()

@@ -181,8 +181,9 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
         test = paired_against(g, reference) if g is not reference else None
         diff = (f"{test.mean_difference:+.3f} (p={test.p_value:.3f}{', significant' if test.significant else ''})"
                 if test else "-")
+        ci = f"{s.ci_low:.3f} to {s.ci_high:.3f}" if s.n > 1 else "one run: no interval"
         out.append(f"<tr><td>{html.escape(g.name)}</td><td>{s.n}</td><td>{s.mean:.3f}</td>"
-                   f"<td>{s.ci_low:.3f} to {s.ci_high:.3f}</td><td>{diff}</td></tr>")
+                   f"<td>{ci}</td><td>{diff}</td></tr>")
     out.append("</table>")
     out.append("<h2>Charts</h2>")
     for key, caption in (("scores", "Score distribution"), ("safety", "Time until victims are safe"),
