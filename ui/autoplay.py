@@ -51,13 +51,16 @@ class Autoplay:
         self.wait = 1
 
     def on_planning(self, scene) -> None:
-        if "planning" not in self.done:
+        if "planning_filled" not in self.done:
             from ui.planning_model import PlanDraft
             scene.draft = PlanDraft.from_plan(self.app.ctx.scenario, self.app.ctx.scenario.spec.doctrine_plan)
             scene.tool = "breach"
             scene.unit = next((o.unit for o in scene.draft.orders if o.do in ("breach", "stack", "clear")), scene.unit)
+            scene.method = None
             scene._refresh()
-            self.wait = 1
+            self.done.add("planning_filled")
+            return  # photographed on the next frame, once drawn
+        if "planning" not in self.done:
             self.shot("planning")
             return
         scene.start()

@@ -232,13 +232,27 @@ class PlanningScene(Scene):
         radius = max(5, int(view.scale * 0.45))
         for unit_id in starts:
             render.draw_marker(surface, view.centre(cells[unit_id]), "unit", radius, selected=unit_id == self.unit)
+        if self.unit:
+            x, y = view.centre(cells[self.unit])
+            text(surface, self.names[self.unit], (x + radius + 6, y), size=14, colour=YELLOW_TEXT, anchor="midleft")
+        # each unit's orders as a route: start -> 1 -> 2 ...; numbered for the selected unit
+        last: dict[str, tuple[int, int]] = {}
+        counts: dict[str, int] = {}
         for order in self.draft.orders:
             target = getattr(order, "door", None) or getattr(order, "room", None) or getattr(order, "target", None) \
                 or getattr(order, "to", None)
-            if target in self.ctx.scenario.grid.cells:
-                centre = view.centre(self.ctx.scenario.grid.centre(target))
-                pygame.draw.line(surface, render.GREEN if order.unit == self.unit else (90, 110, 100),
-                                 view.centre(cells[order.unit]), centre, 2)
+            if target not in self.ctx.scenario.grid.cells:
+                continue
+            centre = view.centre(self.ctx.scenario.grid.centre(target))
+            start = last.get(order.unit, view.centre(cells[order.unit]))
+            mine = order.unit == self.unit
+            pygame.draw.line(surface, render.GREEN if mine else (95, 110, 105), start, centre, 3 if mine else 1)
+            last[order.unit] = centre
+            counts[order.unit] = counts.get(order.unit, 0) + 1
+            if mine:
+                pygame.draw.circle(surface, render.GREEN, centre, 11)
+                text(surface, str(counts[order.unit]), centre, size=14, colour=(10, 10, 10), bold=True,
+                     anchor="center")
         y = surface.get_height() - 58
         for message, colour in self.messages[-2:]:
             text(surface, message, (170, y), size=16, colour=colour)
