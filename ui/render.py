@@ -16,26 +16,19 @@ import pygame
 from sim import floorplan
 from sim.scenario import Scenario
 from sim.snapshot import Marker, Snapshot
+from ui import style
+from ui.style import GREEN, INK, ORANGE, ROLE_COLOURS, YELLOW
 from ui.widgets import font
 
-# Okabe-Ito palette
-BLUE = (0, 114, 178)
-SKY = (86, 180, 233)
-GREEN = (0, 158, 115)
-ORANGE = (230, 159, 0)
-VERMILLION = (213, 94, 0)
-YELLOW = (240, 228, 66)
-PURPLE = (204, 121, 167)
 WHITE = (240, 240, 240)
-INK = (20, 22, 26)
 
 FLOOR = (196, 190, 178)
 FLOOR_SHARED = (165, 170, 176)  # corridors, landings, stairwells
 WALL = (38, 40, 46)
 OUTSIDE = (52, 58, 66)
 DOOR_COLOURS = {"open": (120, 200, 120), "closed": (150, 110, 70), "locked": (150, 110, 70),
-                "barricaded": VERMILLION, "forced": (110, 110, 110)}
-KIND_COLOURS = {"victim": SKY, "perpetrator": VERMILLION, "unit": GREEN, "evidence": YELLOW}
+                "barricaded": style.VERMILLION, "forced": (110, 110, 110)}
+KIND_COLOURS = ROLE_COLOURS  # one palette for the preview and the window
 SHARED_KINDS = {"corridor", "landing", "stairwell", "lift", "street", "staging", "yard", "roof"}
 
 
@@ -170,32 +163,9 @@ def _label(surface, view: MapView, cell, words: str, size: int, colour, *, box=N
 
 def draw_marker(surface: pygame.Surface, centre: tuple[int, int], kind: str, radius: int, *,
                 stale: bool = False, selected: bool = False, armed: Optional[str] = None) -> None:
-    """One person or item: shape by kind; hollow when it is a last-known position."""
-    colour = KIND_COLOURS.get(kind, WHITE)
-    width = 0 if not stale else 2
-    x, y = centre
-    if kind == "victim":
-        pygame.draw.circle(surface, colour, centre, radius, width)
-        if not stale:
-            pygame.draw.circle(surface, INK, centre, radius, 1)
-    elif kind == "perpetrator":
-        points = [(x, y - radius), (x + radius, y + radius * 0.8), (x - radius, y + radius * 0.8)]
-        pygame.draw.polygon(surface, colour, points, width)
-        if not stale:
-            pygame.draw.polygon(surface, INK, points, 1)
-        if armed and armed != "none":
-            pygame.draw.line(surface, INK, (x, y - radius * 0.3), (x, y + radius * 0.5), 2)
-    elif kind == "unit":
-        rect = pygame.Rect(0, 0, radius * 2, radius * 2)
-        rect.center = centre
-        pygame.draw.rect(surface, colour, rect, width, border_radius=3)
-        if not stale:
-            pygame.draw.rect(surface, INK, rect, 1, border_radius=3)
-    else:
-        points = [(x, y - radius), (x + radius, y), (x, y + radius), (x - radius, y)]
-        pygame.draw.polygon(surface, colour, points, width)
-        if not stale:
-            pygame.draw.polygon(surface, INK, points, 1)
+    """One person or item, drawn as on the preview (ui/style.py); hollow when last-known."""
+    style.draw_marker(surface, kind, centre, radius, armed=armed if armed != "none" else None, hollow=stale,
+                      dashed=stale)
     if selected:
         pygame.draw.circle(surface, YELLOW, centre, radius + 5, 2)
 
@@ -205,10 +175,14 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
     """The plan with doors as they are now, noises, cordons and everyone the view shows."""
     draw_plan(surface, view, scenario, {d.id: d.state for d in snapshot.doors})
     s = view.scale
-    for noise in snapshot.noises:
-        age = snapshot.t - noise.t
-        radius = int(s * (1.5 + age * 1.2))
-        pygame.draw.circle(surface, ORANGE, view.centre(noise.cell), radius, 2)
+    for noise in snapshot.noises:  # rings that spread and fade, louder noises wider
+        age = max(0.0, snapshot.t - noise.t)
+        radius = int(s * (1.0 + age * 0.5) * (noise.level_db / 80.0))
+        fade = max(0, int(220 * (1 - age / 8.0)))
+        ring = pygame.Surface((2 * radius + 4, 2 * radius + 4), pygame.SRCALPHA)
+        pygame.draw.circle(ring, (*ORANGE, fade), (radius + 2, radius + 2), radius, 3)
+        centre = view.centre(noise.cell)
+        surface.blit(ring, (centre[0] - radius - 2, centre[1] - radius - 2))
     for target, unit in snapshot.cordons:
         for cell in scenario.grid.cells.get(target, ()):
             pygame.draw.rect(surface, GREEN, view.cell_rect(cell).inflate(6, 6), 3)
