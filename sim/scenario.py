@@ -85,14 +85,33 @@ def load_plan(path: str | os.PathLike, scenario: Scenario, *, text: str | None =
     else:
         base = ()
     plan, problems = validate_model(Plan, data, locator, base)
+    sections = {k: getattr(scenario.spec, k) for k in ScenarioSpec.model_fields}
+    checker = Checker(sections, locator)
+    checker.collect_ids()
+    checker.problems = []  # the scenario's own ids were checked when it loaded
+    checker.grid = scenario.grid
     if plan is not None:
-        sections = {k: getattr(scenario.spec, k) for k in ScenarioSpec.model_fields}
-        checker = Checker(sections, locator)
-        checker.collect_ids()
-        checker.problems = []  # the scenario's own ids were checked when it loaded
-        checker.grid = scenario.grid
         checker.check_plan(base, plan)
-        problems += checker.problems
+    elif isinstance(data, dict):
+        # the plan as a whole is malformed: still check the references of every order and
+        # choice that is well formed, so all mistakes are reported in one go
+        from pydantic import TypeAdapter, ValidationError
+
+        from .orders import AnyOrder
+        adapter = TypeAdapter(AnyOrder)
+        orders = data.get("orders") if isinstance(data.get("orders"), tuple) else ()
+        for i, raw in enumerate(orders):
+            try:
+                checker.check_order(base + ("orders", i), adapter.validate_python(raw, strict=True))
+            except ValidationError:
+                continue
+        choices = data.get("decisions")
+        if isinstance(choices, dict):
+            try:
+                checker.check_plan(base, Plan(decisions=choices))
+            except ValidationError:
+                pass  # its own structural problems are already reported
+    problems += checker.problems
     if problems:
         raise InputError(problems)
     return plan

@@ -36,6 +36,8 @@ class Perpetrator(Agent):
         self.arrested = False
         self.fled = False
         self.hostage: Optional["Victim"] = None
+        self.held_by: Optional[str] = None  # the unit arresting him, while it does
+        self.custody: Optional[simpy.Event] = None
         self.alerted = world.env.event()
         self.process = world.env.process(self.run())
 
@@ -179,7 +181,8 @@ class Perpetrator(Agent):
             try:
                 yield world.env.timeout(item.destroy_seconds)
             except simpy.Interrupt:
-                item.state = "intact"  # stopped in time; what is left can be secured
+                if item.state == "destroying":
+                    item.state = "intact"  # stopped in time; what is left can be secured
                 raise
             item.state = "destroyed"
             world.emit("evidence_destroyed", subject=item.id, by=self.id)
@@ -225,6 +228,11 @@ class Perpetrator(Agent):
         world = self.world
         if self.controlled or not self.present:
             return
+        if self.held_by is not None:  # another unit is already arresting him: wait, don't fight twice
+            yield self.custody
+            return
+        self.held_by = unit.id
+        self.custody = world.env.event()
         if self.process.is_alive and self.process is not world.env.active_process:
             self.process.interrupt("police")
         self.release_door()
@@ -260,3 +268,4 @@ class Perpetrator(Agent):
         self.state = "arrested"
         world.emit("perpetrator_arrested", subject=self.id, by=unit.id, force=force,
                    room=world.room_of(self.cell))
+        self.custody.succeed()

@@ -62,6 +62,7 @@ class Unit(Agent):
         self.current: Optional[Queued] = None
         self.activity = "not yet on scene"
         self.cordoning: Optional[str] = None
+        self.outside_at: Optional[tuple[int, int]] = None  # covering a window from outside
         self.arrived = world.env.event()
         self._batches = 0
         self._relayed: set[int] = set()
@@ -150,6 +151,11 @@ class Unit(Agent):
         if self.cordoning:
             world.cordons.pop(self.cordoning, None)
             self.cordoning = None
+        if self.outside_at is not None:  # back from covering a window outside: the same detour
+            self.activity = "coming back in"
+            yield world.env.timeout(OUTSIDE_DETOUR_SECONDS)
+            self.cell, self.outside_at = self.outside_at, None
+            world.poke()
         self.speed_factor = 1.0
         world.emit("order_started", subject=self.id, order=order.do, **_targets(order))
         yield from getattr(self, f"_do_{order.do}")(order)
@@ -257,6 +263,7 @@ class Unit(Agent):
             if np.isfinite(field[0]):
                 yield from self._go(field[1], stop_before=False)
             yield world.env.timeout(OUTSIDE_DETOUR_SECONDS)
+            self.outside_at = self.cell  # where it left the plan, to come back the same way
             self.cell = world.targets_of(target)[0]
         else:
             yield from self._go(target)
@@ -299,6 +306,8 @@ class Unit(Agent):
             language = 1.0 if self.shares_language(perp) else 1.8
             seconds = world.streams.lognormal(f"{perp.id}:negotiation", NEGOTIATE_SECONDS, 0.5) * skill * language
             yield world.env.timeout(seconds)
+            if perp.controlled or not perp.present:
+                continue  # arrested by someone else, or gone, while the talking went on
             willing = (0.75 if self.shares_language(perp) else 0.4) * (0.9 if perp.hostage else 1.0)
             if world.streams.chance(f"{perp.id}:talked_out", willing):
                 perp.state = "surrendering"
@@ -348,12 +357,16 @@ class Unit(Agent):
             destroyer = getattr(item, "destroyer", None)
             if item.state == "destroying" and destroyer:
                 yield from world.agents[destroyer].confront(self)
-            if item.state == "destroyed":
+            if item.state in ("destroyed", "seizing", "secured"):
                 continue
-            yield world.env.timeout(world.streams.lognormal(f"{item_id}:seize", SEIZE_SECONDS * speed, 0.3))
-            if item.state != "destroyed":
-                item.state = "secured"
-                world.emit("evidence_secured", subject=item_id, by=self.id)
+            item.state = "seizing"  # in police hands now: nobody can start destroying it
+            try:
+                yield world.env.timeout(world.streams.lognormal(f"{item_id}:seize", SEIZE_SECONDS * speed, 0.3))
+            except simpy.Interrupt:
+                item.state = "intact"
+                raise
+            item.state = "secured"
+            world.emit("evidence_secured", subject=item_id, by=self.id)
 
     def _reach_victim(self, victim: "Victim") -> Generator:
         yield from self._go(victim.id, force_doors=True)
