@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo play bench validate previews schema clean
+.PHONY: test demo play bench golden validate previews schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ play: $(STAMP)
 # Speed figures, each a ratio or rate measured side by side in one run (see README).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Rewrite the golden event logs after a change in behaviour you meant (explain it in the commit).
+golden: $(STAMP)
+	$(BIN)/python tests/update_golden.py
 
 validate: $(STAMP)
 	$(BIN)/python run_exercise.py validate scenarios/*.yaml
