@@ -68,6 +68,22 @@ class MapView:
         return None
 
 
+def place_at(scenario: Scenario, view: MapView, pos, kinds) -> Optional[str]:
+    """The room, door, window or exit of one of `kinds` under (or right beside) a click."""
+    cell = view.cell_at(pos)
+    if cell is None:
+        return None
+    found = []
+    for dr in (0, -1, 1):
+        for dc in (0, -1, 1):
+            near = (cell[0] + dr, cell[1] + dc)
+            if scenario.grid.inside(near):
+                for ident in (scenario.grid.feature_at(near), scenario.grid.room_at(near)):
+                    if ident and scenario.kind_of(ident) in kinds:
+                        found.append((abs(dr) + abs(dc), ident))
+    return min(found)[1] if found else None
+
+
 def view_for(scenario: Scenario, rect: pygame.Rect) -> MapView:
     rows, cols = scenario.grid.shape
     return MapView(rect, rows, cols)
@@ -119,12 +135,12 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
     for exit_ in plan.exits:
         cells = grid.cells.get(exit_.id, ())
         if cells:
-            _label(surface, view, grid.centre(exit_.id), exit_.name, 13, (30, 60, 40), box=(200, 230, 210))
+            _label(surface, view, grid.centre(exit_.id), exit_.name, 14, (30, 60, 40), box=(200, 230, 210))
     for room in plan.rooms:
         if room.id in grid.cells and room.kind not in ("lift",):
             r, c = grid.centre(room.id)
             top = min(rc[0] for rc in grid.cells[room.id])
-            _label(surface, view, (top, c), room.name, 13, (70, 64, 56), box=None, offset=(0, int(s * 0.6)))
+            _label(surface, view, (top, c), room.name, 14, (70, 64, 56), box=None, offset=(0, int(s * 0.6)))
 
 
 def _draw_door(surface, view: MapView, cells, kind: str, state: str, highlighted: bool) -> None:
@@ -211,7 +227,7 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
     words = f"{name} · {marker.state}" if marker.state and marker.kind != "unit" else name
     if marker.stale and marker.seen_at is not None:
         words = f"{name} · last seen {int(now - marker.seen_at)} s ago"
-    size = 13
+    size = 14
     image = font(size).render(words, True, WHITE)
     rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))
     for _ in range(4):  # step clear of labels already drawn

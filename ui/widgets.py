@@ -1,9 +1,9 @@
 """Small drawing helpers shared by the scenes: fonts, wrapped text, panels, the help overlay."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pygame
+
+from ui import style
 
 TEXT = (232, 234, 237)
 MUTED = (160, 166, 175)
@@ -12,11 +12,8 @@ PANEL_EDGE = (70, 76, 88)
 ACCENT = (230, 159, 0)  # Okabe-Ito orange
 
 
-@lru_cache(maxsize=32)
 def font(size: int = 16, bold: bool = False) -> pygame.font.Font:
-    f = pygame.font.Font(None, int(size * 1.3))  # the default font runs small; 16 -> ~16 px caps
-    f.set_bold(bold)
-    return f
+    return style.font(size, bold)
 
 
 def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int = 16,
@@ -27,20 +24,7 @@ def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int
     return rect
 
 
-def wrap(words: str, width: int, size: int = 16) -> list[str]:
-    f = font(size)
-    lines: list[str] = []
-    for paragraph in words.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}".strip()
-            if f.size(trial)[0] <= width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
+wrap = style.wrap  # one word-wrap for the preview and the window
 
 
 def text_block(surface: pygame.Surface, words: str, rect: pygame.Rect, *, size: int = 16,

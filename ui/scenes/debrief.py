@@ -190,7 +190,7 @@ class DebriefScene(Scene):
         panel(surface, self.left, "Score card")
         panel(surface, self.right, "Timeline  ·  what if")
         text(surface, "WHAT IF: click a decision to change it", (self.right.left + 10, self.timeline_box.rect.bottom + 8),
-             size=13, colour=MUTED, bold=True)
+             size=14, colour=MUTED, bold=True)
         half = (self.centre.height - 10) // 2
         for i, (film_, title) in enumerate(((self.own, "Your run"), (self.other, self.other_name))):
             rect = pygame.Rect(self.centre.left, self.centre.top + i * (half + 10), self.centre.width, half)
@@ -212,9 +212,9 @@ class DebriefScene(Scene):
             if x + 8 * len(label) > self.centre.right:
                 break
             shade = RATING_SHADE[cap["rating"]]
-            rect = text(surface, label, (x + 4, y), size=13, colour=(15, 15, 15))
+            rect = text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))
             pygame.draw.rect(surface, shade, rect.inflate(6, 2), border_radius=3)
-            text(surface, label, (x + 4, y), size=13, colour=(15, 15, 15))
+            text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))
             x = rect.right + 12
 
     def shortcuts(self) -> list[tuple[str, str]]:

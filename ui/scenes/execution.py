@@ -207,7 +207,7 @@ class ExecutionScene(Scene):
                 self.select(unit)
             return
         field, kinds = ORDER_TOOLS[self.verb][len(self.fields)]
-        target = self._marker_at(view, snapshot, pos, kinds) or self._place_at(view, pos, kinds)
+        target = self._marker_at(view, snapshot, pos, kinds) or render.place_at(self.ctx.scenario, view, pos, kinds)
         if target is None:
             self.message = f"No {' or '.join(kinds)} there."
             return
@@ -243,21 +243,6 @@ class ExecutionScene(Scene):
             if d <= limit and (best is None or d < best[0]):
                 best = (d, m.id)
         return best[1] if best else None
-
-    def _place_at(self, view, pos, kinds) -> Optional[str]:
-        scenario = self.ctx.scenario
-        cell = view.cell_at(pos)
-        if cell is None:
-            return None
-        found = []
-        for dr in (0, -1, 1):
-            for dc in (0, -1, 1):
-                c = (cell[0] + dr, cell[1] + dc)
-                if scenario.grid.inside(c):
-                    for ident in (scenario.grid.feature_at(c), scenario.grid.room_at(c)):
-                        if ident and scenario.kind_of(ident) in kinds:
-                            found.append((abs(dr) + abs(dc), ident))
-        return min(found)[1] if found else None
 
     def choose(self, option_id: str) -> None:
         pending = self.exercise.pending_decision
@@ -381,9 +366,9 @@ class ExecutionScene(Scene):
             if marker is not None:
                 colour = YELLOW_TEXT if unit_id == self.selected else MUTED
                 status = humanise(marker.state, self.names) if marker.present else "not on scene"
-                text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=13, colour=colour)
+                text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=14, colour=colour)
         text(surface, "ORDERS (shift-click: add after current)", (self.left.left + 10, self.orders_top - 22),
-             size=13, colour=MUTED, bold=True)
+             size=14, colour=MUTED, bold=True)
         panel(surface, self.right, "What the units report")
         panel(surface, self.map_rect, "Trainee view: only what your units see and hear")
         view = render.view_for(self.ctx.scenario, self.map_inner)

@@ -174,7 +174,7 @@ class PlanningScene(Scene):
             self.messages = [("Pick a unit and a tool first.", ACCENT)]
             return
         view = render.view_for(self.ctx.scenario, self.map_inner)
-        target = self.target_at(view, pos, TOOLS[self.tool][1])
+        target = render.place_at(self.ctx.scenario, view, pos, TOOLS[self.tool][1])
         if target is None:
             wanted = " or ".join(TOOLS[self.tool][1])
             self.messages = [(f"Click a {wanted} for this tool.", ACCENT)]
@@ -185,22 +185,6 @@ class PlanningScene(Scene):
         self.messages = [(f"{self.names.get(self.unit)}: {self.tool} {self.names.get(target, target)}", TEXT)]
         self.warned = False
         self._refresh()
-
-    def target_at(self, view: render.MapView, pos, kinds) -> Optional[str]:
-        scenario = self.ctx.scenario
-        cell = view.cell_at(pos)
-        if cell is None:
-            return None
-        candidates = []
-        for dr in (0, -1, 1):
-            for dc in (0, -1, 1):
-                c = (cell[0] + dr, cell[1] + dc)
-                if not scenario.grid.inside(c):
-                    continue
-                for ident in (scenario.grid.feature_at(c), scenario.grid.room_at(c)):
-                    if ident and scenario.kind_of(ident) in kinds:
-                        candidates.append((abs(dr) + abs(dc), ident))
-        return min(candidates)[1] if candidates else None
 
     def start(self) -> None:
         errors, warnings = self.draft.check()
