@@ -14,10 +14,10 @@ METRICS: dict[str, tuple[str, str]] = {
     "time_to_first_contact": ("seconds", "mean time until a unit reaches each victim; 1 at or under target"),
     "time_to_safety": ("seconds", "time until every victim is safe; 1 at or under target, 0 at 3x target"),
     "medical_check": ("fraction", "victims given a medical check"),
-    "handover": ("fraction", "victims handed over to consular or victim-care staff"),
+    "handover": ("fraction", "victims handed over to consular, victim-care or liaison staff"),
     "perpetrators_arrested": ("fraction", "perpetrators arrested (not escaped)"),
     "evidence_secured": ("fraction", "evidence items secured before destruction"),
-    "officer_safety": ("fraction", "officers not injured"),
+    "officer_safety": ("injuries", "officers not injured: 1 - 0.5 per officer injured"),
     "proportionate_force": ("fraction", "force proportionate to the threat (no needless forced entry or force on victims)"),
     "coordination": ("seconds", "time lost to inter-agency coordination; 1 at or under target"),
 }

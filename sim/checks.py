@@ -177,7 +177,7 @@ class Checker:
             return None
         kind = grid.kind_at((row, column))
         if kind not in (floorplan.FLOOR, floorplan.EXIT):
-            self.add(path, f"[{column}, {row}] is a {floorplan.KIND_NAMES[kind]} cell; place people and "
+            self.add(path, f"[{column}, {row}] is {'an' if floorplan.KIND_NAMES[kind][0] in 'aeiou' else 'a'} {floorplan.KIND_NAMES[kind]} cell; place people and "
                            "items on a room's floor")
             return None
         return row, column
@@ -272,6 +272,9 @@ class Checker:
         if order.do == "request_unit" and not unit.on_request:
             self.add(path + ("unit",), f"unit '{unit.id}' is not on request (it arrives by itself); "
                      "set on_request: true on the unit or drop this order")
+        if order.do == "treat" and unit.kind != "medic" and not {"first_aid", "trauma_care"} & set(unit.skills):
+            self.add(path + ("unit",), f"unit '{unit.id}' cannot treat: it is not a medic and has no first_aid "
+                     "or trauma_care skill; give the order to a medic or add the skill")
         if order.do == "breach":
             needed = EQUIPMENT_FOR_METHOD.get(order.method)
             if needed and needed not in unit.equipment:

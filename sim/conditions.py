@@ -58,9 +58,11 @@ class Watcher:
         if name == "door_open":
             door = world.doors.get(argument)
             return bool(door and (door.open or door.broken))
-        if name == "room_cleared":
-            return argument in world.cleared_rooms
+        if name == "room_cleared":  # without an id: any room
+            return argument in world.cleared_rooms if argument else bool(world.cleared_rooms)
         if name == "unit_arrived":
+            if not argument:
+                return any(u.present for u in world.people("unit"))
             return bool(agents.get(argument) and agents[argument].present)
         if name == "unit_idle":
             unit = agents.get(argument)
@@ -79,6 +81,10 @@ class Watcher:
         attribute = {"victim_found": "found", "victim_safe": "safe", "victim_identified": "identified",
                      "victim_treated": "treated"}[name]
         return any(getattr(v, attribute) for v in victims)
+
+    def recheck(self) -> None:
+        """Re-test waiting conditions after a change that logs no event."""
+        self._check({})
 
     def _check(self, _event: dict) -> None:
         if not self._waiting:

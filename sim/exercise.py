@@ -53,7 +53,7 @@ class Exercise:
         self.world = World(self.env, scenario, Streams(self.seed))
         self.world.exercise = self
         self.world.watcher = Watcher(self.world)
-        self.pending_decision: Optional[OpenDecision] = None
+        self.open_decisions: list[OpenDecision] = []  # oldest first; two may overlap
         self.decided: dict[str, dict] = {}
         self.finished = False
         self.end_reason = ""
@@ -97,7 +97,12 @@ class Exercise:
         unit.arrive()
 
     def _opened(self, state: OpenDecision) -> None:
-        self.pending_decision = state
+        self.open_decisions.append(state)
+
+    @property
+    def pending_decision(self) -> Optional[OpenDecision]:
+        """The decision the trainee should answer now: the oldest one open."""
+        return self.open_decisions[0] if self.open_decisions else None
 
     # -- inputs ------------------------------------------------------------------------
     def _issue(self, order: Order, source: str, *, now: bool = False) -> None:
@@ -141,13 +146,13 @@ class Exercise:
         The engine's own calls (a planned choice, a running clock's default) are not inputs:
         a replay makes them again by itself.
         """
-        state = self.pending_decision
-        if state is None or state.id != decision_id:
+        state = next((d for d in self.open_decisions if d.id == decision_id), None)
+        if state is None:
             raise ValueError(f"decision {decision_id!r} is not open")
         options = {o.id: o for o in state.decision.options}
         if option_id not in options:
             raise ValueError(f"decision {decision_id!r} has no option {option_id!r}")
-        self.pending_decision = None
+        self.open_decisions.remove(state)
         self.decided[decision_id] = {"option": option_id, "how": how, "t": round(self.env.now, 3)}
         self.world.emit("decision_made", subject=decision_id, option=option_id, how=how,
                         took=round(self.env.now - state.opened_at, 3))
@@ -172,7 +177,7 @@ class Exercise:
 
     @property
     def clock_stopped(self) -> bool:
-        return self.pending_decision is not None and self.pending_decision.paused
+        return any(d.paused for d in self.open_decisions)
 
     def advance(self, seconds: float) -> None:
         """Run the simulation for `seconds` (less if it ends or a paused decision opens)."""
@@ -232,7 +237,7 @@ class Exercise:
 
     def _step_past_decision(self, state: OpenDecision) -> None:
         env = self.env
-        while self.pending_decision is state and not self.finished:
+        while state in self.open_decisions and not self.finished:
             self._step()
 
     # -- the world, once a second (or when it changes) -------------------------------------
@@ -312,7 +317,8 @@ class Exercise:
 
     def _perceive(self, elapsed: float = TICK_SECONDS) -> None:
         world = self.world
-        units = [u for u in world.people("unit") if u.present]
+        # a unit covering a window from outside neither sees in nor is seen from inside
+        units = [u for u in world.people("unit") if u.present and u.outside_at is None]
         others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
         people, items = self._sightings(units, others)
         for agent, unit in people:
@@ -352,7 +358,7 @@ class Exercise:
     def _referee(self) -> None:
         world = self.world
         units = [u for u in world.people("unit")]
-        busy = any(not u.idle for u in units if u.present) or self.pending_decision is not None
+        busy = any(u.has_pending_work() for u in units) or bool(self.open_decisions)
         if busy:
             self._idle_since = None
             return

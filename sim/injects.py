@@ -69,5 +69,5 @@ def run_decision(world: "World", decision: "Decision", *, opened: Callable[[Open
     if paused:
         return  # the clock stands still; only the trainee (or the window's timer) closes it
     yield world.env.timeout(decision.time_allowed)
-    if world.exercise.pending_decision is state:
+    if state in world.exercise.open_decisions:
         world.exercise.decide(decision.id, decision.default, how="defaulted", is_input=False)

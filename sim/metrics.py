@@ -75,6 +75,8 @@ def measure(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
     offenders = subjects.get("victim_treated_as_offender", set()) & set(victims)
     identified = (subjects.get("victim_identified", set()) & set(victims)) - offenders
     officers = sum(u.size for u in spec.units)
+    # a hand-over counts when it is to those who care for and repatriate victims
+    care_units = {u.id for u in spec.units if u.kind in ("consular_officer", "victim_care", "liaison_officer")}
     return {
         "duration_s": end,
         "victims": len(victims),
@@ -90,7 +92,8 @@ def measure(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
         "victims_treated_as_offenders": sorted(offenders),
         "own_language_s": language,
         "victims_treated": sorted(subjects.get("victim_treated", set()) & set(victims)),
-        "victims_handed_over": sorted(subjects.get("victim_handed_over", set()) & set(victims)),
+        "victims_handed_over": sorted({e["subject"] for e in events if e["kind"] == "victim_handed_over"
+                                       and e.get("to") in care_units} & set(victims)),
         "perpetrators": len(perps),
         "perpetrators_arrested": sorted(subjects.get("perpetrator_arrested", set()) & set(perps)),
         "perpetrators_escaped": sorted(subjects.get("perpetrator_fled", set()) & set(perps)),

@@ -68,7 +68,7 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
     if k == "victim_safe":
         return f"{n} is safe"
     if k == "spoken_in_language":
-        return f"{by} speaks to {n} in her language ({event.get('language')})"
+        return f"{by} speaks to {n} in {event.get('language')}, a language she or he speaks"
     if k == "victim_identified":
         return f"{n} identified as a victim by {by}"
     if k == "victim_treated_as_offender":

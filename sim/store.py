@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -78,8 +79,21 @@ class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
         self.path = Path(path)
         self._check_file()
-        self._check_tables()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Several processes may open a new store at the same moment; while one creates it the
+        # others can find it locked (setting WAL mode does not wait): try again for a while.
+        for attempt in range(300):
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 299:
+                    raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is busy or damaged "
+                                              f"({exc}); it was left untouched")])
+                time.sleep(0.1)
+
+    def _open(self) -> None:
+        self._check_tables()
         try:
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             self.db.execute("PRAGMA busy_timeout = 60000")
@@ -89,6 +103,12 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                self.db.close()
+                raise
+            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
+                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
         except sqlite3.DatabaseError as exc:
             raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
                                       f"({exc}); it was left untouched: move it aside or use --db PATH")])
@@ -106,11 +126,16 @@ class Store:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         try:
-            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
             try:
                 tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             finally:
                 probe.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise
+            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
+                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
         except sqlite3.DatabaseError as exc:
             raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
                                       f"({exc}); it was left untouched: move it aside or use --db PATH")])

@@ -71,7 +71,19 @@ class Unit(Agent):
 
     @property
     def idle(self) -> bool:
-        return self.current is None or not self.current.started
+        """On scene with nothing started and nothing queued."""
+        return self.present and not self.queue and (self.current is None or not self.current.started)
+
+    def has_pending_work(self) -> bool:
+        """Work that will happen without anyone deciding anything: an order under way, one
+        waiting for a time, one passing through liaison, or orders for a unit on its way."""
+        if self.current is not None and (self.current.started or self.activity.startswith("order passing")):
+            return True
+        waiting = ([self.current] if self.current else []) + list(self.queue)
+        if any(q.order.at is not None and q.order.at > self.world.now for q in waiting):
+            return True
+        on_its_way = not self.present and (not self.spec.on_request or getattr(self, "requested", False))
+        return bool(waiting) and on_its_way
 
     @property
     def label(self) -> str:
@@ -132,6 +144,7 @@ class Unit(Agent):
                 self.release_door()
                 if self.current is queued:
                     self.current = None
+                world.watcher.recheck()  # `when: unit_idle` may hold now
 
     def _carry_out(self, queued: Queued) -> Generator:
         world = self.world

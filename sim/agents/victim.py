@@ -89,7 +89,7 @@ class Victim(Agent):
             self.change_trust(0.25)
             if first:
                 self.world.emit("spoken_in_language", subject=self.id, by=unit.id,
-                                language=sorted(set(self.languages) & set(unit.languages))[0])
+                                language=next(lang for lang in self.languages if lang in unit.languages))
         if care:
             self.change_fear(-0.15, "victim-care officer")
             self.change_trust(0.1)
