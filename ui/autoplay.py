@@ -66,6 +66,11 @@ class Autoplay:
         scene.start()
         if scene.warned and self.app.scene is scene:
             scene.start()
+        self.tries = getattr(self, "tries", 0) + 1
+        if self.app.scene is scene and self.tries > 3:  # the plan cannot start: say so and stop
+            print(f"autoplay: the doctrine plan did not pass the plan check: "
+                  f"{'; '.join(m for m, _ in scene.messages)}")
+            self.app.quit()
 
     def on_execution(self, scene) -> None:
         ex = scene.exercise

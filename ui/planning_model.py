@@ -87,10 +87,14 @@ class PlanDraft:
     def check(self) -> tuple[list[str], list[str]]:
         """(errors that stop the start, warnings worth a second look)."""
         errors, warnings = [], []
-        verbs = {o.do for o in self.orders}
-        if not verbs & {"breach", "clear", "negotiate"}:
-            errors.append("No unit is assigned to breach, clear or negotiate: nobody will enter the flat.")
         spec = self.scenario.spec
+        verbs = {o.do for o in self.orders}
+        entry = {"breach", "clear", "negotiate", "arrest"}
+        at_decisions = {o.do for d in spec.decisions for option in d.options for o in option.orders}
+        if not verbs & entry and not at_decisions & entry:
+            errors.append("No unit is assigned to breach, clear or negotiate: nobody will enter the flat.")
+        elif not verbs & entry:
+            warnings.append("The plan itself has no entry: it will come from your choice at a decision point.")
         covered = {o.target for o in self.orders if o.do == "cordon"}
         for window in spec.floor_plan.windows:
             if window.escape != "none" and not window.grille and window.id not in covered:
