@@ -217,16 +217,21 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
         draw_marker(surface, centre, marker.kind, radius if marker.kind != "evidence" else int(radius * 0.75),
                     stale=marker.stale, selected=marker.id == selected, armed=marker.armed)
         if show_labels:
-            _marker_label(surface, centre, radius, marker, snapshot.t, labels)
+            _marker_label(surface, centre, radius, marker, snapshot.t, labels,
+                          compact=view.scale < 18, important=marker.id == selected)
 
 
-def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list) -> None:
+def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list, *,
+                  compact: bool = False, important: bool = False) -> None:
+    """A label beside a marker; on a crowded small map, short, and left out where it would
+    cover another (the selected unit's label always shows)."""
     name = marker.name.split(" (")[0].split('"')[0].strip()
     if marker.kind == "unit":
-        name = marker.name
-    words = f"{name} · {marker.state}" if marker.state and marker.kind != "unit" else name
+        name = marker.name if not compact else marker.name.split(" (")[0]
+    words = f"{name} · {marker.state}" if marker.state and marker.kind != "unit" and not compact else name
     if marker.stale and marker.seen_at is not None:
-        words = f"{name} · last seen {int(now - marker.seen_at)} s ago"
+        words = f"{name} · {int(now - marker.seen_at)} s ago" if compact else \
+            f"{name} · last seen {int(now - marker.seen_at)} s ago"
     size = 14
     image = font(size).render(words, True, WHITE)
     rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))
@@ -234,6 +239,9 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
         if rect.collidelist(taken) < 0:
             break
         rect.move_ip(0, rect.height + 1)
+    else:
+        if rect.collidelist(taken) >= 0 and not important:
+            return  # no room: the marker's shape still shows; the feed and panel name it
     taken.append(rect)
     plate = pygame.Surface(rect.inflate(6, 2).size, pygame.SRCALPHA)
     plate.fill((0, 0, 0, 150))

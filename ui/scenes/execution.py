@@ -98,13 +98,19 @@ class ExecutionScene(Scene):
         self.step_button = UIButton(pygame.Rect(x, 10, 70, 36), "Step", self.manager,
                                     tool_tip_text="advance one simulated second (S)")
         self.menu_button = UIButton(pygame.Rect(w - 110, 10, 98, 36), "Menu", self.manager, tool_tip_text="Esc")
+        # orders at the foot of the panel; the unit list above shares out the rest
+        rows = (len(ORDER_TOOLS) + 1) // 2
+        self.orders_top = self.left.bottom - 10 - rows * 31
+        units = self.ctx.scenario.spec.units
+        step = max(30, min(44, (self.orders_top - 30 - (self.left.top + 34)) // max(1, len(units))))
+        self.unit_step = step
         self.unit_buttons = {}
         y = self.left.top + 34
-        for unit in self.ctx.scenario.spec.units:
-            b = UIButton(pygame.Rect(self.left.left + 8, y, self.left.width - 16, 26), unit.name, self.manager)
+        for unit in units:
+            b = UIButton(pygame.Rect(self.left.left + 8, y, self.left.width - 16, 26 if step >= 40 else step - 3),
+                         unit.name, self.manager)
             self.unit_buttons[b] = unit.id
-            y += 44
-        self.orders_top = y + 24
+            y += step
         self.order_buttons = {}
         col, row = 0, 0
         for verb in ORDER_TOOLS:
@@ -363,7 +369,7 @@ class ExecutionScene(Scene):
         panel(surface, self.left, "Units")
         for b, unit_id in self.unit_buttons.items():
             marker = snapshot.marker(unit_id)
-            if marker is not None:
+            if marker is not None and self.unit_step >= 40:  # room for a status line
                 colour = YELLOW_TEXT if unit_id == self.selected else MUTED
                 status = humanise(marker.state, self.names) if marker.present else "not on scene"
                 text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=14, colour=colour)
