@@ -38,9 +38,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         spec = scenario.spec
         rows, cols = scenario.grid.shape
         print(f"{path}: ok: {spec.id} '{spec.title}' ({spec.difficulty}, ~{spec.estimated_minutes} min; "
-              f"{cols}x{rows} cells; {len(spec.victims)} victims, {len(spec.perpetrators)} perpetrators, "
-              f"{len(spec.units)} units)")
+              f"{cols}x{rows} cells; {_count(spec.victims, 'victim')}, {_count(spec.perpetrators, 'perpetrator')}, "
+              f"{_count(spec.units, 'unit')})")
     return status
+
+
+def _count(items, word: str) -> str:
+    return f"{len(items)} {word}{'' if len(items) == 1 else 's'}"
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
