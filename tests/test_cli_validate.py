@@ -40,7 +40,7 @@ def test_validate_a_minimal_file(tmp_path, capsys):
     assert run_exercise.main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{path}: ok: mini 'Mini flat' (introductory, ~5 min; 8x8 cells; "
-                          "1 victims, 1 perpetrators, 1 units)")
+                          "1 victim, 1 perpetrator, 1 unit)")
 
 
 def test_validate_a_broken_file_lists_located_problems(broken, capsys):
