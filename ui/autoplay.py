@@ -85,6 +85,7 @@ class Autoplay:
                 self.shot(name)
                 return
             scene.choose(doctrine_choice(self.app.ctx.scenario.spec, pending.id))
+            scene.set_speed(16)  # a decision drops the speed to 1x for a person; not for autoplay
             return
         for t in EXECUTION_SHOTS:
             if ex.now >= t and f"execution_t{int(t)}" not in self.done:

@@ -230,8 +230,8 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
         name = marker.name if not compact else marker.name.split(" (")[0]
     words = f"{name} · {marker.state}" if marker.state and marker.kind != "unit" and not compact else name
     if marker.stale and marker.seen_at is not None:
-        words = f"{name} · {int(now - marker.seen_at)} s ago" if compact else \
-            f"{name} · last seen {int(now - marker.seen_at)} s ago"
+        age = int(now - marker.seen_at)
+        words = f"{name} · {age} s ago" if compact else f"{name} · {marker.state} · seen {age} s ago"
     size = 14
     image = font(size).render(words, True, WHITE)
     rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))

@@ -162,6 +162,9 @@ class ExecutionScene(Scene):
     def key(self, event) -> None:
         if event.key == pygame.K_SPACE:
             self.paused = not self.paused
+            if self.menu_open:
+                self._close_menu()
+                self.paused = False
         elif pygame.K_1 <= event.key <= pygame.K_5:
             self.set_speed(SPEEDS[event.key - pygame.K_1])
         elif event.key == pygame.K_s:
@@ -182,6 +185,10 @@ class ExecutionScene(Scene):
     def set_speed(self, speed: int) -> None:
         self.speed = speed
         self.paused = False
+        if self.message.startswith("Press Space"):
+            self.message = ""
+        if self.menu_open:
+            self._close_menu()
 
     def step(self) -> None:
         self.paused = True
@@ -315,6 +322,9 @@ class ExecutionScene(Scene):
         self.decision_wall = 0.0
         if pending is None:
             return
+        if not pending.paused and self.speed > 1:  # the trainee needs real time to decide
+            self.speed = 1
+            self.message = "Decision point: speed set to 1x."
         rect = self._decision_rect()
         y = rect.bottom - 12 - 40 * len(pending.decision.options)
         for option in pending.decision.options:
@@ -381,6 +391,7 @@ class ExecutionScene(Scene):
         render.draw_snapshot(surface, view, self.ctx.scenario, snapshot, selected=self.selected)
         self._feed(snapshot)
         self._draw_decision(surface)
+        self._draw_menu(surface)
         text(surface, self.message, (self.map_rect.left + 12, self.map_rect.bottom - 24), size=16, colour=YELLOW_TEXT)
 
     def _draw_decision(self, surface: pygame.Surface) -> None:
@@ -405,7 +416,8 @@ class ExecutionScene(Scene):
             text_block(surface, pending.decision.prompt,
                        pygame.Rect(rect.left + 14, rect.top + 48, rect.width - 28, first_button - rect.top - 52), size=16)
 
-    def draw_over(self, surface: pygame.Surface) -> None:
+    def _draw_menu(self, surface: pygame.Surface) -> None:
+        # drawn before the widgets, so the menu's buttons sit on top of its panel
         if self.menu_open:
             w, h = surface.get_size()
             box = pygame.Rect(w // 2 - 240, h // 2 - 120, 480, 230)
