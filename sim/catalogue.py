@@ -47,3 +47,15 @@ UNIT_KINDS = {
     "victim_care": "victim-care officer or NGO case worker",
     "command": "incident commander and staff",
 }
+
+# Language codes used in the shipped scenarios, for messages a person reads.
+LANGUAGE_NAMES = {
+    "th": "Thai", "zh": "Mandarin", "yue": "Cantonese", "en": "English", "vi": "Vietnamese",
+    "tl": "Tagalog", "id": "Indonesian", "km": "Khmer", "lo": "Lao", "my": "Burmese",
+    "ru": "Russian", "uk": "Ukrainian", "es": "Spanish", "pt": "Portuguese", "fr": "French",
+    "ko": "Korean", "ja": "Japanese", "hi": "Hindi", "ne": "Nepali", "bn": "Bengali",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

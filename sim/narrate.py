@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .catalogue import language_name
 from .spec import Scenario as ScenarioSpec
 
 # The events worth a line in a timeline of highlights.
@@ -68,7 +69,7 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
     if k == "victim_safe":
         return f"{n} is safe"
     if k == "spoken_in_language":
-        return f"{by} speaks to {n} in {event.get('language')}, a language she or he speaks"
+        return f"{by} speaks to {n} in {language_name(event.get('language', ''))}"
     if k == "victim_identified":
         return f"{n} identified as a victim by {by}"
     if k == "victim_treated_as_offender":
