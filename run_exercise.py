@@ -59,7 +59,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     scenario = _load(args.file)
     out = Path(args.out or Path("results") / f"{scenario.id}_preview.png")
-    save_preview(scenario, out, width=args.width)
+    try:
+        save_preview(scenario, out, width=args.width)
+    except OSError as exc:  # name the file asked for, not the temporary one beside it
+        raise OSError(exc.errno, exc.strerror, str(out)) from None
     print(f"{args.file}: preview written to {out}")
     return EXIT_OK
 
@@ -140,10 +143,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario)
     if args.record:
         record = records.load(args.record)
+        _scenario_of_record(args.record, record, args.scenario)
         if record["scenario"]["sha256"] != scenario.sha256:
             return _refuse_version(args.record, record)
         plan = policy_from_record(record)
-        trainee = record.get("trainee")
+        trainee = None  # simulated runs of the trainee's policy: named by the plan, not played by them
     else:
         plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
         trainee = None
@@ -153,7 +157,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                        keep_events=not args.no_events, progress=sys.stderr.isatty())
     rows = store.runs(batch=result.batch)
     print(f"batch {result.batch}: {len(rows)} of {args.runs} runs stored in {store.path} "
-          f"({result.stored} new, {result.skipped} already there; {result.seconds:.1f} s)")
+          f"({result.stored} new, {len(rows) - result.stored} already stored; {result.seconds:.1f} s)")
     if result.interrupted:
         print(f"interrupted: finish with the same command and --resume", file=sys.stderr)
         return 130
@@ -163,7 +167,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     for name in names:
         values = [r["overall_score"] for r in rows] if name == "overall" else [metrics[r["id"]][name] for r in rows]
         s = summarise(values)
-        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {s.ci_low:7.3f} to {s.ci_high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+        low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
+        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
     return EXIT_OK
 
 
@@ -178,8 +183,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from sim.evaluation import skill
 
     record = records.load(args.record)
-    path = args.scenario or record["scenario"].get("path")
-    scenario = _load(path)
+    scenario = _scenario_of_record(args.record, record, args.scenario)
     if record["scenario"]["sha256"] != scenario.sha256:
         return _refuse_version(args.record, record)
     report = skill(scenario, record, runs=args.runs, first_seed=args.seed, store=_store(args), workers=args.workers)
@@ -218,7 +222,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for g in all_groups:
         s = summarise(g.scores["overall"])
         test = paired_against(g, reference) if g is not reference else None
-        rows.append([g.name, s.n, round(s.mean, 4), round(s.ci_low, 4), round(s.ci_high, 4),
+        rows.append([g.name, s.n, round(s.mean, 4), round(max(0.0, s.ci_low), 4), round(min(1.0, s.ci_high), 4),
                      round(test.mean_difference, 4) if test else "", round(test.p_value, 4) if test else "",
                      ("yes" if test.significant else "no") if test else ""] +
                     [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
@@ -274,22 +278,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _scenario_of_record(record_path: str, record: dict, given: str | None):
+    """The scenario a record was made with: the file given, or the one the record names."""
+    from sim.problems import InputError, Problem
+
+    path = given or record["scenario"].get("path")
+    if not path or not Path(path).exists():
+        hint = "" if given else "; give it with --scenario FILE"
+        raise InputError([Problem(given or record_path, 1, 1, "scenario", f"scenario file {path!r} not found{hint}")])
+    scenario = _load(path)
+    if scenario.id != record["scenario"]["id"]:
+        raise InputError([Problem(record_path, 1, 1, "scenario.id", f"the record is a run of scenario "
+                                  f"'{record['scenario']['id']}', but {path} is scenario '{scenario.id}'")])
+    return scenario
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from sim import record as records
     from sim.problems import InputError, Problem
 
     record = records.load(args.record)
-    path = args.scenario or record["scenario"].get("path")
-    if not path or not Path(path).exists():
-        raise InputError([Problem(args.record, 1, 1, "scenario.path",
-                                  f"scenario file {path!r} not found; give it with --scenario FILE")])
-    verdict = records.verify(_load(path), record)
+    scenario = _scenario_of_record(args.record, record, args.scenario)
+    verdict = records.verify(scenario, record)
     print(f"{args.record}: {'ok' if verdict.ok else 'MISMATCH'}: {verdict.message}")
     return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
+def _display_or_refuse(autoplay: bool) -> None:
+    """A window needs a screen; without one, say so instead of drawing where nobody looks."""
+    import os
+
+    from sim.problems import InputError, Problem
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    if autoplay:
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and driver not in ("windows", "cocoa"):
+        raise InputError([Problem("play", 1, 1, "", "no display to open a window on: run it on a desktop "
+                                  "(or under Xvfb with DISPLAY set), or use --autoplay, which works without one")])
+
+
 def cmd_play(args: argparse.Namespace) -> int:
+    from sim.problems import InputError, Problem
     from ui.main import play
+
+    if args.screenshots and not args.autoplay:
+        raise InputError([Problem("--screenshots", 1, 1, "", "screenshots are taken by --autoplay; add it")])
+    if args.resume and args.autoplay:
+        raise InputError([Problem("--resume", 1, 1, "", "--autoplay plays a fresh run; it cannot resume a journal")])
+    _display_or_refuse(args.autoplay)
 
     shots = play(args.scenario, trainee=args.trainee, seed=args.seed, resume=args.resume,
                  autoplay=args.autoplay, screenshots=args.screenshots, results=args.out,
@@ -302,8 +338,28 @@ def cmd_play(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from ui.main import replay
 
+    _display_or_refuse(False)
     replay(args.record, scenario_path=args.scenario)
     return EXIT_OK
+
+
+def _bounded(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give {what} from {low} to {high}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give {what} from {low} to {high}")
+        return value
+    parse.__name__ = what
+    return parse
+
+
+SEED = _bounded(0, 2**62, "a seed")
+RUNS = _bounded(1, 10_000_000, "a number of runs")
+WORKERS = _bounded(1, 512, "a number of worker processes")
+WIDTH = _bounded(320, 6000, "a width in pixels")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -323,12 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("preview", help="draw a scenario's floor plan and starting positions to a PNG")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--out", metavar="PNG", help="output file (default results/ID_preview.png)")
-    p.add_argument("--width", type=int, default=1600, help="image width in pixels (default 1600)")
+    p.add_argument("--width", type=WIDTH, default=1600, help="image width in pixels (default 1600)")
     p.set_defaults(func=cmd_preview)
 
     p = sub.add_parser("run", help="run a scenario headless with a plan (the doctrine plan by default)")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
     p.add_argument("--plan", metavar="PLAN", help="plan file (YAML); default: the scenario's doctrine plan")
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the run record (default results/)")
     p.add_argument("--trainee", metavar="NAME", help="name the run after a trainee")
@@ -343,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("play", help="open the window: briefing, planning, the operation, debrief")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (default: a menu of scenarios/)")
     p.add_argument("--trainee", metavar="NAME")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=SEED, default=1)
     p.add_argument("--resume", metavar="JOURNAL", help="continue a play session from its journal")
     p.add_argument("--autoplay", action="store_true", help="play the doctrine plan by itself through every scene")
     p.add_argument("--screenshots", metavar="DIR", help="with --autoplay: save a PNG of each scene here")
@@ -362,12 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     store_option(sub.choices["run"])
     p = sub.add_parser("batch", help="many replications on seeds S..S+N-1, stored; then statistics per metric")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--runs", type=int, required=True, metavar="N")
+    p.add_argument("--runs", type=RUNS, required=True, metavar="N")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--plan", metavar="PLAN", help="plan file (default: the doctrine plan)")
     group.add_argument("--record", metavar="RECORD", help="replay a trainee's choices from a run record")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="first seed (default 0)")
-    p.add_argument("--workers", type=int, default=None, metavar="K", help="processes (default: all cores)")
+    p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K", help="processes (default: all cores)")
     p.add_argument("--resume", action="store_true", help="run only the seeds not yet stored")
     p.add_argument("--executor", choices=("process", "dask"), default="process")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
@@ -377,9 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="skill, not luck: a trainee's choices over N seeds beside the doctrine plan")
     p.add_argument("record", metavar="RECORD")
-    p.add_argument("--runs", type=int, default=100, metavar="N")
-    p.add_argument("--seed", type=int, default=0, metavar="S")
-    p.add_argument("--workers", type=int, default=None, metavar="K")
+    p.add_argument("--runs", type=RUNS, default=100, metavar="N")
+    p.add_argument("--seed", type=SEED, default=0, metavar="S")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K")
     p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
     store_option(p)
     p.set_defaults(func=cmd_score)

@@ -67,7 +67,7 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
           workers: Optional[int] = None, progress: bool = False) -> SkillReport:
     policy = policy_from_record(record)
     doctrine = scenario.spec.doctrine_plan
-    trainee = record.get("trainee")
+    trainee = None  # re-simulations are named by their plan; only played runs carry the trainee
     mine = _scores(scenario, policy, runs, first_seed, store, workers, trainee, progress)
     theirs = _scores(scenario, doctrine, runs, first_seed, store, workers, None, progress)
     report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))

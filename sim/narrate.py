@@ -14,6 +14,7 @@ HIGHLIGHTS = {
     "victim_treated_as_offender", "victim_treated", "victim_handed_over", "perpetrator_arrested",
     "perpetrator_fled", "evidence_destroyed", "evidence_secured", "officer_injured", "victim_injured",
     "inject", "decision_made", "order_failed", "cordon_set", "exercise_ended", "unit_requested",
+    "interview_done",
 }
 
 
@@ -74,6 +75,8 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
         return f"{n} identified as a victim by {by}"
     if k == "victim_treated_as_offender":
         return f"{n} treated as an offender by {by}"
+    if k == "interview_done":
+        return f"{by} finished interviewing {n}: {event.get('outcome', '')}"
     if k == "victim_treated":
         return f"{n} medically checked by {by}"
     if k == "victim_handed_over":
@@ -97,7 +100,8 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
     if k == "decision_made":
         return f"decision {s}: {event.get('option')} ({event.get('how')})"
     if k == "order_failed":
-        return f"{n} could not {event.get('order', '').replace('_', ' ')}: {event.get('reason', '')}"
+        reason = " ".join(names.get(w.strip(":,"), w) for w in str(event.get("reason", "")).split(" "))
+        return f"{n} could not {event.get('order', '').replace('_', ' ')}: {reason}"
     if k == "cordon_set":
         return f"{by} covers {n}"
     if k == "exercise_ended":

@@ -72,8 +72,11 @@ def dumps(record: dict[str, Any]) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, f"cannot write there ({exc.strerror})", str(path)) from None
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a record is an ordinary file
@@ -117,7 +120,54 @@ def load(path: Path | str) -> dict[str, Any]:
     missing = [k for k in ("scenario", "seed", "plan", "inputs", "events", "metrics") if k not in data]
     if missing:
         raise InputError([Problem(name, 1, 1, missing[0], "missing from the record")])
+    problems = _check_shape(name, data)
+    if problems:
+        raise InputError(problems)
     return data
+
+
+def _check_shape(name: str, data: dict[str, Any]) -> list[Problem]:
+    """A hand-edited record gets a message, not a traceback deep in the re-simulation."""
+    from pydantic import ValidationError
+
+    problems = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(name, 1, 1, field, message))
+
+    scenario = data["scenario"]
+    if not isinstance(scenario, dict) or not all(isinstance(scenario.get(k), str) for k in ("id", "sha256")):
+        bad("scenario", "must be a mapping with the scenario's 'id' and 'sha256'")
+    seed = data["seed"]
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**62:
+        bad("seed", f"must be a whole number from 0 to 2**62, not {seed!r}")
+    if not isinstance(data["events"], list) or not all(isinstance(e, dict) for e in data["events"]):
+        bad("events", "must be a list of events")
+    if not isinstance(data["metrics"], dict):
+        bad("metrics", "must be a mapping")
+    inputs = data["inputs"]
+    if not isinstance(inputs, list):
+        bad("inputs", "must be a list")
+    else:
+        for i, entry in enumerate(inputs):
+            ok = (isinstance(entry, dict) and entry.get("type") in ("order", "decision")
+                  and isinstance(entry.get("t"), (int, float)) and isinstance(entry.get("step"), int))
+            if ok and entry["type"] == "order":
+                try:
+                    order_of(entry.get("order") or {})
+                except (ValidationError, KeyError, TypeError):
+                    ok = False
+            if ok and entry["type"] == "decision":
+                ok = isinstance(entry.get("decision"), str) and isinstance(entry.get("option"), str)
+            if not ok:
+                bad(f"inputs[{i}]", "is not an order or a decision as the simulator writes them")
+    try:
+        plan_of(data) if isinstance(data["plan"], dict) else bad("plan", "must be a mapping")
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        bad(f"plan.{where}", first["msg"])
+    return problems
 
 
 def plan_of(record: dict[str, Any]) -> Plan:

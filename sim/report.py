@@ -128,7 +128,7 @@ def findings(store: Store, runs: list[dict]) -> tuple[list[str], list[str]]:
             common = ", ".join(f"{s} ({c})" for s, c in subjects[key].most_common(3))
             improve.append(f"In {pct(key):.0f}% of runs {words}: {common}.")
         else:
-            strengths.append(f"In no run {words.replace('a ', 'any ', 1) if key != 'evidence_destroyed' else 'was evidence destroyed'}.")
+            strengths.append(f"No run in which {words}.")
     if counts["officer_injuries"]:
         improve.append(f"Officers were injured in {pct('officer_injuries'):.0f}% of runs.")
     if counts["defaulted"]:
@@ -173,7 +173,8 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
                "M with major challenges · U unable to be performed</p>")
     out.append("<h2>Strengths</h2><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in strengths) + "</ul>")
     out.append("<h2>Areas for improvement</h2><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in improve) + "</ul>")
-    out.append(f"<h2>Comparison by {by}</h2><table><tr><th>{by.title()}</th><th>Runs</th><th>Mean score</th>"
+    grouping = by if trainee is None else "trainee"
+    out.append(f"<h2>Comparison by {grouping}</h2><table><tr><th>{grouping.title()}</th><th>Runs</th><th>Mean score</th>"
                "<th>95% CI</th><th>Paired difference vs first</th></tr>")
     reference = all_groups[0]
     for g in all_groups:
@@ -181,7 +182,7 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
         test = paired_against(g, reference) if g is not reference else None
         diff = (f"{test.mean_difference:+.3f} (p={test.p_value:.3f}{', significant' if test.significant else ''})"
                 if test else "-")
-        ci = f"{s.ci_low:.3f} to {s.ci_high:.3f}" if s.n > 1 else "one run: no interval"
+        ci = f"{max(0.0, s.ci_low):.3f} to {min(1.0, s.ci_high):.3f}" if s.n > 1 else "one run: no interval"
         out.append(f"<tr><td>{html.escape(g.name)}</td><td>{s.n}</td><td>{s.mean:.3f}</td>"
                    f"<td>{ci}</td><td>{diff}</td></tr>")
     out.append("</table>")
@@ -205,6 +206,7 @@ def report_inputs_missing(store: Store, scenario_id: Optional[str], trainee: Opt
     scenarios = store.scenarios()
     if scenario_id and scenario_id not in scenarios:
         return f"no runs of scenario '{scenario_id}' in the store; known: {', '.join(scenarios) or 'none'}"
-    if trainee and trainee not in store.trainees(scenario_id):
-        return f"no runs by trainee '{trainee}'; known: {', '.join(store.trainees(scenario_id)) or 'none'}"
+    known = [t for t in store.trainees(scenario_id) if t.strip()]
+    if trainee and trainee not in known:
+        return f"no runs by trainee '{trainee}'; known: {', '.join(known) or 'none'}"
     return None

@@ -25,7 +25,8 @@ def scorecard_html(metrics: dict, compare: Optional[dict] = None, compare_name: 
     if compare:
         c = compare["overall"]
         delta = overall["score"] - c["score"]
-        parts[0] += f"<br><i>{html.escape(compare_name)}: {c['score']:.2f} ({c['rating']}); difference {delta:+.2f}</i>"
+        parts[0] += (f"<br><i>{html.escape(compare_name)}: {c['score']:.2f} ({c['rating']}); "
+                     f"your run {'+' if delta >= 0 else '-'}{abs(delta):.2f} against it</i>")
     other = {cap["id"]: cap for cap in compare["capabilities"]} if compare else {}
     for cap in metrics["capabilities"]:
         versus = f"  (vs {other[cap['id']]['rating']})" if cap["id"] in other else ""
@@ -98,7 +99,11 @@ class DebriefScene(Scene):
             d = self.decisions[i]
             option = self._option(i)
             mark = "" if option == d["option"] else "   (what if)"
-            b.set_text(f"{d['decision']}: {option}{mark}")
+            decision = next(x for x in self.ctx.scenario.spec.decisions if x.id == d["decision"])
+            label = next(o.label for o in decision.options if o.id == option)
+            words = f"{d['decision'].replace('_', ' ')}: {label}"
+            limit = 40 - len(mark)
+            b.set_text((words if len(words) <= limit else words[:limit - 1] + "…") + mark)
 
     def _option(self, i: int) -> str:
         d = self.decisions[i]
@@ -161,7 +166,9 @@ class DebriefScene(Scene):
             return
         decision_id, option_id, opened = changed[0]
         self.other = film(what_if(self.ctx.scenario, self.record, decision_id, option_id, opened))
-        self.other_name = f"What if {decision_id} = {option_id}"
+        decision = next(x for x in self.ctx.scenario.spec.decisions if x.id == decision_id)
+        label = next(o.label for o in decision.options if o.id == option_id)
+        self.other_name = f"What if: {label}"
         self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
         self.ctx.message = ""
 

@@ -24,7 +24,7 @@ from sim.orders import ORDER_CLASSES
 from sim.problems import InputError
 from ui import render
 from ui.scenes.base import Scene
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
 
 SPEEDS = (1, 2, 4, 8, 16)
 DECISION_SPACE = 250
@@ -261,7 +261,8 @@ class ExecutionScene(Scene):
         pending = self.exercise.pending_decision
         if pending is not None:
             self.exercise.decide(pending.id, option_id)
-            self.message = f"Decision: {option_id}"
+            label = next(o.label for o in pending.decision.options if o.id == option_id)
+            self.message = f"Decided: {label}"
 
     # -- the Esc menu ------------------------------------------------------------------
     def _open_menu(self) -> None:
@@ -336,9 +337,11 @@ class ExecutionScene(Scene):
     def _decision_rect(self) -> pygame.Rect:
         pending = self.exercise.pending_decision
         n = len(pending.decision.options) if pending else 2
-        width = min(640, self.map_rect.width - 40)
-        height = 110 + 40 * n
-        rect = pygame.Rect(0, 0, width, min(height, DECISION_SPACE - 10))
+        width = min(680, self.map_rect.width - 40)
+        prompt = wrap(pending.decision.prompt, width - 28, 16) if pending else []
+        height = 64 + len(prompt) * (font(16).get_linesize() + 3) + 40 * n + 8
+        # the whole prompt must show; a long one may reach up over the map
+        rect = pygame.Rect(0, 0, width, min(height, int(self.map_rect.height * 0.6)))
         rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - 36)
         return rect
 

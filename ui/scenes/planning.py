@@ -19,7 +19,10 @@ def order_line(order, names: dict[str, str]) -> str:
     fields = [names.get(getattr(order, k), getattr(order, k)) for k in ("to", "door", "room", "target", "victim")
               if getattr(order, k, None)]
     extra = f" by {order.method.replace('_', ' ')}" if getattr(order, "method", None) else ""
-    when = f" [at {order.at:g} s]" if order.at is not None else f" [{order.when or order.on}]" if (order.when or order.on) else ""
+    trigger = order.when or order.on
+    if trigger:
+        trigger = " ".join(names.get(w, w.replace("_", " ")) for w in trigger.split())
+    when = f" [at {order.at:g} s]" if order.at is not None else f" [when {trigger}]" if trigger else ""
     return f"{order.do.replace('_', ' ')} {' '.join(fields)}{extra}{when}"
 
 
