@@ -14,6 +14,8 @@ import yaml
 
 from .problems import InputError, Problem
 
+# libyaml's parser where PyYAML was built with it (10x faster); marks and errors are the same
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 1_000_000  # a scenario is a few KB; this refuses accidents, not users
 MAX_VALUES = 200_000  # bounds alias expansion ("billion laughs")
 
@@ -143,7 +145,14 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
             raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")])
     locator = Locator(name, source_lines=text.splitlines())
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            if _LOADER is yaml.SafeLoader:
+                raise
+            # something is wrong: parse again with the pure-Python parser, whose messages and
+            # positions the error reports below are written for
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
