@@ -57,8 +57,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from ui.preview import save_preview
 
+    from sim.problems import InputError, Problem
+
     scenario = _load(args.file)
     out = Path(args.out or Path("results") / f"{scenario.id}_preview.png")
+    if out.suffix.lower() != ".png":
+        raise InputError([Problem(str(out), 1, 1, "--out", "the preview is a PNG image: give a file name ending in .png")])
     try:
         save_preview(scenario, out, width=args.width)
     except OSError as exc:  # name the file asked for, not the temporary one beside it
@@ -103,9 +107,16 @@ def outcome_text(record: dict, scenario, lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def _store(args: argparse.Namespace):
+def _store(args: argparse.Namespace, *, must_exist: bool = False):
+    from sim.problems import InputError, Problem
     from sim.store import Store
-    return Store(args.db or Path(getattr(args, "out", "results") or "results") / "exercise.db")
+
+    # beside the run records when --out names their folder; results/ otherwise
+    path = Path(args.db) if args.db else Path(getattr(args, "out", None) or "results") / "exercise.db"
+    if must_exist and not path.exists():
+        raise InputError([Problem(str(path), 1, 1, "--db", "no results store here yet: run, play or batch "
+                                  "some exercises first, or give the store with --db PATH")])
+    return Store(path)
 
 
 def _scenario_by_id(scenario_id: str | None, store) -> object:
@@ -212,7 +223,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.evaluation import groups, paired_against
     from sim.stats import summarise
 
-    store = _store(args)
+    store = _store(args, must_exist=True)
     scenario = _scenario_by_id(args.scenario, store)
     all_groups = groups(store, scenario.id, args.by)
     names = sorted({n for g in all_groups for n in g.scores if n != "overall"})
@@ -249,7 +260,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sim.record import write_atomic
     from sim.report import report_inputs_missing, write_report
 
-    store = _store(args)
+    store = _store(args, must_exist=True)
     missing = report_inputs_missing(store, args.scenario, args.trainee)
     if missing:
         print(missing, file=sys.stderr)
@@ -265,7 +276,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     import io
     from sim.record import write_atomic
 
-    store = _store(args)
+    store = _store(args, must_exist=True)
     folder = Path(args.csv)
     for table in ("runs", "metrics", "capabilities", "decisions", "events"):
         columns, rows = store.table(table)

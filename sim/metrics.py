@@ -135,6 +135,10 @@ def score(spec: ScenarioSpec, facts: dict[str, Any]) -> dict[str, float]:
     }
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def explain(name: str, facts: dict[str, Any], spec: ScenarioSpec) -> str:
     """One line a trainee understands: the fact behind a metric's score."""
     n = facts["victims"]
@@ -174,8 +178,9 @@ def explain(name: str, facts: dict[str, Any], spec: ScenarioSpec) -> str:
     if name == "officer_safety":
         return f"{facts['officer_injuries']} officer injur{'y' if facts['officer_injuries'] == 1 else 'ies'}"
     if name == "proportionate_force":
-        return (f"{facts['forced_entries']} forced entries, {facts['struggles']} struggles, "
-                f"{len(facts['victims_treated_as_offenders'])} victims treated as offenders")
+        return (f"{_n(facts['forced_entries'], 'forced entry', 'forced entries')}, "
+                f"{_n(facts['struggles'], 'struggle')}, "
+                f"{_n(len(facts['victims_treated_as_offenders']), 'victim')} treated as offenders")
     if name == "coordination":
         return f"{facts['coordination_delay_s']:.0f} s lost passing orders between agencies (target {t[name]:.0f} s)"
     return METRICS.get(name, ("", name))[1]

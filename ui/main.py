@@ -61,6 +61,10 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
             app.quit()
     import pygame
     pygame.quit()
+    if ctx.record_path is not None:
+        print(f"run record: {ctx.record_path}")
+    elif ctx.journal is not None:
+        print(f"the run is kept in its journal: {ctx.journal.path} (play --resume it)")
     return list(ctx.shots)
 
 

@@ -45,7 +45,7 @@ def units_html(spec) -> str:
             when = "on request" if u.on_request else ("on scene" if u.arrives == 0 else f"arrives T+{u.arrives:g} s")
             langs = ", ".join(u.languages) or "-"
             parts.append(f"  • {html.escape(u.name)}: {u.kind.replace('_', ' ')}, {u.size} "
-                         f"{'officer' if u.size == 1 else 'officers'}, speaks {langs}; {when}<br>")
+                         f"{'officer' if u.size == 1 else 'officers'}; languages: {langs}; {when}<br>")
     del agencies
     return "".join(parts)
 

@@ -384,7 +384,7 @@ class ExecutionScene(Scene):
             marker = snapshot.marker(unit_id)
             if marker is not None and self.unit_step >= 40:  # room for a status line
                 colour = YELLOW_TEXT if unit_id == self.selected else MUTED
-                status = humanise(marker.state, self.names) if marker.present else "not on scene"
+                status = humanise(marker.state, self.names) if marker.present else self._arrival(unit_id)
                 text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=14, colour=colour)
         text(surface, "ORDERS (shift-click: add after current)", (self.left.left + 10, self.orders_top - 22),
              size=14, colour=MUTED, bold=True)
@@ -441,6 +441,12 @@ class ExecutionScene(Scene):
                 end = "</b>" if tag else ""
                 lines.append(f"<font color='#9aa0a6'>{clock(event['t'])}</font> {tag}{_escape(words)}{end}")
         self.feed_box.set_text("<br>".join(lines) or "<i>Nothing reported yet.</i>")
+
+    def _arrival(self, unit_id: str) -> str:
+        unit = self.exercise.world.agents[unit_id]
+        if unit.spec.on_request and not getattr(unit, "requested", False):
+            return "on request"
+        return f"on the way (due T+{clock(unit.spec.arrives)})" if unit.spec.arrives else "arriving"
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "pause / resume the clock"), ("1 2 3 4 5", "speed 1x 2x 4x 8x 16x"),
