@@ -107,11 +107,13 @@ class Store:
             if "locked" in str(exc):
                 self.db.close()
                 raise
-            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
-                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+            raise self._damaged(exc)
         except sqlite3.DatabaseError as exc:
-            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
-                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+            raise self._damaged(exc)
+
+    def _damaged(self, exc: Exception) -> InputError:
+        return InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
+                                   f"({exc}); it was left untouched: move it aside or use --db PATH")])
 
     def _check_file(self) -> None:
         if self.path.exists() and self.path.stat().st_size > 0:
@@ -134,11 +136,9 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise
-            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
-                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+            raise self._damaged(exc)
         except sqlite3.DatabaseError as exc:
-            raise InputError([Problem(str(self.path), 1, 1, "", f"the results store is unreadable or damaged "
-                                      f"({exc}); it was left untouched: move it aside or use --db PATH")])
+            raise self._damaged(exc)
         if tables and "schema_version" not in tables:
             raise InputError([Problem(str(self.path), 1, 1, "", "this SQLite database is not a results store "
                                       f"(it holds {', '.join(sorted(tables)[:5])}); it was left untouched: "
