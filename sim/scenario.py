@@ -7,7 +7,6 @@ The pipeline: safe YAML with positions -> structural checks per section (pydanti
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -56,15 +55,6 @@ def _kinds(spec: ScenarioSpec) -> dict[str, str]:
 
 def load(path: str | os.PathLike, *, text: str | None = None) -> Scenario:
     name = str(path)
-    if text is None:
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(2_000_000)
-        except OSError as exc:
-            from .problems import Problem
-            raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")])
-    else:
-        raw = text.encode("utf-8")
     data, locator = load_yaml(path, text=text)
     sections, problems = validate_sections(ScenarioSpec, data, locator)
     checker = Checker(sections, locator)
@@ -74,7 +64,7 @@ def load(path: str | os.PathLike, *, text: str | None = None) -> Scenario:
         raise InputError(problems)
     spec = ScenarioSpec.model_validate(data, strict=True)
     assert checker.grid is not None
-    return Scenario(spec, checker.grid, name, hashlib.sha256(raw).hexdigest())
+    return Scenario(spec, checker.grid, name, locator.sha256)
 
 
 def load_plan(path: str | os.PathLike, scenario: Scenario, *, text: str | None = None) -> Plan:

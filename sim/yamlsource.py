@@ -7,6 +7,7 @@ Only YAML's core types are produced: no Python objects, no eval.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class Locator:
     marks: dict = field(default_factory=dict)
     key_marks: dict = field(default_factory=dict)
     source_lines: list = field(default_factory=list)
+    sha256: str = ""  # of the bytes parsed: the scenario's identity in run records
 
     def where(self, path: tuple) -> tuple[int, int]:
         """Position of the value at `path`, or of its closest located ancestor."""
@@ -143,7 +145,9 @@ def load_yaml(path: str | os.PathLike, *, text: str | None = None) -> tuple[dict
                                       f"(byte {undecoded[exc.start]:#04x}: {exc.reason}); save it as UTF-8")])
         except OSError as exc:
             raise InputError([Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror}")])
-    locator = Locator(name, source_lines=text.splitlines())
+    else:
+        raw = text.encode("utf-8")
+    locator = Locator(name, source_lines=text.splitlines(), sha256=hashlib.sha256(raw).hexdigest())
     try:
         try:
             node = yaml.compose(text, Loader=_LOADER)
