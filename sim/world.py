@@ -185,13 +185,13 @@ class World:
         """As if every door could be opened: to find which locked door is in the way."""
         return self.grid.walkable()
 
-    def distance_to(self, key: str, targets: tuple[Cell, ...], *, optimistic: bool = False) -> np.ndarray:
+    def distance_to(self, targets: tuple[Cell, ...], *, optimistic: bool = False) -> np.ndarray:
         """Distance field (metres) to `targets` for the doors as they are now.
 
         Cached by the scenario, the destination and which doors are passable, and shared by
         every exercise in the process: a batch of runs computes each field once.
         """
-        # keyed by the target cells themselves, never by a name: a person's cell changes
+        # keyed by the target cells themselves: a person one walks to moves
         doors = None if optimistic else self._door_signature()
         cache_key = (self.scenario.sha256, targets, doors)
         found = _FIELDS.get(cache_key)

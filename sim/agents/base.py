@@ -74,7 +74,7 @@ class Agent:
     def shares_language(self, other: "Agent") -> bool:
         return bool(set(self.languages) & set(other.languages))
 
-    def walk(self, key: str, targets: tuple[Cell, ...], *, stop_before: bool = False,
+    def walk(self, targets: tuple[Cell, ...], *, stop_before: bool = False,
              follower: Optional["Agent"] = None) -> Generator:
         """Walk to any of `targets`; with stop_before, halt on the cell next to it.
 
@@ -85,10 +85,10 @@ class Agent:
         while True:
             if self.cell in targets and not stop_before:
                 return
-            field = world.distance_to(key, targets)
+            field = world.distance_to(targets)
             here = field[self.cell]
             if not np.isfinite(here):
-                raise Blocked(*self._why_blocked(key, targets))
+                raise Blocked(*self._why_blocked(targets))
             nxt = self._downhill(field)
             if nxt is None:
                 return
@@ -112,9 +112,9 @@ class Agent:
                 best, best_value = (nr, nc), value
         return best
 
-    def _why_blocked(self, key: str, targets: tuple[Cell, ...]) -> tuple[str, Optional[str]]:
+    def _why_blocked(self, targets: tuple[Cell, ...]) -> tuple[str, Optional[str]]:
         world = self.world
-        field = world.distance_to(key, targets, optimistic=True)
+        field = world.distance_to(targets, optimistic=True)
         if not np.isfinite(field[self.cell]):
             return "no way there", None
         # Walk the optimistic path until the first door that is shut to us.

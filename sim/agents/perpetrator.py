@@ -110,7 +110,7 @@ class Perpetrator(Agent):
         self.state = "fleeing"
         for route in self.spec.flee_via:
             try:
-                yield from self.walk(f"to:{route}", world.targets_of(route))
+                yield from self.walk(world.targets_of(route))
             except Blocked:
                 continue
             if world.scenario.kind_of(route) == "window":
@@ -146,7 +146,7 @@ class Perpetrator(Agent):
         door = world.doors[door_id]
         self.state = "barricading"
         try:
-            yield from self.walk(f"to:{door_id}", door.cells, stop_before=True)
+            yield from self.walk(door.cells, stop_before=True)
         except Blocked:
             pass
         yield world.env.timeout(world.streams.lognormal(f"{self.id}:barricade", BARRICADE_SECONDS, 0.3))
@@ -163,14 +163,14 @@ class Perpetrator(Agent):
             intact = [e for e in world.evidence.values() if e.state == "intact"]
             if not intact:
                 break
-            field = {e.id: world.distance_to(f"to:{e.id}", (e.cell,))[self.cell] for e in intact}
+            field = {e.id: world.distance_to((e.cell,))[self.cell] for e in intact}
             reachable = sorted((d, i) for i, d in field.items() if np.isfinite(d))
             if not reachable:
                 break
             item = world.evidence[reachable[0][1]]
             self.state = "destroying evidence"
             try:
-                yield from self.walk(f"to:{item.id}", (item.cell,))
+                yield from self.walk((item.cell,))
             except Blocked:
                 break
             if item.state != "intact":
@@ -198,7 +198,7 @@ class Perpetrator(Agent):
         target = min(candidates, key=lambda v: (np.hypot(v.cell[0] - self.cell[0], v.cell[1] - self.cell[1]), v.id))
         self.state = "going for a victim"
         try:
-            yield from self.walk(f"to:{target.id}", (target.cell,), stop_before=True)
+            yield from self.walk((target.cell,), stop_before=True)
         except Blocked:
             self.state = "resisting"
             return
@@ -216,9 +216,9 @@ class Perpetrator(Agent):
                      and not world.in_room(r.id, "unit")]
             if rooms:
                 dest = max(sorted(rooms), key=lambda r: len(world.grid.cells.get(r, ())) and
-                           world.distance_to(f"to:{r}", world.grid.cells[r])[self.cell])
+                           world.distance_to(world.grid.cells[r])[self.cell])
                 try:
-                    yield from self.walk(f"to:{dest}", world.grid.cells[dest], follower=target)
+                    yield from self.walk(world.grid.cells[dest], follower=target)
                 except Blocked:
                     pass
 

@@ -186,16 +186,15 @@ class Unit(Agent):
             stop_before = kind in ("door", "window", "victim", "perpetrator", "unit")
         while True:
             targets = world.targets_of(ident)
-            key = f"to:{ident}" if kind not in ("victim", "perpetrator", "unit") else f"at:{targets}"
             try:
-                yield from self.walk(key, targets, stop_before=stop_before, follower=follower)
+                yield from self.walk(targets, stop_before=stop_before, follower=follower)
                 return
             except Blocked as blocked:
                 door = world.doors.get(blocked.door or "")
                 if not (force_doors and door is not None and door.kind in ("wooden", "fire_door")):
                     raise
                 self.release_door()
-                yield from self.walk(f"to:{door.id}", door.cells, stop_before=True)
+                yield from self.walk(door.cells, stop_before=True)
                 method = "manual_ram" if "manual_ram" in self.equipment else "halligan"
                 if method not in self.equipment:
                     raise
@@ -272,7 +271,7 @@ class Unit(Agent):
             # Covered from outside (the street, the next flat, the ledge): the unit leaves
             # by the nearest exit and takes up position after the detour.
             exits = [e.id for e in world.scenario.spec.floor_plan.exits]
-            field = min((world.distance_to(f"to:{e}", world.targets_of(e))[self.cell], e) for e in exits)
+            field = min((world.distance_to(world.targets_of(e))[self.cell], e) for e in exits)
             if np.isfinite(field[0]):
                 yield from self._go(field[1], stop_before=False)
             yield world.env.timeout(OUTSIDE_DETOUR_SECONDS)
@@ -300,7 +299,7 @@ class Unit(Agent):
             doors = sorted(d for d in world.grid.neighbours_of(target) if d in world.doors)
             if not doors:
                 raise OrderFailed(f"no door into {target}")
-            here = {d: world.distance_to(f"to:{d}", world.doors[d].cells, optimistic=True)[self.cell] for d in doors}
+            here = {d: world.distance_to(world.doors[d].cells, optimistic=True)[self.cell] for d in doors}
             door_id = min(doors, key=lambda d: here[d])
             rooms = {target}
         else:
