@@ -30,6 +30,15 @@ def names_of(spec: ScenarioSpec) -> dict[str, str]:
     return names
 
 
+def humanise(words: str, names: dict[str, str]) -> str:
+    """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know."""
+    out = []
+    for token in words.split(" "):
+        core = token.strip("():,")
+        out.append(token.replace(core, names[core].split(" (")[0]) if core in names else token.replace("_", " "))
+    return " ".join(out)
+
+
 def clock(t: float) -> str:
     t = int(round(t))
     return f"{t // 60:02d}:{t % 60:02d}"
@@ -100,7 +109,7 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
     if k == "decision_made":
         return f"decision {s}: {event.get('option')} ({event.get('how')})"
     if k == "order_failed":
-        reason = " ".join(names.get(w.strip(":,"), w) for w in str(event.get("reason", "")).split(" "))
+        reason = humanise(str(event.get("reason", "")), names)
         return f"{n} could not {event.get('order', '').replace('_', ' ')}: {reason}"
     if k == "cordon_set":
         return f"{by} covers {n}"

@@ -19,7 +19,7 @@ from sim import record as records
 from sim.entry import best_tool
 from sim.exercise import Exercise
 from sim.journal import Journal
-from sim.narrate import clock, describe, names_of
+from sim.narrate import clock, describe, humanise, names_of
 from sim.orders import ORDER_CLASSES
 from sim.problems import InputError
 from ui import render
@@ -455,15 +455,6 @@ class ExecutionScene(Scene):
                 ("shift-click", "queue the order after the unit's current one"),
                 ("right-click / Esc", "cancel the order being given"), ("Esc", "pause menu"),
                 ("?", "show or hide this help")]
-
-
-def humanise(words: str, names: dict[str, str]) -> str:
-    """Replace ids in an engine status line by the names a trainee knows."""
-    out = []
-    for token in words.split(" "):
-        core = token.strip("():,")
-        out.append(token.replace(core, names[core].split(" (")[0]) if core in names else token.replace("_", " "))
-    return " ".join(out)
 
 
 def _escape(words: str) -> str:

@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
-from sim.narrate import names_of
+from sim.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
 from ui.scenes.base import Scene
@@ -21,7 +21,7 @@ def order_line(order, names: dict[str, str]) -> str:
     extra = f" by {order.method.replace('_', ' ')}" if getattr(order, "method", None) else ""
     trigger = order.when or order.on
     if trigger:
-        trigger = " ".join(names.get(w, w.replace("_", " ")) for w in trigger.split())
+        trigger = humanise(trigger, names)
     when = f" [at {order.at:g} s]" if order.at is not None else f" [when {trigger}]" if trigger else ""
     return f"{order.do.replace('_', ' ')} {' '.join(fields)}{extra}{when}"
 
