@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,12 @@ def problems_of(text: str, name: str = "test.yaml") -> list[Problem]:
 @pytest.fixture
 def minimal_text() -> str:
     return scenario_text()
+
+
+def plain(value: Any) -> Any:
+    """Our loader's tuples -> lists, so yaml.safe_dump writes plain YAML lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value

@@ -15,19 +15,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SCENARIOS, scenario_text
+from conftest import SCENARIOS, plain, scenario_text
 from sim.problems import InputError
 from sim.scenario import Scenario, load
 from sim.yamlsource import load_yaml
 
 
-def plain(value: Any) -> Any:
-    """Our loader's tuples -> lists, so yaml.safe_dump writes plain YAML lists."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    return value
 
 
 def _base_documents() -> list[tuple[str, dict]]:

@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import jsonschema
 import pytest
 
 import run_exercise
-from conftest import ROOT, SCENARIOS, scenario_text
+from conftest import ROOT, SCENARIOS, plain, scenario_text
 from sim.scenario import json_schema
 from sim.yamlsource import load_yaml
 
 SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
 
 
-def plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    return value
 
 
 @pytest.fixture(scope="module")
