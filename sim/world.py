@@ -159,9 +159,6 @@ class World:
     def room_of(self, cell: Cell) -> Optional[str]:
         return self._rooms[cell[0]][cell[1]]
 
-    def on_scene(self, agent: "Agent") -> bool:
-        return agent.present
-
     def in_room(self, room: str, kind: Optional[str] = None) -> list["Agent"]:
         return [a for a in self.people(kind) if a.present and self.room_of(a.cell) == room]
 

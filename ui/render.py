@@ -17,7 +17,7 @@ from sim import floorplan
 from sim.scenario import Scenario
 from sim.snapshot import Marker, Snapshot
 from ui import style
-from ui.style import GREEN, INK, ORANGE, ROLE_COLOURS, YELLOW
+from ui.style import GREEN, INK, ORANGE, YELLOW
 from ui.widgets import font
 
 WHITE = (240, 240, 240)
@@ -28,7 +28,6 @@ WALL = (38, 40, 46)
 OUTSIDE = (52, 58, 66)
 DOOR_COLOURS = {"open": (120, 200, 120), "closed": (150, 110, 70), "locked": (150, 110, 70),
                 "barricaded": style.VERMILLION, "forced": (110, 110, 110)}
-KIND_COLOURS = ROLE_COLOURS  # one palette for the preview and the window
 SHARED_KINDS = {"corridor", "landing", "stairwell", "lift", "street", "staging", "yard", "roof"}
 
 

@@ -459,10 +459,6 @@ class Unit(Agent):
         victim.spoken_to(receiver, care=receiver.spec.kind == "victim_care")
         world.emit("victim_handed_over", subject=victim.id, by=self.id, to=receiver.id)
 
-    def _do_request_unit(self, order) -> Generator:
-        return
-        yield  # requests are handled when issued (the unit is not here to carry them out)
-
 
 def _targets(order: Order) -> dict:
     return {k: getattr(order, k) for k in ("to", "door", "room", "target", "victim", "method")
