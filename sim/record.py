@@ -186,6 +186,15 @@ def order_of(data: dict) -> Any:
     return ORDER_CLASSES[data["do"]].model_validate(_tuples(data), strict=True)
 
 
+def apply_input(exercise: "Exercise", entry: dict[str, Any]) -> None:
+    """Apply one recorded input at exactly the point it was first applied."""
+    exercise.run_to_step(entry["step"], entry["t"])
+    if entry["type"] == "order":
+        exercise.apply(order_of(entry["order"]), queue=entry.get("queue", False))
+    else:
+        exercise.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"))
+
+
 def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Optional[int] = None) -> "Exercise":
     """Run the record's scenario, seed, plan and inputs again, in the same order and at the same
     points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
@@ -195,11 +204,7 @@ def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Opti
                         trainee=record.get("trainee"))
     inputs = record["inputs"] if upto_input is None else record["inputs"][:upto_input]
     for entry in inputs:
-        exercise.run_to_step(entry["step"], entry["t"])
-        if entry["type"] == "order":
-            exercise.apply(order_of(entry["order"]), queue=entry.get("queue", False))
-        else:
-            exercise.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"))
+        apply_input(exercise, entry)
     if upto_input is None:
         if record.get("finished", True):
             exercise.run_to_end()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .exercise import Exercise
-from .record import order_of, plan_of
+from .record import apply_input, plan_of
 from .scenario import Scenario
 from .snapshot import Snapshot
 from .spec import Plan
@@ -28,12 +28,7 @@ class Replay:
     def advance_to(self, t: float) -> None:
         ex = self.exercise
         while self.next_input < len(self.inputs) and self.inputs[self.next_input]["t"] <= t and not ex.finished:
-            entry = self.inputs[self.next_input]
-            ex.run_to_step(entry["step"], entry["t"])
-            if entry["type"] == "order":
-                ex.apply(order_of(entry["order"]), queue=entry.get("queue", False))
-            else:
-                ex.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"))
+            apply_input(ex, self.inputs[self.next_input])
             self.next_input += 1
         while not ex.finished and ex.now < t:
             ex._run_to(t)
