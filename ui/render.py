@@ -216,12 +216,12 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
         draw_marker(surface, centre, marker.kind, radius if marker.kind != "evidence" else int(radius * 0.75),
                     stale=marker.stale, selected=marker.id == selected, armed=marker.armed)
         if show_labels:
-            _marker_label(surface, centre, radius, marker, snapshot.t, labels,
+            _marker_label(surface, centre, radius, marker, snapshot.t, labels, view.rect,
                           compact=view.scale < 18, important=marker.id == selected)
 
 
-def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list, *,
-                  compact: bool = False, important: bool = False) -> None:
+def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list,
+                  bounds: pygame.Rect, *, compact: bool = False, important: bool = False) -> None:
     """A label beside a marker; on a crowded small map, short, and left out where it would
     cover another (the selected unit's label always shows)."""
     name = marker.name.split(" (")[0].split('"')[0].strip()
@@ -234,13 +234,15 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
     size = 14
     image = font(size).render(words, True, WHITE)
     rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))
+    rect.clamp_ip(bounds)  # labels stay on the map, off the panels around it
     for _ in range(4):  # step clear of labels already drawn
-        if rect.collidelist(taken) < 0:
+        if rect.collidelist(taken) < 0 and bounds.contains(rect):
             break
         rect.move_ip(0, rect.height + 1)
     else:
-        if rect.collidelist(taken) >= 0 and not important:
+        if (rect.collidelist(taken) >= 0 or not bounds.contains(rect)) and not important:
             return  # no room: the marker's shape still shows; the feed and panel name it
+        rect.clamp_ip(bounds)
     taken.append(rect)
     plate = pygame.Surface(rect.inflate(6, 2).size, pygame.SRCALPHA)
     plate.fill((0, 0, 0, 150))

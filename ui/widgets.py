@@ -44,7 +44,10 @@ def panel(surface: pygame.Surface, rect: pygame.Rect, title: str = "") -> pygame
     pygame.draw.rect(surface, PANEL, rect, border_radius=6)
     pygame.draw.rect(surface, PANEL_EDGE, rect, 1, border_radius=6)
     if title:
-        text(surface, title.upper(), (rect.left + 12, rect.top + 8), size=15, colour=MUTED, bold=True)
+        words = title.upper()
+        while len(words) > 4 and font(15, True).size(words)[0] > rect.width - 24:
+            words = words[:-2] + "…"  # a long title is cut to the panel, never past it
+        text(surface, words, (rect.left + 12, rect.top + 8), size=15, colour=MUTED, bold=True)
         return pygame.Rect(rect.left + 12, rect.top + 32, rect.width - 24, rect.height - 42)
     return rect.inflate(-24, -20)
 
