@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
@@ -22,6 +23,8 @@ TERRAIN = {"wall": WALL, "outside": OUTSIDE}
 
 STEPS = [(-1, 0, 1.0), (1, 0, 1.0), (0, -1, 1.0), (0, 1, 1.0),
          (-1, -1, math.sqrt(2)), (-1, 1, math.sqrt(2)), (1, -1, math.sqrt(2)), (1, 1, math.sqrt(2))]
+# The order a walker looks at its neighbours in, which decides between equally short ways.
+NEIGHBOURS = [(dr, dc, math.hypot(dr, dc)) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,31 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
 
 
 _BIG = 1e9
+
+
+def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optional[tuple[int, int]]]]:
+    """The neighbour a walker steps to from each cell: the first of the eight neighbours,
+    in NEIGHBOURS order, that is strictly lower than every one before it (so ties always break
+    the same way). A diagonal step needs both cells beside it passable: no cutting corners.
+    None where no neighbour is lower (the target) or there is no way from the cell."""
+    rows, cols = field.shape
+    padded = np.full((rows + 2, cols + 2), np.inf)
+    padded[1:-1, 1:-1] = field
+    open_ = np.zeros((rows + 2, cols + 2), dtype=bool)
+    open_[1:-1, 1:-1] = passable
+    best = field.copy()
+    choice = np.full(field.shape, -1, dtype=np.int8)
+    for i, (dr, dc, _) in enumerate(NEIGHBOURS):
+        value = padded[1 + dr:rows + 1 + dr, 1 + dc:cols + 1 + dc]
+        if dr and dc:
+            beside = open_[1 + dr:rows + 1 + dr, 1:-1] & open_[1:-1, 1 + dc:cols + 1 + dc]
+            value = np.where(beside, value, np.inf)
+        lower = value < best - 1e-9
+        best = np.where(lower, value, best)
+        choice[lower] = i
+    choice[~np.isfinite(field)] = -1  # no way from here, even if a neighbour has one
+    return [[None if k < 0 else (r + NEIGHBOURS[k][0], c + NEIGHBOURS[k][1]) for c, k in enumerate(row)]
+            for r, row in enumerate(choice.tolist())]
 
 
 def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:

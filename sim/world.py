@@ -32,6 +32,7 @@ NOTICE_CERTAIN_DB = 60.0
 SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
+_NEXT_STEPS: dict = {}  # the downhill step from every cell, per distance field
 
 
 @dataclass
@@ -198,7 +199,20 @@ class World:
             found.setflags(write=False)
             if len(_FIELDS) > 8192:
                 _FIELDS.clear()
+                _NEXT_STEPS.clear()
             _FIELDS[cache_key] = found
+        return found
+
+    def next_steps(self, targets: tuple[Cell, ...]) -> list[list[Optional[Cell]]]:
+        """For every cell, the neighbour one step downhill towards `targets` (None: there,
+        or no way), for the doors as they are now. Worked out for the whole field at once
+        with numpy and cached with it, so a walker's step is a list lookup."""
+        field = self.distance_to(targets)
+        cache_key = (self.scenario.sha256, targets, self._door_signature())
+        found = _NEXT_STEPS.get(cache_key)
+        if found is None:
+            found = floorplan.downhill_steps(field, self.passable())
+            _NEXT_STEPS[cache_key] = found
         return found
 
     def _door_signature(self) -> tuple:

@@ -30,7 +30,7 @@ INJURED_FACTOR = 0.55
 SECONDS_PER_FILE = 0.8  # each further member of a team passing a doorway
 OPEN_DOOR_SECONDS = 1.5
 
-_NEIGHBOURS = [(dr, dc, math.hypot(dr, dc)) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]
+_NEIGHBOURS = floorplan.NEIGHBOURS
 
 
 class Blocked(Exception):
@@ -85,32 +85,15 @@ class Agent:
         while True:
             if self.cell in targets and not stop_before:
                 return
-            field = world.distance_to(targets)
-            here = field[self.cell]
-            if not np.isfinite(here):
-                raise Blocked(*self._why_blocked(targets))
-            nxt = self._downhill(field)
+            r, c = self.cell
+            nxt = world.next_steps(targets)[r][c]
             if nxt is None:
+                if not np.isfinite(world.distance_to(targets)[r, c]):
+                    raise Blocked(*self._why_blocked(targets))
                 return
             if stop_before and nxt in targets:
                 return
             yield from self._step(nxt, follower)
-
-    def _downhill(self, field: np.ndarray) -> Optional[Cell]:
-        r, c = self.cell
-        best, best_value = None, field[self.cell]
-        rows, cols = field.shape
-        passable = self.world.passable()
-        for dr, dc, cost in _NEIGHBOURS:
-            nr, nc = r + dr, c + dc
-            if not (0 <= nr < rows and 0 <= nc < cols):
-                continue
-            if dr and dc and not (passable[r + dr, c] and passable[r, c + dc]):
-                continue
-            value = field[nr, nc]
-            if value < best_value - 1e-9:
-                best, best_value = (nr, nc), value
-        return best
 
     def _why_blocked(self, targets: tuple[Cell, ...]) -> tuple[str, Optional[str]]:
         world = self.world
