@@ -61,8 +61,11 @@ class Exercise:
         self._idle_since: Optional[float] = 0.0
         self._sight_signature: Optional[tuple] = None
         self._sight_pairs: tuple[list, list] = ([], [])
+        self._seer: dict[str, Unit] = {}  # who first sees each person and item, as of the last look
+        self._item_seer: dict[str, Unit] = {}
         self._unit_order = {u.id: i for i, u in enumerate(scenario.spec.units)}
         self._build()
+        self._everyone = list(self.world.agents.values())
 
     # -- set-up ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -278,52 +281,74 @@ class Exercise:
         return max(TICK_SECONDS, min([QUIET_TICK_SECONDS] + due))
 
     def _signature(self) -> tuple:
-        world = self.world
-        return (world._door_version, tuple((a.cell, a.present) for a in world.agents.values()))
+        # where everyone is (or is not): the sight lines change only when this does
+        return (self.world._door_version,
+                tuple([(a.cell, a.present, a.outside_at) for a in self._everyone]))
 
     def _sightings(self, units: list, others: list) -> tuple[list, list]:
-        """(person, first unit that sees them) and (item, unit) pairs; recomputed only when
-        someone has moved or a door has changed since the last look."""
-        world = self.world
+        """(person, first unit that sees them) and (item, unit) pairs.
+
+        Worked out again only for what can have changed since the last look: the people
+        who moved, and the people and items near a unit that moved. A changed door means
+        a full look, as every sight line may cross it."""
         signature = self._signature()
-        if signature == self._sight_signature:
+        previous = self._sight_signature
+        if signature == previous:
             return self._sight_pairs
-        # units bucketed by map block, so each person is checked only against units near them
         block = SPOT_RANGE_CELLS
-        buckets: dict[tuple[int, int], list] = {}
+        buckets: dict[tuple[int, int], list] = {}  # units by map block: only near ones can see
         for unit in units:
             buckets.setdefault((unit.cell[0] // block, unit.cell[1] // block), []).append(unit)
+        if previous is None or previous[0] != signature[0]:
+            self._seer, self._item_seer = {}, {}
+            people_to_look_at, items_to_look_at = others, list(self.world.evidence.values())
+        else:
+            moved, around = set(), set()
+            for agent, before, after in zip(self._everyone, previous[1], signature[1]):
+                if before == after:
+                    continue
+                moved.add(agent.id)
+                if agent.kind == "unit":  # everyone near where it was or is now looks again
+                    for r, c in (before[0], after[0]):
+                        around.update((r // block + dr, c // block + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+            people_to_look_at = [a for a in others
+                                 if a.id in moved or (a.cell[0] // block, a.cell[1] // block) in around]
+            items_to_look_at = [i for i in self.world.evidence.values()
+                                if (i.cell[0] // block, i.cell[1] // block) in around]
+        can_see, order, near_block = self.world.can_see, self._unit_order, {}
 
-        def near(cell):
+        def first_to_see(cell) -> Optional[Unit]:
+            """The first unit, in the scenario's order, within a block of `cell` that sees it."""
             br, bc = cell[0] // block, cell[1] // block
-            found = [u for dr in (-1, 0, 1) for dc in (-1, 0, 1) for u in buckets.get((br + dr, bc + dc), ())]
-            return sorted(found, key=lambda u: self._unit_order[u.id])
+            near = near_block.get((br, bc))
+            if near is None:
+                near = [u for dr in (-1, 0, 1) for dc in (-1, 0, 1) for u in buckets.get((br + dr, bc + dc), ())]
+                near.sort(key=lambda u: order[u.id])
+                near_block[(br, bc)] = near
+            for unit in near:
+                if can_see(unit.cell, cell):
+                    return unit
+            return None
 
-        people = []
-        for agent in others:
-            for unit in near(agent.cell):
-                if world.can_see(unit.cell, agent.cell):
-                    people.append((agent, unit))
-                    break
-        items = []
-        for item in world.evidence.values():
-            for unit in near(item.cell):
-                if world.can_see(unit.cell, item.cell):
-                    items.append((item, unit))
-                    break
+        for agent in people_to_look_at:
+            self._seer[agent.id] = first_to_see(agent.cell)
+        for item in items_to_look_at:
+            self._item_seer[item.id] = first_to_see(item.cell)
+        people = [(a, self._seer[a.id]) for a in others if self._seer.get(a.id) is not None]
+        items = [(i, u) for i in self.world.evidence.values() if (u := self._item_seer.get(i.id)) is not None]
         self._sight_signature = signature
         self._sight_pairs = (people, items)
         return self._sight_pairs
 
     def _perceive(self, elapsed: float = TICK_SECONDS) -> None:
-        world = self.world
+        world, now = self.world, self.env.now
         # a unit covering a window from outside neither sees in nor is seen from inside
         units = [u for u in world.people("unit") if u.present and u.outside_at is None]
         others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
         people, items = self._sightings(units, others)
         for agent, unit in people:
             first = agent.id not in world.last_seen
-            world.last_seen[agent.id] = (world.now, agent.cell, agent.label)
+            world.last_seen[agent.id] = (now, agent.cell, agent.label)
             if agent.kind == "victim" and not agent.found:
                 agent.found = True
                 world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
@@ -338,7 +363,7 @@ class Exercise:
         for item, unit in items:
             if item.id not in world.last_seen:
                 world.emit("seen", subject=item.id, by=unit.id)
-            world.last_seen[item.id] = (world.now, item.cell, item.state)
+            world.last_seen[item.id] = (now, item.cell, item.state)
         # who is in which room, once per look: officers calm victims and make them safe
         officers_in: dict[str, list] = {}
         for unit in units:

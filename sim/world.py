@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 import simpy
@@ -33,6 +33,8 @@ SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
 _NEXT_STEPS: dict = {}  # the downhill step from every cell, per distance field
+_STATIC: dict = {}  # per scenario: what never changes during a run (see _static_layout)
+_SIGHT: dict = {}  # per scenario and set of open doors: (cell, cell) -> can see
 
 
 @dataclass
@@ -98,6 +100,7 @@ class World:
     _signature: Optional[tuple] = None
     changed: Optional[simpy.Event] = None  # set while perception waits for the world to change
     _sight_version: int = -1
+    _people: Optional[tuple[int, dict]] = None
     _passable: Optional[tuple[int, np.ndarray]] = None
     _transparent: Optional[tuple[int, np.ndarray]] = None
 
@@ -107,20 +110,16 @@ class World:
             self.doors[door.id] = DoorState(door.id, door.kind, grid.cells[door.id],
                                             locked=door.locked, open=door.open or door.kind == "doorway",
                                             resource=simpy.Resource(self.env, capacity=1))
-        starts = start_cells(self.scenario)
+        static = _STATIC.get(self.scenario.sha256)
+        if static is None:
+            if len(_STATIC) > 64:
+                _STATIC.clear()
+            static = _STATIC[self.scenario.sha256] = _static_layout(self.scenario)
+        self.starts, self.slow_cells, self._rooms, self.room_area = static
         for item in self.scenario.spec.evidence:
-            self.evidence[item.id] = EvidenceState(item.id, item.name, item.kind, starts[item.id],
+            self.evidence[item.id] = EvidenceState(item.id, item.name, item.kind, self.starts[item.id],
                                                    item.destroy_seconds)
-        self.starts = starts
         self.door_at = {cell: door_id for door_id, door in self.doors.items() for cell in door.cells}
-        rooms = {r.id: r for r in self.scenario.spec.floor_plan.rooms}
-        self.slow_cells = np.zeros(grid.shape, dtype=bool)  # stairs: people walk slower
-        for room_id, room in rooms.items():
-            if room.kind == "stairwell":
-                for cell in grid.cells.get(room_id, ()):
-                    self.slow_cells[cell] = True
-        self._rooms = [[grid.room_at((r, c)) for c in range(grid.shape[1])] for r in range(grid.shape[0])]
-        self.room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
         self.log.listen(self._remember)
 
     # -- basics ------------------------------------------------------------------------
@@ -152,10 +151,14 @@ class World:
             return False
         return subject is None or subject in subjects
 
-    def people(self, kind: Optional[str] = None) -> Iterator["Agent"]:
-        for agent in self.agents.values():
-            if kind is None or agent.kind == kind:
-                yield agent
+    def people(self, kind: Optional[str] = None) -> tuple["Agent", ...]:
+        """Everyone of a kind, in the scenario's order (kept: asked many times a second)."""
+        if self._people is None or self._people[0] != len(self.agents):
+            by_kind: dict = {None: tuple(self.agents.values())}
+            for agent in self.agents.values():
+                by_kind[agent.kind] = by_kind.get(agent.kind, ()) + (agent,)
+            self._people = (len(self.agents), by_kind)
+        return self._people[1].get(kind, ())
 
     def room_of(self, cell: Cell) -> Optional[str]:
         return self._rooms[cell[0]][cell[1]]
@@ -241,10 +244,16 @@ class World:
         return self._transparent[1]
 
     def can_see(self, a: Cell, b: Cell) -> bool:
-        # Cached per pair of cells until a door changes: people mostly stand still, and the
-        # once-a-second perception would otherwise trace the same lines again and again.
+        # Cached per pair of cells and shared, like the distance fields, by every exercise
+        # in the process with the same doors open: people mostly stand still or walk the
+        # same ways, and the once-a-second perception would trace the same lines again.
         if self._sight_version != self._door_version:
-            self._sight.clear()
+            key = (self.scenario.sha256, tuple(d.open or d.broken for d in self.doors.values()))
+            self._sight = _SIGHT.get(key)
+            if self._sight is None:
+                if len(_SIGHT) > 256:
+                    _SIGHT.clear()
+                self._sight = _SIGHT[key] = {}
             self._sight_version = self._door_version
         key = (a, b)
         seen = self._sight.get(key)
@@ -297,6 +306,22 @@ class World:
                     abs(agent.cell[0] - cell[0]) <= reach and abs(agent.cell[1] - cell[1]) <= reach:
                 heard = self.heard_level(cell, agent.cell, level_db)
                 agent.hear(heard, cause)
+
+
+def _static_layout(scenario: Scenario) -> tuple:
+    """What never changes during a run, worked out once per scenario and shared by every
+    run in the process: start cells, stair cells, the room of every cell, room areas."""
+    grid = scenario.grid
+    rooms = {r.id: r for r in scenario.spec.floor_plan.rooms}
+    slow_cells = np.zeros(grid.shape, dtype=bool)  # stairs: people walk slower
+    for room_id, room in rooms.items():
+        if room.kind == "stairwell":
+            for cell in grid.cells.get(room_id, ()):
+                slow_cells[cell] = True
+    slow_cells.setflags(write=False)
+    room_at = [[grid.room_at((r, c)) for c in range(grid.shape[1])] for r in range(grid.shape[0])]
+    room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
+    return start_cells(scenario), slow_cells, room_at, room_area
 
 
 def notice_probability(heard_db: float, vigilance: float) -> float:

@@ -43,6 +43,7 @@ class Blocked(Exception):
 
 class Agent:
     kind = "agent"
+    outside_at: Optional[Cell] = None  # only a unit covering a window from outside has one
 
     def __init__(self, world: "World", ident: str, name: str, cell: Cell, languages: tuple[str, ...],
                  *, present: bool = True, size: int = 1):

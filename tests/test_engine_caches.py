@@ -1,0 +1,136 @@
+"""The engine's speed-ups must not change what happens: each cache or incremental update
+gives exactly what working it out from scratch would."""
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.building import building_yaml  # noqa: E402
+from sim import floorplan  # noqa: E402
+from sim.exercise import Exercise  # noqa: E402
+from sim.scenario import load  # noqa: E402
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+def _ids(pairs):
+    return [(thing.id, unit.id) for thing, unit in pairs]
+
+
+@pytest.fixture
+def checked_sightings(monkeypatch):
+    """Every look is also worked out from scratch and the two compared."""
+    looks = []
+    incremental = Exercise._sightings
+
+    def both(self, units, others):
+        got = incremental(self, units, others)
+        kept = (self._sight_signature, self._sight_pairs, self._seer, self._item_seer)
+        self._sight_signature = None
+        fresh = incremental(self, units, others)
+        self._sight_signature, self._sight_pairs, self._seer, self._item_seer = kept
+        assert _ids(got[0]) == _ids(fresh[0]), f"people seen differ at t={self.now}"
+        assert _ids(got[1]) == _ids(fresh[1]), f"items seen differ at t={self.now}"
+        looks.append(self.now)
+        return got
+
+    monkeypatch.setattr(Exercise, "_sightings", both)
+    return looks
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_incremental_sightings_match_a_full_look(path, checked_sightings):
+    scenario = load(path)
+    for seed in (0, 1):
+        Exercise(scenario, seed, scenario.spec.doctrine_plan).run_to_end()
+    assert len(checked_sightings) > 50
+
+
+def test_incremental_sightings_match_on_a_floor_wider_than_sight(checked_sightings):
+    # units walk along a 60 m corridor, well beyond one block of the sighting grid
+    scenario = load("floor.yaml", text=building_yaml(48))
+    Exercise(scenario, 3, scenario.spec.doctrine_plan).run_to_end()
+    assert len(checked_sightings) > 50
+
+
+def _downhill_by_hand(field, passable, cell):
+    """The walker's rule, cell by cell: the first neighbour strictly lower than all before."""
+    r, c = cell
+    if not math.isfinite(field[r, c]):
+        return None
+    best, best_value = None, field[r, c]
+    rows, cols = field.shape
+    for dr, dc, _ in floorplan.NEIGHBOURS:
+        nr, nc = r + dr, c + dc
+        if not (0 <= nr < rows and 0 <= nc < cols):
+            continue
+        if dr and dc and not (passable[r + dr, c] and passable[r, c + dc]):
+            continue
+        if field[nr, nc] < best_value - 1e-9:
+            best, best_value = (nr, nc), field[nr, nc]
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_downhill_steps_follow_the_walkers_rule(seed):
+    rng = np.random.default_rng(seed)
+    passable = rng.random((9, 11)) < 0.75
+    open_cells = np.argwhere(passable)
+    target = tuple(int(x) for x in open_cells[rng.integers(len(open_cells))])
+    field = floorplan.distance_field((target,), passable, 0.5)
+    steps = floorplan.downhill_steps(field, passable)
+    for r in range(9):
+        for c in range(11):
+            assert steps[r][c] == _downhill_by_hand(field, passable, (r, c)), (r, c)
+
+
+_FLOOR = None
+
+
+def _floor():
+    global _FLOOR
+    if _FLOOR is None:
+        _FLOOR = load("floor.yaml", text=building_yaml(48))
+    return _FLOOR
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.booleans()), min_size=1, max_size=30))
+def test_incremental_sightings_match_a_full_look_whoever_moves(moves):
+    """Teleport people (units too) about a floor 30 m long, some leaving and coming back;
+    after each move the incremental look agrees with one from scratch."""
+    scenario = _floor()
+    exercise = Exercise(scenario, 0)
+    world = exercise.world
+    floor_cells = [tuple(int(x) for x in rc) for rc in np.argwhere(world.passable())]
+    for door in world.doors.values():  # open: people in the flats and the corridor see each other
+        door.open = True
+    world.door_changed()
+    everyone = list(world.agents.values())
+    for agent in everyone:
+        agent.present = True
+
+    def look():
+        units = [u for u in world.people("unit") if u.present and u.outside_at is None]
+        others = [a for a in everyone if a.kind != "unit" and a.present]
+        return units, others
+
+    exercise._sightings(*look())
+    for who, where, leaves in moves:
+        units = world.people("unit")
+        agent = units[who % len(units)] if who % 3 == 0 else everyone[who % len(everyone)]
+        agent.cell = floor_cells[where % len(floor_cells)]
+        agent.present = not leaves or agent.kind == "unit"
+        got = exercise._sightings(*look())
+        exercise._sight_signature = None
+        fresh = exercise._sightings(*look())
+        assert _ids(got[0]) == _ids(fresh[0])
+        assert _ids(got[1]) == _ids(fresh[1])
