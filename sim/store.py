@@ -75,6 +75,8 @@ def run_key(record: dict[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:24]
 
 
+_EVENT_JSON = json.JSONEncoder(sort_keys=True).encode  # as json.dumps(e, sort_keys=True), made once
+
 class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
         self.path = Path(path)
@@ -209,7 +211,7 @@ class Store:
                             for d, v in sorted(record.get("decisions", {}).items())])
             if keep_events:
                 db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?)",
-                               [(run_id, i, e["t"], e["kind"], e.get("subject"), json.dumps(e, sort_keys=True))
+                               [(run_id, i, e["t"], e["kind"], e.get("subject"), _EVENT_JSON(e))
                                 for i, e in enumerate(record["events"])])
         return True
 
