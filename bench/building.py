@@ -1,5 +1,11 @@
 """A generated building floor for the scale benchmark: a common corridor with flats below
-it, about eight people per flat (five victims, two perpetrators, one entry team)."""
+it, about eight people per flat (five victims, two perpetrators, one entry team).
+
+A stair door opens onto the corridor for every four flats, as building codes require
+(a resident is never more than about 20 m from a staircase), and each flat's team comes
+up the stairs nearest to it. So every person's share of the work stays the same as the
+floor grows, and the benchmark measures how the engine scales, not how far a team
+walks along an ever longer corridor."""
 from __future__ import annotations
 
 import string
@@ -7,17 +13,27 @@ import string
 CHARS = [c for c in string.ascii_letters + string.digits + "!$%&*+-/;<=>?@^_|()[]{}"
          if c not in "#~cE"]
 FLAT_W, FLAT_H = 9, 6
+FLATS_PER_STAIRS = 4
 
 
 def building_yaml(people: int) -> str:
     flats = max(1, round(people / 8))
-    if 2 * flats > len(CHARS):
-        raise ValueError(f"at most {len(CHARS) // 2} flats")
+    stairs = -(-flats // FLATS_PER_STAIRS)
+    if 2 * flats + stairs > len(CHARS):
+        raise ValueError("too many flats for the characters available")
     width = 4 + flats * (FLAT_W + 1) + 1
-    rows = ["#" * width]
+    top = ["#"] * width
+    legend = {"#": "wall", "c": "corridor"}
+    exits = []
+    for g in range(stairs):  # a stair door in the corridor's outer wall, mid-way along its flats
+        char = CHARS[2 * flats + g]
+        first, last = g * FLATS_PER_STAIRS, min(flats, (g + 1) * FLATS_PER_STAIRS) - 1
+        top[(4 + first * (FLAT_W + 1) + 4 + last * (FLAT_W + 1) + FLAT_W) // 2] = char
+        legend[char] = f"stairs{g}"
+        exits.append(f"    - {{id: stairs{g}, name: Stairs {g}, kind: stairs_down}}")
+    rows = ["".join(top)]
     for r in range(3):
-        rows.append("#" + ("E" if r == 1 else "c") + "c" * (width - 3) + "#")
-    legend = {"#": "wall", "c": "corridor", "E": "stairs"}
+        rows.append("#" + "c" * (width - 2) + "#")
     door_row, flat_rows = ["#"] * width, [["#"] * width for _ in range(FLAT_H)]
     rooms = ["    - {id: corridor, name: Corridor, kind: corridor}"]
     doors, victims, perps, units, orders = [], [], [], [], []
@@ -38,7 +54,8 @@ def building_yaml(people: int) -> str:
             perps.append(f"  - {{id: p{i}_{p}, name: Guard {i}.{p}, role: guard, at: flat{i}, "
                          f"alert_reaction: {{surrender: 0.6, destroy_evidence: 0.2, resist: 0.2}}}}")
         units.append(f"  - {{id: team{i}, name: Team {i}, agency: police, kind: entry_team, size: 4, "
-                     f"languages: [th, en], equipment: [manual_ram], at: stairs, arrives: {i * 5}}}")
+                     f"languages: [th, en], equipment: [manual_ram], at: stairs{i // FLATS_PER_STAIRS}, "
+                     f"arrives: {(i % FLATS_PER_STAIRS) * 5}}}")
         orders += [f"    - {{unit: team{i}, do: breach, door: door{i}, method: manual_ram}}",
                    f"    - {{unit: team{i}, do: clear, room: flat{i}}}"]
         orders += [f"    - {{unit: team{i}, do: interview, victim: v{i}_{v}}}" for v in range(2)]
@@ -67,7 +84,7 @@ floor_plan:
   doors:
 {chr(10).join(doors)}
   exits:
-    - {{id: stairs, name: Stairs, kind: stairs_down}}
+{chr(10).join(exits)}
 agencies:
   - {{id: police, name: Police, country: Hong Kong}}
 lead_agency: police

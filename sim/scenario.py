@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import floorplan
@@ -38,7 +39,11 @@ class Scenario:
         return self.spec.title
 
     def kind_of(self, ident: str) -> str | None:
-        return _kinds(self.spec).get(ident)
+        return self._kinds.get(ident)
+
+    @cached_property
+    def _kinds(self) -> dict[str, str]:  # asked during runs: worked out once
+        return _kinds(self.spec)
 
 
 def _kinds(spec: ScenarioSpec) -> dict[str, str]:

@@ -97,6 +97,7 @@ class World:
     happened: dict[str, set] = field(default_factory=dict)  # event kind -> subjects (for triggers)
     _door_version: int = 0
     _sight: dict = field(default_factory=dict)
+    _hearing: dict = field(default_factory=dict)
     _signature: Optional[tuple] = None
     changed: Optional[simpy.Event] = None  # set while perception waits for the world to change
     _sight_version: int = -1
@@ -244,25 +245,32 @@ class World:
         return self._transparent[1]
 
     def can_see(self, a: Cell, b: Cell) -> bool:
-        # Cached per pair of cells and shared, like the distance fields, by every exercise
-        # in the process with the same doors open: people mostly stand still or walk the
-        # same ways, and the once-a-second perception would trace the same lines again.
+        sight = self._sight_lines()
+        key = (a, b)
+        seen = sight.get(key)
+        if seen is None:
+            seen = sight[key] = self._trace(a, b)
+        return seen
+
+    def _sight_lines(self) -> dict:
+        """Sight lines (and, beside them, sound losses) already traced, per pair of cells.
+
+        Kept per scenario and set of open doors and shared, like the distance fields, by
+        every exercise in the process: people mostly stand still or walk the same ways, and
+        the once-a-second perception would otherwise trace the same lines again and again."""
         if self._sight_version != self._door_version:
             key = (self.scenario.sha256, tuple(d.open or d.broken for d in self.doors.values()))
-            self._sight = _SIGHT.get(key)
-            if self._sight is None:
+            found = _SIGHT.get(key)
+            if found is None:
                 if len(_SIGHT) > 256:
                     _SIGHT.clear()
-                self._sight = _SIGHT[key] = {}
+                found = _SIGHT[key] = ({}, {})
+            self._sight, self._hearing = found
             self._sight_version = self._door_version
-        key = (a, b)
-        seen = self._sight.get(key)
-        if seen is None:
-            seen = self._trace(a, b)
-            if len(self._sight) > 200_000:
-                self._sight.clear()
-            self._sight[key] = seen
-        return seen
+        if len(self._sight) > 200_000 or len(self._hearing) > 200_000:
+            self._sight.clear()
+            self._hearing.clear()
+        return self._sight
 
     def _trace(self, a: Cell, b: Cell) -> bool:
         if a == b:
@@ -277,6 +285,13 @@ class World:
 
     def heard_level(self, source: Cell, listener: Cell, level_db: float) -> float:
         """Sound level (dB) at `listener`: spreading loss plus walls and closed doors crossed."""
+        self._sight_lines()  # the sound losses are kept beside the sight lines, per set of open doors
+        loss = self._hearing.get((source, listener))
+        if loss is None:
+            loss = self._hearing[(source, listener)] = self._sound_loss(source, listener)
+        return level_db - loss
+
+    def _sound_loss(self, source: Cell, listener: Cell) -> float:
         metres = max(1.0, math.dist(source, listener) * self.grid.cell_size)
         loss = 20 * math.log10(metres)
         kind = self.grid.kind
@@ -293,7 +308,7 @@ class World:
                 door = self.doors.get(self.door_at.get(cell, ""))
                 if door is not None and not (door.open or door.broken):
                     loss += CLOSED_DOOR_LOSS_DB
-        return level_db - loss
+        return loss
 
     def make_noise(self, cell: Cell, level_db: float, cause: str) -> None:
         """A loud event: logged, shown on the map, and heard by everyone near enough."""
