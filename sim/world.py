@@ -32,7 +32,8 @@ NOTICE_CERTAIN_DB = 60.0
 SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
-_NEXT_STEPS: dict = {}  # the downhill step from every cell, per distance field
+_WAYS: dict = {}  # distance fields in windows, with their downhill steps (see World.way_to)
+WAY_MIN_MARGIN = 8  # cells around the walker and the destination, at least
 _STATIC: dict = {}  # per scenario: what never changes during a run (see _static_layout)
 _SIGHT: dict = {}  # per scenario and set of open doors: (cell, cell) -> can see
 
@@ -81,6 +82,27 @@ class Noise:
     cause: str
 
 
+@dataclass(frozen=True)
+class Way:
+    """A distance field over a window of the floor (top-left at `top`, `left`) and the
+    downhill step from each of its cells, valid while `doors` are as in `door_state`."""
+    top: int
+    left: int
+    field: np.ndarray
+    steps: list
+    doors: tuple[str, ...]
+    door_state: tuple[bool, ...]
+
+    def distance(self, cell: Cell) -> float:
+        return float(self.field[cell[0] - self.top, cell[1] - self.left])
+
+    def step_from(self, cell: Cell) -> Optional[Cell]:
+        return self.steps[cell[0] - self.top][cell[1] - self.left]
+
+    def still_good(self, doors: dict) -> bool:
+        return all(doors[d].passable == was for d, was in zip(self.doors, self.door_state))
+
+
 @dataclass
 class World:
     env: simpy.Environment
@@ -102,6 +124,7 @@ class World:
     changed: Optional[simpy.Event] = None  # set while perception waits for the world to change
     _sight_version: int = -1
     _people: Optional[tuple[int, dict]] = None
+    _doors_in: dict = field(default_factory=dict)  # window -> ids of the doors in it
     _passable: Optional[tuple[int, np.ndarray]] = None
     _transparent: Optional[tuple[int, np.ndarray]] = None
 
@@ -203,20 +226,53 @@ class World:
             found.setflags(write=False)
             if len(_FIELDS) > 8192:
                 _FIELDS.clear()
-                _NEXT_STEPS.clear()
             _FIELDS[cache_key] = found
         return found
 
-    def next_steps(self, targets: tuple[Cell, ...]) -> list[list[Optional[Cell]]]:
-        """For every cell, the neighbour one step downhill towards `targets` (None: there,
-        or no way), for the doors as they are now. Worked out for the whole field at once
-        with numpy and cached with it, so a walker's step is a list lookup."""
-        field = self.distance_to(targets)
-        cache_key = (self.scenario.sha256, targets, self._door_signature())
-        found = _NEXT_STEPS.get(cache_key)
+    def way_to(self, targets: tuple[Cell, ...], start: Cell) -> "Way":
+        """The way from `start` to the nearest of `targets`, for the doors as they are now.
+
+        The distance field is worked out only in a window around the start and the
+        targets, widened until no way out of the window and back could be as short as the
+        way found inside it. The walker then takes exactly the steps the whole floor's
+        field would give (see Way), but a field costs what the window costs, not what the
+        floor costs, and the doors beyond the window do not matter to it.
+        """
+        rows, cols = self.grid.shape
+        rs, cs = [r for r, _ in targets] + [start[0]], [c for _, c in targets] + [start[1]]
+        top, bottom, left, right = min(rs), max(rs), min(cs), max(cs)
+        margin = max(WAY_MIN_MARGIN, 3 * max(bottom - top, right - left) // 4 + 4)
+        while True:
+            # snapped outward to a grid of 8 cells, so walkers starting near each other share one
+            r0, c0 = max(0, (top - margin) // 8 * 8), max(0, (left - margin) // 8 * 8)
+            r1, c1 = min(rows, -(-(bottom + 1 + margin) // 8) * 8), min(cols, -(-(right + 1 + margin) // 8) * 8)
+            way = self._way(targets, (r0, r1, c0, c1))
+            gaps = [g for g, open_side in ((top - r0, r0 > 0), (r1 - 1 - bottom, r1 < rows),
+                                           (left - c0, c0 > 0), (c1 - 1 - right, c1 < cols)) if open_side]
+            # leaving the window and coming back is at least 2 * (gap + 1) cells; requiring
+            # 2 * gap keeps the neighbours of every cell on the way exact as well
+            if not gaps or way.distance(start) <= 2 * min(gaps) * self.grid.cell_size:
+                return way
+            margin *= 2
+
+    def _way(self, targets: tuple[Cell, ...], window: tuple[int, int, int, int]) -> "Way":
+        doors = self._doors_in.get(window)
+        if doors is None:
+            r0, r1, c0, c1 = window
+            doors = self._doors_in[window] = tuple(
+                d.id for d in self.doors.values() if any(r0 <= r < r1 and c0 <= c < c1 for r, c in d.cells))
+        state = tuple(self.doors[d].passable for d in doors)
+        key = (self.scenario.sha256, targets, window, doors, state)
+        found = _WAYS.get(key)
         if found is None:
-            found = floorplan.downhill_steps(field, self.passable())
-            _NEXT_STEPS[cache_key] = found
+            r0, r1, c0, c1 = window
+            passable = self.passable()[r0:r1, c0:c1]
+            field = self.grid.distance_field(tuple((r - r0, c - c0) for r, c in targets), passable)
+            steps = floorplan.downhill_steps(field, passable)
+            steps = [[None if s is None else (s[0] + r0, s[1] + c0) for s in row] for row in steps]
+            if len(_WAYS) > 8192:
+                _WAYS.clear()
+            found = _WAYS[key] = Way(r0, c0, field, steps, doors, state)
         return found
 
     def _door_signature(self) -> tuple:

@@ -134,3 +134,61 @@ def test_incremental_sightings_match_a_full_look_whoever_moves(moves):
         fresh = exercise._sightings(*look())
         assert _ids(got[0]) == _ids(fresh[0])
         assert _ids(got[1]) == _ids(fresh[1])
+
+
+def _walk_cells(step_from, start, limit=10_000):
+    cells, cell = [start], start
+    for _ in range(limit):
+        cell = step_from(cell)
+        if cell is None:
+            return cells
+        cells.append(cell)
+    raise AssertionError("the walk never ended")
+
+
+def _whole_floor_walk(world, targets, start):
+    field = world.grid.distance_field(targets, world.passable())
+    steps = floorplan.downhill_steps(field, world.passable())
+    return _walk_cells(lambda c: steps[c[0]][c[1]], start), float(field[start])
+
+
+def _serpentine():
+    """One room folded by walls into a snake: from the top-left corner to the one below it
+    the way runs the whole width and back, far outside any window around the two."""
+    from engine_maps import build, police_unit
+    rows = ["#" * 42]
+    for band in range(4):
+        rows += ["#" + "r" * 40 + "#"] * 2
+        gap_left = band % 2 == 1
+        rows.append("#" + ("rr" + "#" * 38 if gap_left else "#" * 38 + "rr") + "#")
+    rows += ["#" + "r" * 40 + "#"] * 2
+    rows.append("#E" + "#" * 40)
+    return build(map_rows=rows, legend={"#": "wall", "r": "hall", "E": "street"},
+                 rooms=[{"id": "hall", "name": "Hall", "kind": "corridor"}],
+                 exits=[{"id": "street", "name": "Street", "kind": "street"}], units=[police_unit()])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["building", "serpentine"]), st.integers(0, 10**6), st.integers(0, 10**6),
+       st.lists(st.booleans(), min_size=6, max_size=6))
+def test_a_way_in_a_window_walks_exactly_the_whole_floors_way(floor, a, b, doors_open):
+    scenario = _floor() if floor == "building" else _serpentine()
+    world = Exercise(scenario, 0).world
+    for door, is_open in zip(world.doors.values(), doors_open):
+        door.open = is_open
+    world.door_changed()
+    cells = [tuple(int(x) for x in rc) for rc in np.argwhere(world.passable())]
+    start, target = cells[a % len(cells)], cells[b % len(cells)]
+    way = world.way_to((target,), start)
+    expected, distance = _whole_floor_walk(world, (target,), start)
+    assert way.distance(start) == pytest.approx(distance)
+    if math.isfinite(distance):
+        assert _walk_cells(way.step_from, start) == expected
+
+
+def test_a_way_round_a_fold_widens_its_window_to_the_whole_floor():
+    world = Exercise(_serpentine(), 0).world
+    start, target = (1, 1), (4, 1)  # either side of the first fold: 40 cells along and back
+    way = world.way_to((target,), start)
+    assert way.field.shape[1] == world.grid.shape[1]
+    assert _walk_cells(way.step_from, start) == _whole_floor_walk(world, (target,), start)[0]

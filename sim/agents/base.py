@@ -83,13 +83,17 @@ class Agent:
         A `follower` (an escorted victim) steps behind and sets the pace if slower.
         """
         world = self.world
+        way, door_version = None, -1
         while True:
             if self.cell in targets and not stop_before:
                 return
-            r, c = self.cell
-            nxt = world.next_steps(targets)[r][c]
+            if door_version != world._door_version:  # a door changed: is this way still good?
+                if way is None or not way.still_good(world.doors):
+                    way = world.way_to(targets, self.cell)
+                door_version = world._door_version
+            nxt = way.step_from(self.cell)
             if nxt is None:
-                if not np.isfinite(world.distance_to(targets)[r, c]):
+                if not math.isfinite(way.distance(self.cell)):
                     raise Blocked(*self._why_blocked(targets))
                 return
             if stop_before and nxt in targets:
