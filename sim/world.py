@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import numpy as np
 import simpy
@@ -126,7 +126,7 @@ class World:
     _people: Optional[tuple[int, dict]] = None
     _doors_in: dict = field(default_factory=dict)  # window -> ids of the doors in it
     _passable: Optional[tuple[int, np.ndarray]] = None
-    _transparent: Optional[tuple[int, np.ndarray]] = None
+    _transparent: Optional[tuple[int, list]] = None
 
     def __post_init__(self) -> None:
         grid = self.grid
@@ -139,7 +139,7 @@ class World:
             if len(_STATIC) > 64:
                 _STATIC.clear()
             static = _STATIC[self.scenario.sha256] = _static_layout(self.scenario)
-        self.starts, self.slow_cells, self._rooms, self.room_area = static
+        self.starts, self.slow_cells, self._rooms, self.room_area, self._kinds = static
         for item in self.scenario.spec.evidence:
             self.evidence[item.id] = EvidenceState(item.id, item.name, item.kind, self.starts[item.id],
                                                    item.destroy_seconds)
@@ -289,7 +289,8 @@ class World:
         return self.grid.cells[ident]
 
     # -- sight and sound -----------------------------------------------------------------
-    def transparent(self) -> np.ndarray:
+    def transparent(self) -> list[list[bool]]:
+        """Whether one can see through each cell, as rows of a list (read cell by cell)."""
         if self._transparent is None or self._transparent[0] != self._door_version:
             grid = self.grid
             see = np.isin(grid.kind, (floorplan.FLOOR, floorplan.EXIT))
@@ -297,7 +298,7 @@ class World:
                 if door.open or door.broken:
                     for cell in door.cells:
                         see[cell] = True
-            self._transparent = (self._door_version, see)
+            self._transparent = (self._door_version, see.tolist())
         return self._transparent[1]
 
     def can_see(self, a: Cell, b: Cell) -> bool:
@@ -334,9 +335,9 @@ class World:
         if math.dist(a, b) * self.grid.cell_size > SIGHT_RANGE_M:
             return False
         see = self.transparent()
-        for cell in _line(a, b)[1:-1]:
-            if not see[cell]:
-                return False
+        for r, c in _cells_between(a, b):
+            if not see[r][c]:
+                return False  # the first wall or shut door ends the look
         return True
 
     def heard_level(self, source: Cell, listener: Cell, level_db: float) -> float:
@@ -350,10 +351,10 @@ class World:
     def _sound_loss(self, source: Cell, listener: Cell) -> float:
         metres = max(1.0, math.dist(source, listener) * self.grid.cell_size)
         loss = 20 * math.log10(metres)
-        kind = self.grid.kind
+        kind = self._kinds
         in_wall = False
-        for cell in _line(source, listener)[1:-1]:
-            k = kind[cell]
+        for cell in _cells_between(source, listener):
+            k = kind[cell[0]][cell[1]]
             if k == floorplan.WALL or k == floorplan.WINDOW:
                 if not in_wall:
                     loss += WALL_LOSS_DB
@@ -379,9 +380,16 @@ class World:
                 agent.hear(heard, cause)
 
 
+def clear_shared_caches() -> None:
+    """Forget every field, way, sight line and layout shared between runs (benchmarks
+    use it to time a first run again)."""
+    for cache in (_FIELDS, _WAYS, _SIGHT, _STATIC):
+        cache.clear()
+
+
 def _static_layout(scenario: Scenario) -> tuple:
     """What never changes during a run, worked out once per scenario and shared by every
-    run in the process: start cells, stair cells, the room of every cell, room areas."""
+    run in the process: start cells, stair cells, the room of every cell, room areas, cell kinds."""
     grid = scenario.grid
     rooms = {r.id: r for r in scenario.spec.floor_plan.rooms}
     slow_cells = np.zeros(grid.shape, dtype=bool)  # stairs: people walk slower
@@ -392,7 +400,7 @@ def _static_layout(scenario: Scenario) -> tuple:
     slow_cells.setflags(write=False)
     room_at = [[grid.room_at((r, c)) for c in range(grid.shape[1])] for r in range(grid.shape[0])]
     room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
-    return start_cells(scenario), slow_cells, room_at, room_area
+    return start_cells(scenario), slow_cells, room_at, room_area, grid.kind.tolist()
 
 
 def notice_probability(heard_db: float, vigilance: float) -> float:
@@ -401,14 +409,14 @@ def notice_probability(heard_db: float, vigilance: float) -> float:
     return loudness * (0.3 + 0.7 * vigilance)
 
 
-def _line(a: Cell, b: Cell) -> list[Cell]:
-    """Cells on the straight line from a to b (Bresenham), both ends included."""
+def _cells_between(a: Cell, b: Cell) -> Iterator[Cell]:
+    """Cells on the straight line from a to b (Bresenham), neither end included; lazily,
+    so a look stops at the first wall."""
     (r0, c0), (r1, c1) = a, b
     dr, dc = abs(r1 - r0), abs(c1 - c0)
     sr, sc = (1 if r1 > r0 else -1), (1 if c1 > c0 else -1)
     err = dc - dr
-    cells = [(r0, c0)]
-    while (r0, c0) != (r1, c1):
+    while True:
         e2 = 2 * err
         if e2 > -dr:
             err -= dr
@@ -416,5 +424,6 @@ def _line(a: Cell, b: Cell) -> list[Cell]:
         if e2 < dc:
             err += dc
             r0 += sr
-        cells.append((r0, c0))
-    return cells
+        if r0 == r1 and c0 == c1:
+            return
+        yield r0, c0
