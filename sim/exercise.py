@@ -316,6 +316,7 @@ class Exercise:
             items_to_look_at = [i for i in self.world.evidence.values()
                                 if (i.cell[0] // block, i.cell[1] // block) in around]
         can_see, order, near_block = self.world.can_see, self._unit_order, {}
+        traced = self.world._sight_lines()  # looked up here: a look asks thousands of times
 
         def first_to_see(cell) -> Optional[Unit]:
             """The first unit, in the scenario's order, within a block of `cell` that sees it."""
@@ -326,7 +327,10 @@ class Exercise:
                 near.sort(key=lambda u: order[u.id])
                 near_block[(br, bc)] = near
             for unit in near:
-                if can_see(unit.cell, cell):
+                seen = traced.get((unit.cell, cell))
+                if seen is None:
+                    seen = can_see(unit.cell, cell)
+                if seen:
                     return unit
             return None
 
@@ -382,8 +386,7 @@ class Exercise:
 
     def _referee(self) -> None:
         world = self.world
-        units = [u for u in world.people("unit")]
-        busy = any(u.has_pending_work() for u in units) or bool(self.open_decisions)
+        busy = bool(self.open_decisions) or any(u.has_pending_work() for u in world.people("unit"))
         if busy:
             self._idle_since = None
             return

@@ -77,10 +77,14 @@ class Unit(Agent):
     def has_pending_work(self) -> bool:
         """Work that will happen without anyone deciding anything: an order under way, one
         waiting for a time, one passing through liaison, or orders for a unit on its way."""
-        if self.current is not None and (self.current.started or self.activity.startswith("order passing")):
+        current = self.current
+        if current is not None and (current.started or self.activity.startswith("order passing")):
             return True
-        waiting = ([self.current] if self.current else []) + list(self.queue)
-        if any(q.order.at is not None and q.order.at > self.world.now for q in waiting):
+        if current is None and not self.queue:
+            return False
+        waiting = ([current] if current else []) + list(self.queue)
+        now = self.world.env.now
+        if any(q.order.at is not None and q.order.at > now for q in waiting):
             return True
         on_its_way = not self.present and (not self.spec.on_request or getattr(self, "requested", False))
         return bool(waiting) and on_its_way
@@ -460,6 +464,11 @@ class Unit(Agent):
         world.emit("victim_handed_over", subject=victim.id, by=self.id, to=receiver.id)
 
 
+_TARGET_FIELDS = ("to", "door", "room", "target", "victim", "method")
+
+
 def _targets(order: Order) -> dict:
-    return {k: getattr(order, k) for k in ("to", "door", "room", "target", "victim", "method")
-            if getattr(order, k, None) is not None}
+    # read from the model's own fields: getattr on a field a verb lacks goes through
+    # pydantic's slow path and an exception
+    fields = order.__dict__
+    return {k: fields[k] for k in _TARGET_FIELDS if fields.get(k) is not None}
