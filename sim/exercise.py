@@ -66,6 +66,8 @@ class Exercise:
         self._unit_order = {u.id: i for i, u in enumerate(scenario.spec.units)}
         self._build()
         self._everyone = list(self.world.agents.values())
+        rows, cols = scenario.grid.shape
+        self._small_floor = (rows - 1) // SPOT_RANGE_CELLS <= 1 and (cols - 1) // SPOT_RANGE_CELLS <= 1
 
     # -- set-up ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -296,33 +298,43 @@ class Exercise:
         if signature == previous:
             return self._sight_pairs
         block = SPOT_RANGE_CELLS
+        # On a floor no more than two blocks each way every block is next to every other, so
+        # every unit is near everyone; on a larger one, units are bucketed by block.
+        small = self._small_floor
         buckets: dict[tuple[int, int], list] = {}  # units by map block: only near ones can see
-        for unit in units:
+        for unit in units if not small else ():
             buckets.setdefault((unit.cell[0] // block, unit.cell[1] // block), []).append(unit)
         if previous is None or previous[0] != signature[0]:
             self._seer, self._item_seer = {}, {}
             people_to_look_at, items_to_look_at = others, list(self.world.evidence.values())
         else:
-            moved, around = set(), set()
+            moved, around, a_unit_moved = set(), set(), False
             for agent, before, after in zip(self._everyone, previous[1], signature[1]):
                 if before == after:
                     continue
                 moved.add(agent.id)
                 if agent.kind == "unit":  # everyone near where it was or is now looks again
-                    for r, c in (before[0], after[0]):
+                    a_unit_moved = True
+                    for r, c in (before[0], after[0]) if not small else ():
                         around.update((r // block + dr, c // block + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
-            people_to_look_at = [a for a in others
-                                 if a.id in moved or (a.cell[0] // block, a.cell[1] // block) in around]
-            items_to_look_at = [i for i in self.world.evidence.values()
-                                if (i.cell[0] // block, i.cell[1] // block) in around]
+            if small and a_unit_moved:
+                people_to_look_at, items_to_look_at = others, list(self.world.evidence.values())
+            else:
+                people_to_look_at = [a for a in others
+                                     if a.id in moved or (a.cell[0] // block, a.cell[1] // block) in around]
+                items_to_look_at = [i for i in self.world.evidence.values()
+                                    if (i.cell[0] // block, i.cell[1] // block) in around]
         can_see, order, near_block = self.world.can_see, self._unit_order, {}
         traced = self.world._sight_lines()  # looked up here: a look asks thousands of times
 
         def first_to_see(cell) -> Optional[Unit]:
             """The first unit, in the scenario's order, within a block of `cell` that sees it."""
-            br, bc = cell[0] // block, cell[1] // block
-            near = near_block.get((br, bc))
+            if small:
+                near = units  # already in the scenario's order
+            else:
+                near = near_block.get((cell[0] // block, cell[1] // block))
             if near is None:
+                br, bc = cell[0] // block, cell[1] // block
                 near = [u for dr in (-1, 0, 1) for dc in (-1, 0, 1) for u in buckets.get((br + dr, bc + dc), ())]
                 near.sort(key=lambda u: order[u.id])
                 near_block[(br, bc)] = near

@@ -93,6 +93,14 @@ def test_downhill_steps_follow_the_walkers_rule(seed):
 
 
 _FLOOR = None
+_REFERENCE = None
+
+
+def _reference():
+    global _REFERENCE
+    if _REFERENCE is None:
+        _REFERENCE = load(Path(__file__).resolve().parents[1] / "scenarios" / "kowloon_flat.yaml")
+    return _REFERENCE
 
 
 def _floor():
@@ -102,12 +110,13 @@ def _floor():
     return _FLOOR
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.booleans()), min_size=1, max_size=30))
-def test_incremental_sightings_match_a_full_look_whoever_moves(moves):
-    """Teleport people (units too) about a floor 30 m long, some leaving and coming back;
-    after each move the incremental look agrees with one from scratch."""
-    scenario = _floor()
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["building", "kowloon_flat"]),
+       st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.booleans()), min_size=1, max_size=30))
+def test_incremental_sightings_match_a_full_look_whoever_moves(floor, moves):
+    """Teleport people (units too) about a floor 30 m long or a small flat, some leaving
+    and coming back; after each move the incremental look agrees with one from scratch."""
+    scenario = _floor() if floor == "building" else _reference()
     exercise = Exercise(scenario, 0)
     world = exercise.world
     floor_cells = [tuple(int(x) for x in rc) for rc in np.argwhere(world.passable())]
