@@ -13,6 +13,7 @@ its simulated time, so a run can be resumed or replayed exactly.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Generator, Optional
 
 import simpy
@@ -34,7 +35,7 @@ SPOT_RANGE_CELLS = 20
 COMPLETE_AFTER_IDLE = 30.0
 STALLED_AFTER_IDLE = 300.0
 CALMING_PER_SECOND = 0.005
-QUIET_TICK_SECONDS = 10.0
+QUIET_TICK_SECONDS = 60.0  # a safety net: every change wakes perception anyway
 
 
 class Exercise:
@@ -60,6 +61,8 @@ class Exercise:
         self.time_limit = float(max(1800, scenario.spec.estimated_minutes * 60 * 2))
         self._idle_since: Optional[float] = 0.0
         self._sight_signature: Optional[tuple] = None
+        self._waiting: Optional[simpy.Event] = None  # perception's wait while the world stands still
+        self._deadline: Optional[tuple[float, simpy.Event]] = None
         self._sight_pairs: tuple[list, list] = ([], [])
         self._seer: dict[str, Unit] = {}  # who first sees each person and item, as of the last look
         self._item_seer: dict[str, Unit] = {}
@@ -254,17 +257,34 @@ class Exercise:
         last = 0.0
         while not self.finished:
             if self._standing_still():
-                world.changed = env.event()
-                yield env.any_of([world.changed, env.timeout(self._quiet_wait())])
-                woken = world.changed.triggered
-                world.changed = None
-                if woken:  # look a second after the change, as a person would
-                    yield env.timeout(TICK_SECONDS)
+                self._waiting = env.event()
+                world.on_change = self._changed
+                self._wake_by(self._next_deadline())
+                yield self._waiting
+                world.on_change = None
             else:
                 yield env.timeout(TICK_SECONDS)
             self._perceive(env.now - last)
             last = env.now
             self._referee()
+
+    def _changed(self) -> None:
+        """The world changed while perception waits: look a second later, as a person would."""
+        self.world.on_change = None  # one wake-up is enough
+        self.env.timeout(TICK_SECONDS).callbacks.append(self._wake)
+
+    def _wake(self, _event=None) -> None:
+        if self._waiting is not None and not self._waiting.triggered:
+            self._waiting.succeed()
+
+    def _wake_by(self, t: float) -> None:
+        """Perception must look by time t even if nothing changes. One timeout serves every
+        wait until then: a quiet spell of many short waits costs one event, not one each."""
+        if self._deadline is not None and self._deadline[0] == t:
+            return
+        deadline = self.env.timeout(t - self.env.now)
+        self._deadline = (t, deadline)
+        deadline.callbacks.append(lambda event: self._wake() if self._deadline and self._deadline[1] is event else None)
 
     def _standing_still(self) -> bool:
         world = self.world
@@ -275,12 +295,15 @@ class Exercise:
             return False  # a perpetrator who can see police may notice them any second
         return not any(v.state == "panicked" for v in world.people("victim"))
 
-    def _quiet_wait(self) -> float:
-        if self._idle_since is None:
-            return QUIET_TICK_SECONDS
-        idle_for = self.env.now - self._idle_since
-        due = [t - idle_for for t in (COMPLETE_AFTER_IDLE, STALLED_AFTER_IDLE) if t > idle_for]
-        return max(TICK_SECONDS, min([QUIET_TICK_SECONDS] + due))
+    def _next_deadline(self) -> float:
+        """When a look is due with nothing changing: the referee's next deadline, or the
+        next whole minute at the latest."""
+        now = self.env.now
+        due = [(math.floor(now / QUIET_TICK_SECONDS) + 1) * QUIET_TICK_SECONDS]
+        if self._idle_since is not None:
+            due += [self._idle_since + t for t in (COMPLETE_AFTER_IDLE, STALLED_AFTER_IDLE)
+                    if self._idle_since + t > now]
+        return min(due)
 
     def _signature(self) -> tuple:
         # where everyone is (or is not): the sight lines change only when this does
@@ -404,7 +427,7 @@ class Exercise:
             return
         if self._idle_since is None:
             self._idle_since = self.env.now
-        idle_for = self.env.now - self._idle_since
+        idle_for = self.env.now - self._idle_since + 1e-9  # a deadline met to the last bit counts
         resolved = (all(v.safe for v in world.people("victim"))
                     and all(p.controlled for p in world.people("perpetrator")))
         if resolved and idle_for >= COMPLETE_AFTER_IDLE:
@@ -423,6 +446,12 @@ class Exercise:
     @property
     def events(self) -> list[dict]:
         return self.world.log.events
+
+    def in_sight(self) -> set[str]:
+        """Ids of the people and items some unit saw at the last look. While the world
+        stands still perception does not look again, and they are still in sight."""
+        people, items = self._sight_pairs
+        return {thing.id for thing, _ in people} | {thing.id for thing, _ in items}
 
     def snapshot(self, view: str = "trainee") -> Snapshot:
         if view not in ("trainee", "trainer"):

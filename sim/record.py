@@ -227,12 +227,16 @@ def verify(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
     exercise = resimulate(scenario, record)
     fresh = exercise.events
     stored = record["events"]
+    made_by = record.get("software_version")
+    # an engine of another version may run the same inputs differently: say so, not "tampered"
+    other = (f"\n  (the record was made by version {made_by}; this is {__version__}, whose engine "
+             "may run the same inputs differently)") if made_by != __version__ else ""
     for i, (a, b) in enumerate(zip(stored, fresh)):
         if a != b:
             return Verdict(False, f"event {i} differs:\n  record:     {json.dumps(a, sort_keys=True)}\n"
-                                  f"  simulation: {json.dumps(b, sort_keys=True)}")
+                                  f"  simulation: {json.dumps(b, sort_keys=True)}{other}")
     if len(stored) != len(fresh):
-        return Verdict(False, f"the record has {len(stored)} events; the simulation gives {len(fresh)}")
+        return Verdict(False, f"the record has {len(stored)} events; the simulation gives {len(fresh)}{other}")
     if record.get("events_sha256") != events_digest(fresh):
         return Verdict(False, "events_sha256 does not match the events")
     metrics = json.loads(json.dumps(evaluate(scenario.spec, fresh)))

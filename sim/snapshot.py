@@ -91,6 +91,7 @@ def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
     world = exercise.world
     now = world.now
     everything = view == "trainer"
+    in_sight = exercise.in_sight()  # seen at the last look, which may be a quiet minute ago
     markers: list[Marker] = []
     for agent in world.agents.values():
         role = {"unit": getattr(getattr(agent, "spec", None), "kind", "unit"),
@@ -106,7 +107,7 @@ def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
         if seen is None:
             continue
         t_seen, cell, state = seen
-        fresh = now - t_seen <= 1.01
+        fresh = agent.id in in_sight or now - t_seen <= 1.01
         markers.append(Marker(agent.id, agent.kind, agent.name, role, agent.cell if fresh else cell,
                               agent.label if fresh else state, agent.present or not fresh,
                               not fresh, t_seen, None, armed))
@@ -115,7 +116,7 @@ def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
         if everything:
             markers.append(Marker(item.id, "evidence", item.name, item.kind, item.cell, item.state))
         elif seen is not None:
-            fresh = now - seen[0] <= 1.01
+            fresh = item.id in in_sight or now - seen[0] <= 1.01
             markers.append(Marker(item.id, "evidence", item.name, item.kind, item.cell,
                                   item.state if fresh else seen[2], True, not fresh, seen[0]))
     doors = tuple(DoorView(d.id, d.kind, d.cells, d.label) for d in world.doors.values())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 import numpy as np
 import simpy
@@ -121,7 +121,7 @@ class World:
     _sight: dict = field(default_factory=dict)
     _hearing: dict = field(default_factory=dict)
     _signature: Optional[tuple] = None
-    changed: Optional[simpy.Event] = None  # set while perception waits for the world to change
+    on_change: Optional[Callable[[], None]] = None  # set while perception waits for a change
     _sight_version: int = -1
     _people: Optional[tuple[int, dict]] = None
     _doors_in: dict = field(default_factory=dict)  # window -> ids of the doors in it
@@ -161,9 +161,8 @@ class World:
 
     def poke(self) -> None:
         """Something changed: wake the perception process if it is waiting for a change."""
-        changed = self.changed
-        if changed is not None and not changed.triggered:
-            changed.succeed()
+        if self.on_change is not None:
+            self.on_change()
 
     def _remember(self, event: dict) -> None:
         subject = event.get("subject")

@@ -201,3 +201,23 @@ def test_a_way_round_a_fold_widens_its_window_to_the_whole_floor():
     way = world.way_to((target,), start)
     assert way.field.shape[1] == world.grid.shape[1]
     assert _walk_cells(way.step_from, start) == _whole_floor_walk(world, (target,), start)[0]
+
+
+def test_someone_in_plain_sight_stays_a_live_marker_through_a_quiet_spell():
+    """Perception does not look again while the world stands still (for up to a minute);
+    the trainee must still see a woman the officers are standing beside, not a 'last
+    seen 40 s ago' ghost."""
+    from engine_maps import flat, police_unit
+    scenario = flat(victims=[{"id": "mai", "name": "Mai", "at": "bedroom", "languages": ["th"],
+                              "nationality": "Thai", "fear": 0.2}],
+                    units=[police_unit("team", skills=["search"], equipment=[])],
+                    plan_orders=[{"unit": "team", "do": "move", "to": "bedroom"},
+                                 {"unit": "team", "do": "hold", "seconds": 600}])
+    exercise = Exercise(scenario, 1, scenario.spec.doctrine_plan)
+    exercise.advance(120)
+    looked = exercise.world.last_seen["mai"][0]
+    exercise.advance(45)
+    assert exercise.now - exercise.world.last_seen["mai"][0] > 5  # no look for a while: it stood still
+    assert exercise.world.last_seen["mai"][0] >= looked
+    marker = next(m for m in exercise.snapshot("trainee").markers if m.id == "mai")
+    assert not marker.stale

@@ -104,6 +104,19 @@ def test_edited_overall_score_fails_verification(scenario, saved):
     assert "overall" in verdict.message
 
 
+def test_a_record_from_another_version_that_differs_says_the_engine_may_have_changed(scenario, saved):
+    def older(d):
+        d["software_version"] = "0.0.9"
+        d["events"][-1]["t"] = round(d["events"][-1]["t"] + 1.0, 3)
+    verdict = records.verify(scenario, rewrite(saved, older))
+    assert not verdict.ok
+    assert "made by version 0.0.9" in verdict.message
+    from sim import __version__
+    same_version = records.verify(scenario, rewrite(saved, lambda d: d.update(software_version=__version__)))
+    assert not same_version.ok
+    assert "made by version" not in same_version.message
+
+
 def test_edited_event_fails_verification_naming_the_first_that_differs(scenario, saved):
     data = json.loads(saved.read_text(encoding="utf-8"))
     arrests = [i for i, e in enumerate(data["events"]) if e["kind"] in ("perpetrator_arrested", "room_cleared")]
