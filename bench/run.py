@@ -176,7 +176,8 @@ scenario = load({path!r})
 with tempfile.TemporaryDirectory() as tmp:
     run_batch(scenario, scenario.spec.doctrine_plan, runs={runs}, first_seed=50_000 + {runs},
               store=Store(Path(tmp) / "m.db"), progress=False)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# the batch process and its largest worker (pool workers run and store the replications)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
@@ -191,7 +192,7 @@ def bench_memory() -> None:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         peaks[n] = int(out.stdout.split()[-1]) * 1024  # ru_maxrss is in KiB on Linux
     ratio = peaks[large] / peaks[small]
-    report(f"peak memory (RSS of the batch process) {large} runs / {small} runs",
+    report(f"peak memory (RSS of the batch process + its largest worker) {large} runs / {small} runs",
            f"{peaks[large] / 2**20:.1f} MiB / {peaks[small] / 2**20:.1f} MiB = {ratio:.2f}", "within 10% (<= 1.10)",
            ratio <= 1.10)
 

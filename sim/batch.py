@@ -1,9 +1,13 @@
 """Many replications of one policy on seeds S..S+N-1, on a process pool, streamed to the store.
 
-Each finished replication is stored (in its own transaction) as soon as it arrives, so
+Each finished replication is stored (in its own transaction) as soon as it is done, so
 Ctrl-C or a killed process keeps every finished run, and `resume` runs only the seeds
-that are missing. At most a few runs are in flight per worker, so memory stays flat
-however large N is. The same work can go to a Dask cluster (`executor="dask"`).
+that are missing. Pool workers write their runs to the store themselves (SQLite in WAL
+mode takes one writer at a time, each for about a millisecond) and send back only a
+summary: shipping every record to one process to write it cost that process as much CPU
+as a fifth of a worker. At most a few runs are in flight per worker, so memory stays flat
+however large N is. The same work can go to a Dask cluster (`executor="dask"`), whose
+workers may not see the store's file: their records come back and are stored here.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
+from .eventlog import canonical_lines
+from .record import make_record
 from .spec import Plan
 from .store import Store
 
@@ -30,16 +36,38 @@ def _init_worker(path: str) -> None:
 
 def run_one(job: tuple[str, str, int, Optional[str]]) -> dict[str, Any]:
     """One replication in a worker: (scenario path, plan as JSON, seed, trainee) -> record."""
+    return make_record(_run(*job))
+
+
+def _run(path: str, plan_json: str, seed: int, trainee: Optional[str]):
     from .exercise import Exercise
     from .record import _tuples
 
-    path, plan_json, seed, trainee = job
     if _SCENARIO is None or _SCENARIO.path != path:
         _init_worker(path)
     plan = Plan.model_validate(_tuples(json.loads(plan_json)), strict=True)
     exercise = Exercise(_SCENARIO, seed, plan, trainee=trainee)
     exercise.run_to_end()
-    return exercise.record()
+    return exercise
+
+
+_STORES: dict[str, Store] = {}  # in a pool worker: its own connection to each store it writes
+
+
+def run_and_store(job: tuple[str, str, int, Optional[str]], db: str, batch: str, keep_events: bool) -> dict:
+    """In a pool worker: one replication, stored at once; only its summary goes back."""
+    exercise = _run(*job)
+    lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
+    record = make_record(exercise, lines)
+    store = _STORES.get(db)
+    if store is None:
+        store = _STORES[db] = Store(db)
+    stored = store.add(record, source="batch", batch=batch, keep_events=keep_events, event_json=lines)
+    return _summary(record, stored)
+
+
+def _summary(record: dict, stored: bool) -> dict:
+    return {"seed": record["seed"], "stored": stored, "overall": record["metrics"]["overall"]}
 
 
 def batch_id(scenario_sha: str, plan: Plan, first_seed: int, runs: int, trainee: Optional[str]) -> str:
@@ -82,7 +110,9 @@ class Progress:
 def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: Optional[int] = None,
               store: Store, resume: bool = False, trainee: Optional[str] = None, progress: bool = True,
               executor: str = "process", scheduler: Optional[str] = None,
-              keep_events: bool = True, on_record: Optional[Callable[[dict], None]] = None) -> BatchResult:
+              keep_events: bool = True, on_run: Optional[Callable[[dict], None]] = None) -> BatchResult:
+    """Run and store the replications; `on_run` gets each one's summary (seed, stored,
+    overall score and rating) as it is done."""
     bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
     seeds = range(first_seed, first_seed + runs)
     done = store.seeds_done(bid) if resume else set()
@@ -94,43 +124,49 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
     started = time.monotonic()
     stored = 0
 
-    def keep(record: dict) -> None:
+    def keep(summary: dict) -> None:
         nonlocal stored
-        stored += store.add(record, source="batch", batch=bid, keep_events=keep_events)
-        if on_record is not None:
-            on_record(record)
+        stored += summary["stored"]
+        if on_run is not None:
+            on_run(summary)
         bar.step()
+
+    def store_here(record: dict) -> None:
+        keep(_summary(record, store.add(record, source="batch", batch=bid, keep_events=keep_events)))
 
     try:
         if executor == "dask":
-            _run_on_dask(jobs, scheduler, keep)
+            _run_on_dask(jobs, scheduler, store_here)
         elif (workers or os.cpu_count() or 1) == 1 or todo <= 1:
             for job in jobs:
-                keep(run_one(job))
+                store_here(run_one(job))
         else:
-            _run_on_pool(jobs, workers or os.cpu_count() or 1, scenario.path, keep)
+            _run_on_pool(jobs, workers or os.cpu_count() or 1, scenario.path, keep,
+                         (str(store.path), bid, keep_events))
     except KeyboardInterrupt:
         return BatchResult(bid, stored, len(done), time.monotonic() - started, interrupted=True)
     return BatchResult(bid, stored, len(done), time.monotonic() - started)
 
 
-def _run_on_pool(jobs: Iterable, workers: int, path: str, keep: Callable[[dict], None]) -> None:
+def _run_on_pool(jobs: Iterable, workers: int, path: str, keep: Callable[[dict], None], where: tuple) -> None:
     pending: set = set()
     queue = iter(jobs)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(path,)) as pool:
         try:
             for job in _take(queue, workers * 3):
-                pending.add(pool.submit(run_one, job))
+                pending.add(pool.submit(run_and_store, job, *where))
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     keep(future.result())
                 for job in _take(queue, len(finished)):
-                    pending.add(pool.submit(run_one, job))
+                    pending.add(pool.submit(run_and_store, job, *where))
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the workers: one may be storing its run, and the count told to the
+            # user must include it (a run takes milliseconds, so this is no wait at all)
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 

@@ -55,7 +55,7 @@ def _scores(scenario, plan: Plan, runs: int, first_seed: int, store: Store, work
     by_seed: dict[int, float] = {}
     run_batch(scenario, plan, runs=runs, first_seed=first_seed, workers=workers, store=store, resume=True,
               trainee=trainee, progress=progress, keep_events=False,
-              on_record=lambda r: by_seed.__setitem__(r["seed"], r["metrics"]["overall"]["score"]))
+              on_run=lambda r: by_seed.__setitem__(r["seed"], r["overall"]["score"]))
     from .batch import batch_id
     bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
     for row in store.runs(batch=bid):

@@ -7,7 +7,7 @@ JSON lines (sorted keys), so the same run gives the same bytes.
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 # Kinds the engine logs besides the trigger events.
 ENGINE_EVENTS = {
@@ -73,5 +73,10 @@ def canonical(event: dict) -> str:
     return _CANONICAL(event)
 
 
-def to_jsonl(events: Iterable[dict]) -> bytes:
-    return "".join(canonical(e) + "\n" for e in events).encode("utf-8")
+def canonical_lines(events: Iterable[dict]) -> list[str]:
+    return [_CANONICAL(e) for e in events]
+
+
+def to_jsonl(events: Iterable[dict], lines: Optional[list[str]] = None) -> bytes:
+    """The log as canonical JSON lines; pass `lines` if they are already encoded."""
+    return "".join(line + "\n" for line in (lines if lines is not None else canonical_lines(events))).encode("utf-8")

@@ -31,11 +31,12 @@ RECORD_FORMAT = "rescue-exercise-run"
 RECORD_VERSION = 1
 
 
-def events_digest(events: list[dict]) -> str:
-    return hashlib.sha256(to_jsonl(events)).hexdigest()
+def events_digest(events: list[dict], lines: Optional[list[str]] = None) -> str:
+    return hashlib.sha256(to_jsonl(events, lines)).hexdigest()
 
 
-def make_record(exercise: "Exercise") -> dict[str, Any]:
+def make_record(exercise: "Exercise", lines: Optional[list[str]] = None) -> dict[str, Any]:
+    """The run's record; `lines` are its events already encoded canonically, if at hand."""
     scenario = exercise.scenario
     events = exercise.events
     return {
@@ -53,7 +54,7 @@ def make_record(exercise: "Exercise") -> dict[str, Any]:
         "finished": exercise.finished,
         "end_reason": exercise.end_reason,
         "duration_s": round(exercise.now, 3),
-        "events_sha256": events_digest(events),
+        "events_sha256": events_digest(events, lines),
         "events": list(events),
         "metrics": evaluate(scenario.spec, events),
     }

@@ -181,8 +181,10 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------
     def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
-            record_path: Optional[str] = None, keep_events: bool = True) -> bool:
-        """Store one run; False if it was already there."""
+            record_path: Optional[str] = None, keep_events: bool = True,
+            event_json: Optional[list[str]] = None) -> bool:
+        """Store one run; False if it was already there. `event_json`: the events already
+        encoded as JSON, one per event (a batch worker has them from the digest)."""
         metrics = record["metrics"]
         key = run_key(record)
         with self.transaction() as db:
@@ -210,9 +212,11 @@ class Store:
                            [(run_id, d, v["option"], v.get("how"), v.get("t"))
                             for d, v in sorted(record.get("decisions", {}).items())])
             if keep_events:
+                events = record["events"]
+                data = event_json if event_json is not None else [_EVENT_JSON(e) for e in events]
                 db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?)",
-                               [(run_id, i, e["t"], e["kind"], e.get("subject"), _EVENT_JSON(e))
-                                for i, e in enumerate(record["events"])])
+                               [(run_id, i, e["t"], e["kind"], e.get("subject"), text)
+                                for i, (e, text) in enumerate(zip(events, data))])
         return True
 
     # -- reading -------------------------------------------------------------------------

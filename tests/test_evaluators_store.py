@@ -251,36 +251,37 @@ def test_a_larger_batch_of_the_same_plan_holds_all_its_seeds(tmp_path, kowloon):
     assert sorted(r["seed"] for r in store.runs(batch=second.batch)) == list(range(6))
     simulated = []
     third = run_batch(kowloon, plan, runs=6, workers=1, store=store, progress=False, resume=True,
-                      on_record=simulated.append)
+                      on_run=simulated.append)
     assert simulated == [] and third.skipped == 6
 
 
 MEMORY_SCRIPT = textwrap.dedent("""
-    import json, multiprocessing, sys, tracemalloc
+    import json, sys, tracemalloc
     sys.path.insert(0, sys.argv[1])
 
     def main(scenario_path, folder):
-        multiprocessing.set_start_method("forkserver")  # workers do not inherit tracemalloc
-        from sim.batch import run_batch
+        from sim import batch
+        from sim.batch import run_and_store, run_one
         from sim.scenario import load
-        from sim.store import Store
         scenario = load(scenario_path)
-        plan = scenario.spec.doctrine_plan
-        run_batch(scenario, plan, runs=6, first_seed=10_000, workers=2, store=Store(folder + "/warm.db"),
-                  progress=False)
+        plan = json.dumps(scenario.spec.doctrine_plan.model_dump(mode="json", exclude_none=True))
+        job = lambda seed: (scenario.path, plan, seed, None)
+        for seed in range(20):  # warm the shared caches, as a worker's first runs do
+            run_and_store(job(seed), folder + "/warm.db", "bwarm", True)
         tracemalloc.start()
         out = {}
         for name, runs, hold in (("50", 50, False), ("200", 200, False), ("200 held", 200, True)):
-            store = Store(folder + "/" + name.replace(" ", "_") + ".db")
+            db = folder + "/" + name.replace(" ", "_") + ".db"
             held = []
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]
-            result = run_batch(scenario, plan, runs=runs, workers=2, store=store, progress=False,
-                               on_record=held.append if hold else None)
-            out[name] = {"peak": tracemalloc.get_traced_memory()[1] - base, "stored": result.stored,
-                         "count": store.count()}
+            for seed in range(1000, 1000 + runs):  # what one pool worker does, run after run
+                summary = run_and_store(job(seed), db, "b" + name, True)
+                if hold:
+                    held.append(run_one(job(seed)))  # the control: a worker that keeps its records
+            out[name] = {"peak": tracemalloc.get_traced_memory()[1] - base,
+                         "count": batch._STORES[db].count(), "summary": len(json.dumps(summary))}
             del held
-            store.close()
         print(json.dumps(out))
 
     if __name__ == "__main__":
@@ -288,15 +289,12 @@ MEMORY_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_parent_memory_stays_flat_while_streaming_a_batch(tmp_path):
-    # The tiny scenario keeps 450 runs quick; what is measured is the parent process, which
-    # only receives records and stores them, whatever the scenario.
-    #
-    # The parent's peak is a few records in flight (at most 3 per worker) plus buffers, so the
-    # raw ratio of two peaks is noisy (between 1.0 and 2.5 was seen for 200 against 50 runs,
-    # all of it window noise of ~200 kB). What must hold is that 150 more runs add far less
-    # than 150 records: the extra peak at 200 runs stays under the size of 20 records, and
-    # the "held" control shows that a parent keeping every record fails this by far.
+def test_a_worker_memory_stays_flat_while_streaming_a_batch(tmp_path):
+    # Pool workers run a replication, store it and send back a summary; the parent only
+    # counts summaries. What must hold is that a worker's memory does not grow with the
+    # batch: 150 more runs add far less than 150 records (the raw ratio of two peaks is
+    # noisy, as the window of a few runs and the caches' growth both move it), and the
+    # "held" control shows that a worker keeping every record fails this by far.
     scenario = tmp_path / "mini.yaml"
     scenario.write_text(scenario_text())
     script = tmp_path / "memory.py"
@@ -306,9 +304,10 @@ def test_parent_memory_stays_flat_while_streaming_a_batch(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["50"]["count"] == 50 and out["200"]["count"] == 200
+    assert out["200"]["summary"] < 500  # what goes back to the parent: no events, no record
     flat50, flat200, held200 = out["50"]["peak"], out["200"]["peak"], out["200 held"]["peak"]
     per_record = (held200 - flat200) / 200
     assert per_record > 5_000, out  # a record of the tiny scenario is tens of kB in memory
     assert flat200 - flat50 < 20 * per_record, (out, f"ratio {flat200 / flat50:.2f}")
-    # the measurement can tell: a parent that keeps every record grows with the batch
+    # the measurement can tell: a worker that keeps every record grows with the batch
     assert held200 - flat50 > 100 * per_record and held200 / flat50 > 1.5, out
