@@ -287,9 +287,12 @@ class Exercise:
         deadline.callbacks.append(lambda event: self._wake() if self._deadline and self._deadline[1] is event else None)
 
     def _standing_still(self) -> bool:
+        """Nothing will change unless something happens: no one in sight who may notice the
+        police any second, no one panicking. Asked just after a look, which moves nobody
+        (a test holds the engine to that), so what the look saw is still so."""
         world = self.world
-        if self._sight_signature != self._signature():
-            return False
+        if self._sight_signature is None:
+            return False  # it has not looked yet
         people, _ = self._sight_pairs
         if any(a.kind == "perpetrator" and a.state == "unaware" for a, _ in people):
             return False  # a perpetrator who can see police may notice them any second

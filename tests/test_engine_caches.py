@@ -221,3 +221,22 @@ def test_someone_in_plain_sight_stays_a_live_marker_through_a_quiet_spell():
     assert exercise.world.last_seen["mai"][0] >= looked
     marker = next(m for m in exercise.snapshot("trainee").markers if m.id == "mai")
     assert not marker.stale
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_look_moves_nobody(path, monkeypatch):
+    """Perception decides whether the world stands still just after a look, from what the
+    look saw; that is sound only if nothing a look sets off moves anyone at once."""
+    referee = Exercise._referee
+    checked = []
+
+    def after_the_look(self):
+        referee(self)
+        assert self._signature() == self._sight_signature, f"someone moved during the look at t={self.now}"
+        checked.append(self.now)
+
+    monkeypatch.setattr(Exercise, "_referee", after_the_look)
+    scenario = load(path)
+    for seed in (0, 1, 2):
+        Exercise(scenario, seed, scenario.spec.doctrine_plan).run_to_end()
+    assert len(checked) > 100
