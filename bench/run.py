@@ -77,20 +77,24 @@ def bench_batch() -> None:
     print("2. Batch: replications per second, one worker and all cores", flush=True)
     scenario = load(REFERENCE)
     cores = os.cpu_count() or 1
-    n = 100 if QUICK else 400
-    rates = {}
+    # the target is 1,000 replications on all cores, timed as a user would time the command
+    sizes = {1: 100, cores: 200} if QUICK else {1: 300, cores: 1000}
+    rates, seconds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in (1, cores):
+        for workers, n in sizes.items():
             store = Store(Path(tmp) / f"w{workers}.db")
             start = time.perf_counter()
             run_batch(scenario, scenario.spec.doctrine_plan, runs=n, first_seed=workers * 10_000, workers=workers,
                       store=store, progress=False)
-            rates[workers] = n / (time.perf_counter() - start)
+            seconds[workers] = time.perf_counter() - start
+            rates[workers] = n / seconds[workers]
             store.close()
-        efficiency = rates[cores] / (cores * rates[1])
-        thousand = 1000 / rates[cores]
+    efficiency = rates[cores] / (cores * rates[1])
     report("replications/s", f"1 worker {rates[1]:.1f}/s, {cores} workers {rates[cores]:.1f}/s", "-", True)
-    report(f"time for 1,000 replications on {cores} cores", f"{thousand:.1f} s (from the rate above)", "< 5 s",
+    n = sizes[cores]
+    thousand = seconds[cores] if n == 1000 else 1000 / rates[cores]
+    how = "measured" if n == 1000 else f"from {n} runs"
+    report(f"time for 1,000 replications on {cores} cores", f"{thousand:.1f} s ({how}, with the store)", "< 5 s",
            thousand < 5)
     report("parallel efficiency", f"{efficiency:.0%}", ">= 85%", efficiency >= 0.85)
 

@@ -45,25 +45,35 @@ def _run(path: str, plan_json: str, seed: int, trainee: Optional[str]):
 
     if _SCENARIO is None or _SCENARIO.path != path:
         _init_worker(path)
-    plan = Plan.model_validate(_tuples(json.loads(plan_json)), strict=True)
+    plan = _PLANS.get(plan_json)
+    if plan is None:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[plan_json] = Plan.model_validate(_tuples(json.loads(plan_json)), strict=True)
     exercise = Exercise(_SCENARIO, seed, plan, trainee=trainee)
     exercise.run_to_end()
     return exercise
 
 
+_PLANS: dict[str, Plan] = {}  # in a worker: each plan checked once, not once per run
 _STORES: dict[str, Store] = {}  # in a pool worker: its own connection to each store it writes
 
 
-def run_and_store(job: tuple[str, str, int, Optional[str]], db: str, batch: str, keep_events: bool) -> dict:
-    """In a pool worker: one replication, stored at once; only its summary goes back."""
-    exercise = _run(*job)
-    lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
-    record = make_record(exercise, lines)
+def run_and_store(jobs: list[tuple[str, str, int, Optional[str]]], db: str, batch: str,
+                  keep_events: bool) -> list[dict]:
+    """In a pool worker: a few replications, each stored as soon as it is done; only their
+    summaries go back. (A few per task: each task costs the parent a round trip.)"""
     store = _STORES.get(db)
     if store is None:
         store = _STORES[db] = Store(db)
-    stored = store.add(record, source="batch", batch=batch, keep_events=keep_events, event_json=lines)
-    return _summary(record, stored)
+    summaries = []
+    for job in jobs:
+        exercise = _run(*job)
+        lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
+        record = make_record(exercise, lines)
+        stored = store.add(record, source="batch", batch=batch, keep_events=keep_events, event_json=lines)
+        summaries.append(_summary(record, stored))
+    return summaries
 
 
 def _summary(record: dict, stored: bool) -> dict:
@@ -144,28 +154,39 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
             _run_on_pool(jobs, workers or os.cpu_count() or 1, scenario.path, keep,
                          (str(store.path), bid, keep_events))
     except KeyboardInterrupt:
+        # workers may have stored runs whose summaries never came back: count the store
+        stored = store.count(bid) - len(done)
         return BatchResult(bid, stored, len(done), time.monotonic() - started, interrupted=True)
     return BatchResult(bid, stored, len(done), time.monotonic() - started)
+
+
+RUNS_PER_TASK = 4
 
 
 def _run_on_pool(jobs: Iterable, workers: int, path: str, keep: Callable[[dict], None], where: tuple) -> None:
     pending: set = set()
     queue = iter(jobs)
+
+    def submit(tasks: int) -> None:
+        for _ in range(tasks):
+            chunk = _take(queue, RUNS_PER_TASK)
+            if chunk:
+                pending.add(pool.submit(run_and_store, chunk, *where))
+
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(path,)) as pool:
         try:
-            for job in _take(queue, workers * 3):
-                pending.add(pool.submit(run_and_store, job, *where))
+            submit(workers * 2)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    keep(future.result())
-                for job in _take(queue, len(finished)):
-                    pending.add(pool.submit(run_and_store, job, *where))
+                    for summary in future.result():
+                        keep(summary)
+                submit(len(finished))
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
             # wait for the workers: one may be storing its run, and the count told to the
-            # user must include it (a run takes milliseconds, so this is no wait at all)
+            # user must include it (a task takes milliseconds, so this is no wait at all)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 

@@ -267,7 +267,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
         plan = json.dumps(scenario.spec.doctrine_plan.model_dump(mode="json", exclude_none=True))
         job = lambda seed: (scenario.path, plan, seed, None)
         for seed in range(20):  # warm the shared caches, as a worker's first runs do
-            run_and_store(job(seed), folder + "/warm.db", "bwarm", True)
+            run_and_store([job(seed)], folder + "/warm.db", "bwarm", True)
         tracemalloc.start()
         out = {}
         for name, runs, hold in (("50", 50, False), ("200", 200, False), ("200 held", 200, True)):
@@ -276,7 +276,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]
             for seed in range(1000, 1000 + runs):  # what one pool worker does, run after run
-                summary = run_and_store(job(seed), db, "b" + name, True)
+                summary = run_and_store([job(seed)], db, "b" + name, True)[0]
                 if hold:
                     held.append(run_one(job(seed)))  # the control: a worker that keeps its records
             out[name] = {"peak": tracemalloc.get_traced_memory()[1] - base,
