@@ -418,7 +418,8 @@ class Exercise:
             officers = officers_in.get(room) if room else None
             if not officers:
                 continue
-            victim.change_fear(-CALMING_PER_SECOND * elapsed, "officers with her")
+            if victim.fear > 0.0:  # most women the officers are with are calm already
+                victim.change_fear(-CALMING_PER_SECOND * elapsed, "officers with her")
             if not victim.safe and not victim.hostage_of and room not in free_in:
                 victim.make_safe(min(officers))
 
