@@ -127,6 +127,9 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
         if dr and dc:  # diagonal: both orthogonal neighbours must be open
             corners[(dr, dc)] = padded_ok[1 + dr:rows + 1 + dr, 1:-1] & padded_ok[1:-1, 1 + dc:cols + 1 + dc]
     padded = np.full((rows + 2, cols + 2), np.inf)
+    # The run sweep separates runs by offsets of `big`, which must exceed any distance plus
+    # any index; as small a power of two as that, so the offsets cost the least precision
+    big = 2.0 ** math.ceil(math.log2(4 * (rows * cols * 1.5 + rows + cols + 2)))
     while True:
         before = dist.copy()
         padded[1:-1, 1:-1] = dist
@@ -136,19 +139,22 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
                 shifted = np.where(corners[(dr, dc)], shifted, np.inf)
             np.minimum(dist, shifted, out=dist)
         dist[~ok] = np.inf
-        dist = _sweep_runs(dist, ok)
+        dist = _sweep_runs(dist, ok, big)
         if np.array_equal(dist, before):
             break
     return dist * cell_size
 
 
-_BIG = 1e9
+# Distances that differ by less than this (metres) are equal: the run sweep's offsets leave
+# rounding of about 1e-9 m, while two truly different ways on a floor plan differ by more
+# than 1e-5 m (|a + b*sqrt(2)| >= 1/(2*sqrt(2)*max(|a|, |b|)) for whole numbers of cells).
+TIE_METRES = 1e-7
 
 
 def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optional[tuple[int, int]]]]:
     """The neighbour a walker steps to from each cell: the first of the eight neighbours,
-    in NEIGHBOURS order, that is strictly lower than every one before it (so ties always break
-    the same way). A diagonal step needs both cells beside it passable: no cutting corners.
+    in NEIGHBOURS order, that is lower than every one before it by more than rounding
+    (TIE_METRES), so ties always break the same way, whatever window the field covers. A diagonal step needs both cells beside it passable: no cutting corners.
     None where no neighbour is lower (the target) or there is no way from the cell."""
     rows, cols = field.shape
     padded = np.full((rows + 2, cols + 2), np.inf)
@@ -162,7 +168,7 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optiona
         if dr and dc:
             beside = open_[1 + dr:rows + 1 + dr, 1:-1] & open_[1:-1, 1 + dc:cols + 1 + dc]
             value = np.where(beside, value, np.inf)
-        lower = value < best - 1e-9
+        lower = value < best - TIE_METRES
         best = np.where(lower, value, best)
         choice[lower] = i
     choice[~np.isfinite(field)] = -1  # no way from here, even if a neighbour has one
@@ -170,7 +176,7 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optiona
             for r, row in enumerate(choice.tolist())]
 
 
-def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:
+def _sweep_runs(dist: np.ndarray, ok: np.ndarray, big: float) -> np.ndarray:
     """Relax along every straight run of open cells, both ways along rows and columns."""
     for transpose in (False, True):
         d = dist.T if transpose else dist
@@ -179,9 +185,9 @@ def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:
             dd = d[:, ::-1] if flip else d
             oo = o[:, ::-1] if flip else o
             index = np.arange(dd.shape[1], dtype=float)
-            run = np.cumsum(~oo, axis=1) * _BIG  # a new run starts after each closed cell
+            run = np.cumsum(~oo, axis=1) * big  # a new run starts after each closed cell
             carried = np.minimum.accumulate(dd - index - run, axis=1) + index + run
-            carried[carried >= _BIG / 2] = np.inf  # came from an earlier run: not connected
+            carried[carried >= big / 2] = np.inf  # came from an earlier run: not connected
             best = np.where(oo, np.minimum(dd, carried), np.inf)
             best = best[:, ::-1] if flip else best
             d = best

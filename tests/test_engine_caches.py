@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -73,7 +73,7 @@ def _downhill_by_hand(field, passable, cell):
             continue
         if dr and dc and not (passable[r + dr, c] and passable[r, c + dc]):
             continue
-        if field[nr, nc] < best_value - 1e-9:
+        if field[nr, nc] < best_value - floorplan.TIE_METRES:
             best, best_value = (nr, nc), field[nr, nc]
     return best
 
@@ -193,6 +193,36 @@ def test_a_way_in_a_window_walks_exactly_the_whole_floors_way(floor, a, b, doors
     assert way.distance(start) == pytest.approx(distance)
     if math.isfinite(distance):
         assert _walk_cells(way.step_from, start) == expected
+
+
+def _ragged_hall(wall_ends, cell_size):
+    """A hall 20 rows deep whose west wall is ragged (row i's wall ends at wall_ends[i]),
+    with a pillar in column 90, rows 7-15, between (11, 87) and (11, 94)."""
+    from engine_maps import build, police_unit
+    cols = 123
+    rows = ["#" * cols]
+    for r, end in enumerate(wall_ends, start=1):
+        row = "#" * end + "r" * (cols - 1 - end) + "#"
+        rows.append(row[:90] + "#" + row[91:] if 7 <= r <= 15 else row)
+    rows.append("#" * 100 + "E" + "#" * (cols - 101))
+    return build(map_rows=rows, legend={"#": "wall", "r": "hall", "E": "street"},
+                 rooms=[{"id": "hall", "name": "Hall", "kind": "corridor"}],
+                 exits=[{"id": "street", "name": "Street", "kind": "street"}], units=[police_unit()],
+                 cell_size=cell_size)
+
+
+@settings(max_examples=25, deadline=None)
+@example(wall_ends=[48, 39, 16, 62, 50, 62, 39, 3, 61, 44, 43, 8, 56, 36, 52, 69, 19, 66, 51, 36], cell_size=0.3)
+@given(st.lists(st.integers(1, 70), min_size=20, max_size=20), st.sampled_from([0.3, 0.5]))
+def test_a_way_round_a_pillar_on_a_ragged_floor_is_the_whole_floors(wall_ends, cell_size):
+    # Two ways round the pillar are equally short; which one is taken must not depend on
+    # the rounding of a field over the window rather than the whole floor (a review found
+    # the example: the run sweep's offsets rounded the two differently).
+    world = Exercise(_ragged_hall(wall_ends, cell_size), 0).world
+    start, target = (11, 87), (11, 94)
+    way = world.way_to((target,), start)
+    assert way.field.shape[1] < world.grid.shape[1]  # a window, not the whole floor
+    assert _walk_cells(way.step_from, start) == _whole_floor_walk(world, (target,), start)[0]
 
 
 def test_a_way_round_a_fold_widens_its_window_to_the_whole_floor():
