@@ -63,6 +63,7 @@ class Exercise:
         self._sight_signature: Optional[tuple] = None
         self._waiting: Optional[simpy.Event] = None  # perception's wait while the world stands still
         self._deadline: Optional[tuple[float, simpy.Event]] = None
+        self._change_noticed: Optional[simpy.Event] = None  # the wait a change will end
         self._sight_pairs: tuple[list, list] = ([], [])
         self._seer: dict[str, Unit] = {}  # who first sees each person and item, as of the last look
         self._item_seer: dict[str, Unit] = {}
@@ -269,22 +270,33 @@ class Exercise:
             self._referee()
 
     def _changed(self) -> None:
-        """The world changed while perception waits: look a second later, as a person would."""
+        """The world changed while perception waits: look a second later, as a person would,
+        whatever deadline falls in between."""
         self.world.on_change = None  # one wake-up is enough
-        self.env.timeout(TICK_SECONDS).callbacks.append(self._wake)
+        waiting = self._waiting
+        self._change_noticed = waiting
+        self.env.timeout(TICK_SECONDS).callbacks.append(lambda _: self._wake(waiting))
 
-    def _wake(self, _event=None) -> None:
-        if self._waiting is not None and not self._waiting.triggered:
-            self._waiting.succeed()
+    @staticmethod
+    def _wake(waiting: simpy.Event) -> None:
+        if not waiting.triggered:
+            waiting.succeed()
 
     def _wake_by(self, t: float) -> None:
         """Perception must look by time t even if nothing changes. One timeout serves every
         wait until then: a quiet spell of many short waits costs one event, not one each."""
-        if self._deadline is not None and self._deadline[0] == t:
+        if self._deadline is not None and self._deadline[0] == t and not self._deadline[1].processed:
             return
-        deadline = self.env.timeout(t - self.env.now)
+        deadline = self.env.timeout(max(0.0, t - self.env.now))
         self._deadline = (t, deadline)
-        deadline.callbacks.append(lambda event: self._wake() if self._deadline and self._deadline[1] is event else None)
+        deadline.callbacks.append(self._deadline_passed)
+
+    def _deadline_passed(self, deadline: simpy.Event) -> None:
+        # only the latest deadline counts, and not for a wait that a change will end anyway
+        waiting = self._waiting
+        if self._deadline is not None and self._deadline[1] is deadline and waiting is not None \
+                and self._change_noticed is not waiting:
+            self._wake(waiting)
 
     def _standing_still(self) -> bool:
         """Nothing will change unless something happens: no one in sight who may notice the
@@ -305,7 +317,7 @@ class Exercise:
         due = [(math.floor(now / QUIET_TICK_SECONDS) + 1) * QUIET_TICK_SECONDS]
         if self._idle_since is not None:
             due += [self._idle_since + t for t in (COMPLETE_AFTER_IDLE, STALLED_AFTER_IDLE)
-                    if self._idle_since + t > now]
+                    if self._idle_since + t > now + 1e-9]  # met already, to the last bit or not
         return min(due)
 
     def _signature(self) -> tuple:
