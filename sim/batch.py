@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
+from . import __version__
 from .eventlog import canonical_lines
 from .record import make_record
 from .spec import Plan
@@ -81,8 +82,9 @@ def _summary(record: dict, stored: bool) -> dict:
 
 
 def batch_id(scenario_sha: str, plan: Plan, first_seed: int, runs: int, trainee: Optional[str]) -> str:
-    body = json.dumps([scenario_sha, plan.model_dump(mode="json", exclude_none=True), first_seed, runs, trainee],
-                      sort_keys=True)
+    # with the engine's version: --resume after an upgrade starts a batch of its own
+    body = json.dumps([scenario_sha, plan.model_dump(mode="json", exclude_none=True), first_seed, runs, trainee,
+                       __version__], sort_keys=True)
     return "b" + hashlib.sha256(body.encode()).hexdigest()[:12]
 
 
@@ -131,6 +133,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
     # a generator, not a list: a batch of any size holds only the runs in flight
     jobs = ((scenario.path, plan_json, seed, trainee) for seed in seeds if seed not in done)
     bar = Progress(todo, progress)
+    created_before = store.created_by(bid)
     started = time.monotonic()
     stored = 0
 
@@ -151,11 +154,12 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
             for job in jobs:
                 store_here(run_one(job))
         else:
-            _run_on_pool(jobs, workers or os.cpu_count() or 1, scenario.path, keep,
-                         (str(store.path), bid, keep_events))
+            workers = workers or os.cpu_count() or 1
+            per_task = max(1, min(RUNS_PER_TASK, todo // (workers * 4)))  # a small batch still spreads
+            _run_on_pool(jobs, workers, per_task, scenario.path, keep, (str(store.path), bid, keep_events))
     except KeyboardInterrupt:
         # workers may have stored runs whose summaries never came back: count the store
-        stored = store.count(bid) - len(done)
+        stored = store.created_by(bid) - created_before
         return BatchResult(bid, stored, len(done), time.monotonic() - started, interrupted=True)
     return BatchResult(bid, stored, len(done), time.monotonic() - started)
 
@@ -163,13 +167,14 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
 RUNS_PER_TASK = 4
 
 
-def _run_on_pool(jobs: Iterable, workers: int, path: str, keep: Callable[[dict], None], where: tuple) -> None:
+def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: Callable[[dict], None],
+                 where: tuple) -> None:
     pending: set = set()
     queue = iter(jobs)
 
     def submit(tasks: int) -> None:
         for _ in range(tasks):
-            chunk = _take(queue, RUNS_PER_TASK)
+            chunk = _take(queue, per_task)
             if chunk:
                 pending.add(pool.submit(run_and_store, chunk, *where))
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from .eventlog import canonical_lines
 from .problems import InputError, Problem
 
 SCHEMA_VERSION = 3
@@ -71,11 +72,13 @@ def _input_key(entry: dict) -> dict:
 
 
 def run_key(record: dict[str, Any]) -> str:
-    body = f"{record['scenario']['sha256']}|{plan_key(record)}|{record['seed']}|{record.get('trainee')}"
+    # the engine's version too: another version may run the same seed and plan differently,
+    # and a batch must not take an old version's run for its own
+    body = (f"{record['scenario']['sha256']}|{plan_key(record)}|{record['seed']}|{record.get('trainee')}"
+            f"|{record.get('software_version')}")
     return hashlib.sha256(body.encode()).hexdigest()[:24]
 
 
-_EVENT_JSON = json.JSONEncoder(sort_keys=True).encode  # as json.dumps(e, sort_keys=True), made once
 
 class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
@@ -183,8 +186,9 @@ class Store:
     def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
             record_path: Optional[str] = None, keep_events: bool = True,
             event_json: Optional[list[str]] = None) -> bool:
-        """Store one run; False if it was already there. `event_json`: the events already
-        encoded as JSON, one per event (a batch worker has them from the digest)."""
+        """Store one run; False if it was already there. Events are stored as canonical JSON
+        (sim.eventlog); `event_json` gives them already encoded (a batch worker has them from
+        the digest)."""
         metrics = record["metrics"]
         key = run_key(record)
         with self.transaction() as db:
@@ -213,7 +217,7 @@ class Store:
                             for d, v in sorted(record.get("decisions", {}).items())])
             if keep_events:
                 events = record["events"]
-                data = event_json if event_json is not None else [_EVENT_JSON(e) for e in events]
+                data = event_json if event_json is not None else canonical_lines(events)
                 db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?)",
                                [(run_id, i, e["t"], e["kind"], e.get("subject"), text)
                                 for i, (e, text) in enumerate(zip(events, data))])
@@ -224,6 +228,10 @@ class Store:
         return {row[0] for row in self.db.execute(
             "SELECT runs.seed FROM batch_runs JOIN runs ON runs.id = batch_runs.run_id WHERE batch_runs.batch = ?",
             (batch,))}
+
+    def created_by(self, batch: str) -> int:
+        """How many runs this batch id stored first (not those it found already stored)."""
+        return self.db.execute("SELECT COUNT(*) FROM runs WHERE batch = ?", (batch,)).fetchone()[0]
 
     def count(self, batch: Optional[str] = None) -> int:
         if batch is None:

@@ -311,3 +311,46 @@ def test_a_worker_memory_stays_flat_while_streaming_a_batch(tmp_path):
     assert flat200 - flat50 < 20 * per_record, (out, f"ratio {flat200 / flat50:.2f}")
     # the measurement can tell: a worker that keeps every record grows with the batch
     assert held200 - flat50 > 100 * per_record and held200 / flat50 > 1.5, out
+
+
+def test_an_interrupted_batch_counts_only_the_runs_it_stored_first(tmp_path, kowloon):
+    # found in review: the count took in runs an earlier batch had stored and this one
+    # only linked to itself
+    store = Store(tmp_path / "s.db")
+    plan = kowloon.spec.doctrine_plan
+    run_batch(kowloon, plan, runs=8, workers=2, store=store, progress=False)
+    seen = []
+
+    def ctrl_c_after_two(summary):
+        seen.append(summary)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    result = run_batch(kowloon, plan, runs=16, workers=2, store=store, progress=False, on_run=ctrl_c_after_two)
+    assert result.interrupted
+    rows = store.runs(batch=result.batch)
+    assert result.stored == len([r for r in rows if r["seed"] >= 8])
+    assert len(rows) > result.stored  # the earlier batch's runs are in this one too
+
+
+def test_a_batch_of_another_engine_version_does_not_take_the_old_runs_for_its_own(tmp_path, kowloon):
+    store = Store(tmp_path / "s.db")
+    ex = Exercise(kowloon, 0, kowloon.spec.doctrine_plan)
+    ex.run_to_end()
+    old = ex.record()
+    old["software_version"] = "0.0.1"
+    assert store.add(old, source="batch")
+    result = run_batch(kowloon, kowloon.spec.doctrine_plan, runs=1, workers=1, store=store, progress=False)
+    assert result.stored == 1  # run again by this version, not found already stored
+
+
+def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon):
+    from sim.eventlog import canonical
+    store = Store(tmp_path / "s.db")
+    run_batch(kowloon, kowloon.spec.doctrine_plan, runs=4, workers=2, store=store, progress=False)  # workers
+    ex = Exercise(kowloon, 99, kowloon.spec.doctrine_plan)
+    ex.run_to_end()
+    store.add(ex.record(), source="played")  # this process
+    texts = [row[0] for row in store.db.execute("SELECT data FROM events")]
+    assert len({r for (r,) in store.db.execute("SELECT run_id FROM events")}) == 5
+    assert all(text == canonical(json.loads(text)) for text in texts)
