@@ -127,9 +127,6 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
         if dr and dc:  # diagonal: both orthogonal neighbours must be open
             corners[(dr, dc)] = padded_ok[1 + dr:rows + 1 + dr, 1:-1] & padded_ok[1:-1, 1 + dc:cols + 1 + dc]
     padded = np.full((rows + 2, cols + 2), np.inf)
-    # The run sweep separates runs by offsets of `big`, which must exceed any distance plus
-    # any index; as small a power of two as that, so the offsets cost the least precision
-    big = 2.0 ** math.ceil(math.log2(4 * (rows * cols * 1.5 + rows + cols + 2)))
     while True:
         before = dist.copy()
         padded[1:-1, 1:-1] = dist
@@ -139,15 +136,16 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
                 shifted = np.where(corners[(dr, dc)], shifted, np.inf)
             np.minimum(dist, shifted, out=dist)
         dist[~ok] = np.inf
-        dist = _sweep_runs(dist, ok, big)
+        dist = _sweep_runs(dist, ok)
         if np.array_equal(dist, before):
             break
     return dist * cell_size
 
 
-# Distances that differ by less than this (metres) are equal: the run sweep's offsets leave
-# rounding of about 1e-9 m, while two truly different ways on a floor plan differ by more
-# than 1e-5 m (|a + b*sqrt(2)| >= 1/(2*sqrt(2)*max(|a|, |b|)) for whole numbers of cells).
+# Distances that differ by less than this (metres) are equal: the sums of a field round
+# alike wherever it is worked out, to within a few units in the last place (1e-13 m), while
+# two truly different ways on a floor plan differ by more than 1e-5 m
+# (|a + b*sqrt(2)| >= 1/(2*sqrt(2)*max(|a|, |b|)) for whole numbers of cells).
 TIE_METRES = 1e-7
 
 
@@ -176,21 +174,32 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optiona
             for r, row in enumerate(choice.tolist())]
 
 
-def _sweep_runs(dist: np.ndarray, ok: np.ndarray, big: float) -> np.ndarray:
-    """Relax along every straight run of open cells, both ways along rows and columns."""
+def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Relax along every straight run of open cells, both ways along rows and columns.
+
+    A prefix minimum by doubling: after the pass of step s every cell holds the best of
+    itself and the cells up to 2s back in its run, each plus its distance. Every sum is a
+    distance plus a whole number of cells, as a walk adds them, never an absolute index,
+    so a field worked out over a window rounds exactly as the whole floor's does."""
     for transpose in (False, True):
         d = dist.T if transpose else dist
         o = ok.T if transpose else ok
         for flip in (False, True):
-            dd = d[:, ::-1] if flip else d
+            best = (d[:, ::-1] if flip else d).copy()
             oo = o[:, ::-1] if flip else o
-            index = np.arange(dd.shape[1], dtype=float)
-            run = np.cumsum(~oo, axis=1) * big  # a new run starts after each closed cell
-            carried = np.minimum.accumulate(dd - index - run, axis=1) + index + run
-            carried[carried >= big / 2] = np.inf  # came from an earlier run: not connected
-            best = np.where(oo, np.minimum(dd, carried), np.inf)
-            best = best[:, ::-1] if flip else best
-            d = best
+            width = best.shape[1]
+            index = np.arange(width)
+            # where each cell's run begins: just after the last closed cell before it
+            start = np.maximum.accumulate(np.where(oo, -1, index), axis=1) + 1
+            longest = int((index - start).max(initial=0)) + 1  # no run is longer: no pass beyond
+            step = 1
+            while step < longest:
+                carried = best[:, :-step] + step  # from `step` cells back (a copy: this pass reads the last)
+                carried[index[step:] - step < start[:, step:]] = np.inf  # not in the same run
+                np.minimum(best[:, step:], carried, out=best[:, step:])
+                step *= 2
+            best[~oo] = np.inf
+            d = best[:, ::-1] if flip else best
         dist = d.T if transpose else d
     return np.ascontiguousarray(dist)
 

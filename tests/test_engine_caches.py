@@ -270,3 +270,20 @@ def test_a_look_moves_nobody(path, monkeypatch):
     for seed in (0, 1, 2):
         Exercise(scenario, seed, scenario.spec.doctrine_plan).run_to_end()
     assert len(checked) > 100
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 40))
+def test_a_field_rounds_alike_wherever_the_floor_sits_in_the_grid(seed, pad_rows, pad_cols):
+    """The same floor with more grid above and to the left of it (ragged walls, open
+    cells: what a window leaves out) gives bit-for-bit the same distances. A review found
+    the run sweep's offsets rounded by absolute position, so equal ways tied differently."""
+    rng = np.random.default_rng(seed)
+    floor = rng.random((30, 40)) < 0.8
+    target = tuple(int(x) for x in np.argwhere(floor)[0])
+    alone = floorplan.distance_field((target,), floor, 0.3)
+    bigger = rng.random((30 + pad_rows, 40 + pad_cols)) < 0.5
+    bigger[pad_rows - 1, :] = bigger[:, pad_cols - 1] = False  # walled off: no way round outside
+    bigger[pad_rows:, pad_cols:] = floor
+    placed = floorplan.distance_field(((target[0] + pad_rows, target[1] + pad_cols),), bigger, 0.3)
+    assert np.array_equal(placed[pad_rows:, pad_cols:], alone)
