@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from . import __version__
 from .batch import run_batch
 from .orders import ORDER_CLASSES
 from .record import _tuples, plan_of
@@ -94,7 +95,7 @@ class Group:
 
 
 def groups(store: Store, scenario: str, by: str) -> list[Group]:
-    rows = store.runs(scenario=scenario)
+    rows = one_per_run(store.runs(scenario=scenario))
     metrics = store.metric_scores([r["id"] for r in rows])
     out: dict[str, Group] = {}
     for row in rows:
@@ -110,6 +111,19 @@ def groups(store: Store, scenario: str, by: str) -> list[Group]:
         seeds[row["seed"]] = seeds.get(row["seed"], 0.0) + (row["overall_score"] - seeds.get(row["seed"], 0.0)) / n
     # the doctrine plan first: it is what every other group is compared with
     return sorted(out.values(), key=lambda g: (not g.name.lower().startswith("doctrine"), g.name))
+
+
+def one_per_run(rows: list[dict]) -> list[dict]:
+    """The same scenario, policy, seed and trainee run by several engine versions is one
+    run for statistics: the current version's if the store has it, else the latest stored.
+    Counting both would count one seed twice and make the intervals too narrow."""
+    chosen: dict[tuple, dict] = {}
+    for row in rows:  # in the order stored
+        key = (row["scenario_sha256"], row["plan_key"], row["seed"], row["trainee"])
+        held = chosen.get(key)
+        if held is None or held.get("software_version") != __version__:
+            chosen[key] = row
+    return sorted(chosen.values(), key=lambda r: r["id"])
 
 
 def paired_against(a: Group, b: Group) -> Optional[Paired]:

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from .eventlog import canonical_lines
 from .problems import InputError, Problem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -58,7 +58,9 @@ CREATE TABLE events (run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NO
 _UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
              3: ["CREATE TABLE batch_runs (batch TEXT NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(id),"
                  " PRIMARY KEY (batch, run_id))",
-                 "INSERT INTO batch_runs SELECT batch, id FROM runs WHERE batch IS NOT NULL"]}
+                 "INSERT INTO batch_runs SELECT batch, id FROM runs WHERE batch IS NOT NULL"],
+             # Version 4: the engine version that made each run (NULL: made before it was kept).
+             4: ["ALTER TABLE runs ADD COLUMN software_version TEXT"]}
 
 
 def plan_key(record: dict[str, Any]) -> str:
@@ -195,11 +197,12 @@ class Store:
             cur = db.execute(
                 "INSERT OR IGNORE INTO runs (run_key, scenario_id, scenario_sha256, seed, trainee, plan_name, plan_key,"
                 " source, batch, overall_score, overall_rating, duration_s, end_reason, events_sha256, record_path,"
-                " facts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " facts, software_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (key, record["scenario"]["id"], record["scenario"]["sha256"], record["seed"], record.get("trainee"),
                  record["plan"].get("name", "plan"), plan_key(record), source, batch, metrics["overall"]["score"],
                  metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
-                 record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True)))
+                 record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True),
+                 record.get("software_version")))
             if cur.rowcount == 0:
                 if batch is not None:  # the same run, already stored: it belongs to this batch too
                     run_id = db.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()[0]

@@ -354,3 +354,25 @@ def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon
     texts = [row[0] for row in store.db.execute("SELECT data FROM events")]
     assert len({r for (r,) in store.db.execute("SELECT run_id FROM events")}) == 5
     assert all(text == canonical(json.loads(text)) for text in texts)
+
+
+def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, kowloon):
+    # found in review: an upgraded store held each seed twice, and compare's n doubled
+    from sim import __version__
+    from sim.evaluation import groups
+    store = Store(tmp_path / "s.db")
+    records = []
+    for seed in range(3):
+        ex = Exercise(kowloon, seed, kowloon.spec.doctrine_plan)
+        ex.run_to_end()
+        records.append(ex.record())
+    for record in records:
+        old = json.loads(json.dumps(record))
+        old["software_version"], old["metrics"]["overall"]["score"] = "0.1.0", 0.123
+        assert store.add(old, source="batch")
+    assert store.add(records[0], source="batch")  # seed 0 run again by this version
+    (doctrine,) = groups(store, kowloon.spec.id, "plan")
+    assert sorted(r["seed"] for r in doctrine.runs) == [0, 1, 2]
+    by_seed = {r["seed"]: r for r in doctrine.runs}
+    assert by_seed[0]["software_version"] == __version__ and by_seed[0]["overall_score"] != 0.123
+    assert by_seed[1]["software_version"] == "0.1.0"  # only the old version has it: kept
