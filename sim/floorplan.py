@@ -127,6 +127,7 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
         if dr and dc:  # diagonal: both orthogonal neighbours must be open
             corners[(dr, dc)] = padded_ok[1 + dr:rows + 1 + dr, 1:-1] & padded_ok[1:-1, 1 + dc:cols + 1 + dc]
     padded = np.full((rows + 2, cols + 2), np.inf)
+    sweep_runs = _run_sweeps(ok)
     while True:
         before = dist.copy()
         padded[1:-1, 1:-1] = dist
@@ -136,7 +137,7 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
                 shifted = np.where(corners[(dr, dc)], shifted, np.inf)
             np.minimum(dist, shifted, out=dist)
         dist[~ok] = np.inf
-        dist = _sweep_runs(dist, ok)
+        dist = sweep_runs(dist)
         if np.array_equal(dist, before):
             break
     return dist * cell_size
@@ -174,34 +175,44 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optiona
             for r, row in enumerate(choice.tolist())]
 
 
-def _sweep_runs(dist: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """Relax along every straight run of open cells, both ways along rows and columns.
+def _run_sweeps(ok: np.ndarray):
+    """A function that relaxes a field along every straight run of open cells, both ways
+    along rows and columns; what depends only on which cells are open is worked out here,
+    once per field, not once per round.
 
     A prefix minimum by doubling: after the pass of step s every cell holds the best of
     itself and the cells up to 2s back in its run, each plus its distance. Every sum is a
     distance plus a whole number of cells, as a walk adds them, never an absolute index,
     so a field worked out over a window rounds exactly as the whole floor's does."""
+    plans = []
     for transpose in (False, True):
-        d = dist.T if transpose else dist
         o = ok.T if transpose else ok
         for flip in (False, True):
-            best = (d[:, ::-1] if flip else d).copy()
             oo = o[:, ::-1] if flip else o
-            width = best.shape[1]
-            index = np.arange(width)
+            index = np.arange(oo.shape[1])
             # where each cell's run begins: just after the last closed cell before it
             start = np.maximum.accumulate(np.where(oo, -1, index), axis=1) + 1
-            longest = int((index - start).max(initial=0)) + 1  # no run is longer: no pass beyond
-            step = 1
+            longest = int((index - start).max(initial=0)) + 1  # no pass beyond the longest run
+            passes, step = [], 1
             while step < longest:
-                carried = best[:, :-step] + step  # from `step` cells back (a copy: this pass reads the last)
-                carried[index[step:] - step < start[:, step:]] = np.inf  # not in the same run
-                np.minimum(best[:, step:], carried, out=best[:, step:])
+                passes.append((step, index[step:] - step < start[:, step:]))  # not in the same run
                 step *= 2
-            best[~oo] = np.inf
-            d = best[:, ::-1] if flip else best
-        dist = d.T if transpose else d
-    return np.ascontiguousarray(dist)
+            plans.append((transpose, flip, ~oo, passes))
+
+    def sweep(dist: np.ndarray) -> np.ndarray:
+        for transpose, flip, closed, passes in plans:
+            d = dist.T if transpose else dist
+            best = (d[:, ::-1] if flip else d).copy()
+            for step, elsewhere in passes:
+                carried = best[:, :-step] + step  # a copy: this pass reads the last one's values
+                carried[elsewhere] = np.inf
+                np.minimum(best[:, step:], carried, out=best[:, step:])
+            best[closed] = np.inf
+            best = best[:, ::-1] if flip else best
+            dist = np.ascontiguousarray(best.T if transpose else best)
+        return dist
+
+    return sweep
 
 
 def parse(plan: FloorPlan) -> tuple[Grid | None, list[MapProblem]]:
