@@ -34,7 +34,11 @@ def _init_worker(path: str) -> None:
     global _SCENARIO
     from .scenario import load
     _SCENARIO = load(path)
-    # What a worker holds from now on (modules, the scenario) lives as long as it does:
+
+
+def _init_pool_worker(path: str) -> None:
+    _init_worker(path)
+    # What a pool worker holds from now on (modules, the scenario) lives as long as it does:
     # keeping it out of the garbage collector's scans makes each run about 3% faster.
     gc.freeze()
 
@@ -71,14 +75,16 @@ def run_and_store(jobs: list[tuple[str, str, int, Optional[str]]], db: str, batc
     store = _STORES.get(db)
     if store is None:
         store = _STORES[db] = Store(db)
-    summaries = []
-    for job in jobs:
-        exercise = _run(*job)
-        lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
-        record = make_record(exercise, lines)
-        stored = store.add(record, source="batch", batch=batch, keep_events=keep_events, event_json=lines)
-        summaries.append(_summary(record, stored))
-    return summaries
+    return [_run_and_keep(job, store, batch, keep_events) for job in jobs]
+
+
+def _run_and_keep(job: tuple[str, str, int, Optional[str]], store: Store, batch: str, keep_events: bool) -> dict:
+    """One replication run and stored here; its summary."""
+    exercise = _run(*job)
+    lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
+    record = make_record(exercise, lines)
+    return _summary(record, store.add(record, source="batch", batch=batch, keep_events=keep_events,
+                                      event_json=lines))
 
 
 def _summary(record: dict, stored: bool) -> dict:
@@ -148,7 +154,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
             on_run(summary)
         bar.step()
 
-    def store_here(record: dict) -> None:
+    def store_here(record: dict) -> None:  # a record from a Dask worker
         keep(_summary(record, store.add(record, source="batch", batch=bid, keep_events=keep_events)))
 
     try:
@@ -156,7 +162,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
             _run_on_dask(jobs, scheduler, store_here)
         elif (workers or os.cpu_count() or 1) == 1 or todo <= 1:
             for job in jobs:
-                store_here(run_one(job))
+                keep(_run_and_keep(job, store, bid, keep_events))
         else:
             workers = workers or os.cpu_count() or 1
             per_task = max(1, min(RUNS_PER_TASK, todo // (workers * 4)))  # a small batch still spreads
@@ -182,7 +188,7 @@ def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: C
             if chunk:
                 pending.add(pool.submit(run_and_store, chunk, *where))
 
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(path,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=(path,)) as pool:
         try:
             submit(workers * 2)
             while pending:
