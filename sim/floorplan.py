@@ -150,7 +150,8 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
 TIE_METRES = 1e-7
 
 
-def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optional[tuple[int, int]]]]:
+def downhill_steps(field: np.ndarray, passable: np.ndarray,
+                   origin: tuple[int, int] = (0, 0)) -> list[list[Optional[tuple[int, int]]]]:
     """The neighbour a walker steps to from each cell: the first of the eight neighbours,
     in NEIGHBOURS order, that is lower than every one before it by more than rounding
     (TIE_METRES), so ties always break the same way, whatever window the field covers. A diagonal step needs both cells beside it passable: no cutting corners.
@@ -171,8 +172,9 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray) -> list[list[Optiona
         best = np.where(lower, value, best)
         choice[lower] = i
     choice[~np.isfinite(field)] = -1  # no way from here, even if a neighbour has one
-    return [[None if k < 0 else (r + NEIGHBOURS[k][0], c + NEIGHBOURS[k][1]) for c, k in enumerate(row)]
-            for r, row in enumerate(choice.tolist())]
+    r0, c0 = origin  # the field's top-left cell on the whole floor (a window's), for the cells given
+    return [[None if k < 0 else (r + NEIGHBOURS[k][0], c + NEIGHBOURS[k][1]) for c, k in enumerate(row, c0)]
+            for r, row in enumerate(choice.tolist(), r0)]
 
 
 def _run_sweeps(ok: np.ndarray):

@@ -267,8 +267,7 @@ class World:
             r0, r1, c0, c1 = window
             passable = self.passable()[r0:r1, c0:c1]
             field = self.grid.distance_field(tuple((r - r0, c - c0) for r, c in targets), passable)
-            steps = floorplan.downhill_steps(field, passable)
-            steps = [[None if s is None else (s[0] + r0, s[1] + c0) for s in row] for row in steps]
+            steps = floorplan.downhill_steps(field, passable, origin=(r0, c0))
             if len(_WAYS) > 8192:
                 _WAYS.clear()
             found = _WAYS[key] = Way(r0, c0, field, steps, doors, state)
