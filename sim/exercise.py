@@ -363,7 +363,7 @@ class Exercise:
                 items_to_look_at = [i for i in self.world.evidence.values()
                                     if (i.cell[0] // block, i.cell[1] // block) in around]
         can_see, order, near_block = self.world.can_see, self._unit_order, {}
-        traced = self.world._sight_lines()  # looked up here: a look asks thousands of times
+        traced, _ = self.world.traced_lines()  # looked up here: a look asks thousands of times
 
         def first_to_see(cell) -> Optional[Unit]:
             """The first unit, in the scenario's order, within a block of `cell` that sees it."""

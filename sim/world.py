@@ -300,15 +300,15 @@ class World:
         return self._transparent[1]
 
     def can_see(self, a: Cell, b: Cell) -> bool:
-        sight = self._sight_lines()
+        sight, _ = self.traced_lines()
         key = (a, b)
         seen = sight.get(key)
         if seen is None:
             seen = sight[key] = self._trace(a, b)
         return seen
 
-    def _sight_lines(self) -> dict:
-        """Sight lines (and, beside them, sound losses) already traced, per pair of cells.
+    def traced_lines(self) -> tuple[dict, dict]:
+        """Sight lines and sound losses already traced, per pair of cells.
 
         Kept per scenario and set of open doors and shared, like the distance fields, by
         every exercise in the process: people mostly stand still or walk the same ways, and
@@ -325,7 +325,7 @@ class World:
         if len(self._sight) > 200_000 or len(self._hearing) > 200_000:
             self._sight.clear()
             self._hearing.clear()
-        return self._sight
+        return self._sight, self._hearing
 
     def _trace(self, a: Cell, b: Cell) -> bool:
         if a == b:
@@ -340,10 +340,10 @@ class World:
 
     def heard_level(self, source: Cell, listener: Cell, level_db: float) -> float:
         """Sound level (dB) at `listener`: spreading loss plus walls and closed doors crossed."""
-        self._sight_lines()  # the sound losses are kept beside the sight lines, per set of open doors
-        loss = self._hearing.get((source, listener))
+        _, hearing = self.traced_lines()
+        loss = hearing.get((source, listener))
         if loss is None:
-            loss = self._hearing[(source, listener)] = self._sound_loss(source, listener)
+            loss = hearing[(source, listener)] = self._sound_loss(source, listener)
         return level_db - loss
 
     def _sound_loss(self, source: Cell, listener: Cell) -> float:
