@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
 
 import numpy as np
 import simpy
@@ -34,7 +34,7 @@ HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in 
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
 _WAYS: dict = {}  # distance fields in windows, with their downhill steps (see World.way_to)
 WAY_MIN_MARGIN = 8  # cells around the walker and the destination, at least
-_STATIC: dict = {}  # per scenario: what never changes during a run (see _static_layout)
+_STATIC: dict = {}  # scenario hash -> Layout: what never changes during a run
 _SIGHT: dict = {}  # per scenario and set of open doors: (cell, cell) -> can see
 
 
@@ -139,7 +139,8 @@ class World:
             if len(_STATIC) > 64:
                 _STATIC.clear()
             static = _STATIC[self.scenario.sha256] = _static_layout(self.scenario)
-        self.starts, self.slow_cells, self._rooms, self.room_area, self._kinds = static
+        self.starts, self.slow_cells, self.room_area = static.starts, static.slow_cells, static.room_area
+        self._rooms, self._kinds = static.room_at, static.kind_at
         for item in self.scenario.spec.evidence:
             self.evidence[item.id] = EvidenceState(item.id, item.name, item.kind, self.starts[item.id],
                                                    item.destroy_seconds)
@@ -385,12 +386,20 @@ def clear_shared_caches() -> None:
         cache.clear()
 
 
-def _static_layout(scenario: Scenario) -> tuple:
+class Layout(NamedTuple):
     """What never changes during a run, worked out once per scenario and shared by every
-    run in the process: start cells, stair cells, the room of every cell, room areas, cell kinds."""
+    run in the process."""
+    starts: dict[str, Cell]
+    slow_cells: np.ndarray  # stairs: people walk slower
+    room_at: list[list[Optional[str]]]  # the room of every cell, as rows of a list
+    room_area: dict[str, float]  # square metres
+    kind_at: list[list[int]]  # the kind of every cell, as rows of a list
+
+
+def _static_layout(scenario: Scenario) -> Layout:
     grid = scenario.grid
     rooms = {r.id: r for r in scenario.spec.floor_plan.rooms}
-    slow_cells = np.zeros(grid.shape, dtype=bool)  # stairs: people walk slower
+    slow_cells = np.zeros(grid.shape, dtype=bool)
     for room_id, room in rooms.items():
         if room.kind == "stairwell":
             for cell in grid.cells.get(room_id, ()):
@@ -398,7 +407,7 @@ def _static_layout(scenario: Scenario) -> tuple:
     slow_cells.setflags(write=False)
     room_at = [[grid.room_at((r, c)) for c in range(grid.shape[1])] for r in range(grid.shape[0])]
     room_area = {rid: len(grid.cells.get(rid, ())) * grid.cell_size ** 2 for rid in rooms}
-    return start_cells(scenario), slow_cells, room_at, room_area, grid.kind.tolist()
+    return Layout(start_cells(scenario), slow_cells, room_at, room_area, grid.kind.tolist())
 
 
 def notice_probability(heard_db: float, vigilance: float) -> float:
