@@ -202,14 +202,20 @@ def draw_plate(surface: pygame.Surface, rect: pygame.Rect, *, fill: Colour = PAP
         pygame.draw.rect(surface, border, rect, width, border_radius=radius)
 
 
+def _direction(start: Point, end: Point) -> Optional[tuple[float, float, float]]:
+    """Length of the segment and its unit vector; None if it has no length."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    return None if length == 0 else (length, dx / length, dy / length)
+
+
 def draw_dashed_line(surface: pygame.Surface, colour: Colour, start: Point, end: Point, width: int = 1,
                      dash: float = 6, gap: float = 4) -> None:
-    x0, y0 = start
-    x1, y1 = end
-    length = math.hypot(x1 - x0, y1 - y0)
-    if length == 0:
+    along = _direction(start, end)
+    if along is None:
         return
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    length, ux, uy = along
+    x0, y0 = start
     t = 0.0
     while t < length:
         t2 = min(length, t + dash)
@@ -228,12 +234,12 @@ def draw_dashed_rect(surface: pygame.Surface, colour: Colour, rect: pygame.Rect,
 def draw_arrow(surface: pygame.Surface, start: Point, end: Point, *, colour: Colour = VERMILLION,
                width: int = 4, head: float = 12, outline: Optional[Colour] = INK) -> None:
     """A straight arrow from start to end with a filled head (outlined for contrast)."""
+    along = _direction(start, end)
+    if along is None:
+        return
+    length, ux, uy = along
     x0, y0 = start
     x1, y1 = end
-    length = math.hypot(x1 - x0, y1 - y0)
-    if length == 0:
-        return
-    ux, uy = (x1 - x0) / length, (y1 - y0) / length
     px, py = -uy, ux
     head = min(head, length * 0.7)
     base = (x1 - ux * head, y1 - uy * head)
