@@ -18,12 +18,12 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _load(path: str):
-    from sim.scenario import load
+    from sim.format.scenario import load
     return load(path)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.problems import InputError
+    from sim.format.problems import InputError
 
     status = EXIT_OK
     for path in args.files:
@@ -48,7 +48,7 @@ def _count(items, word: str) -> str:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from sim.scenario import json_schema
+    from sim.format.scenario import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -57,7 +57,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from ui.preview import save_preview
 
-    from sim.problems import InputError, Problem
+    from sim.format.problems import InputError, Problem
 
     scenario = _load(args.file)
     out = Path(args.out or Path("results") / f"{scenario.id}_preview.png")
@@ -72,10 +72,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim import record as records
-    from sim.exercise import Exercise
-    from sim.narrate import timeline
-    from sim.scenario import load_plan
+    from sim.evaluation import record as records
+    from sim.engine.exercise import Exercise
+    from sim.engine.narrate import timeline
+    from sim.format.scenario import load_plan
 
     scenario = _load(args.scenario)
     plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
@@ -108,8 +108,8 @@ def outcome_text(record: dict, scenario, lines: list[str]) -> str:
 
 
 def _store(args: argparse.Namespace, *, must_exist: bool = False):
-    from sim.problems import InputError, Problem
-    from sim.store import Store
+    from sim.format.problems import InputError, Problem
+    from sim.evaluation.store import Store
 
     # beside the run records when --out names their folder; results/ otherwise
     path = Path(args.db) if args.db else Path(getattr(args, "out", None) or "results") / "exercise.db"
@@ -121,8 +121,8 @@ def _store(args: argparse.Namespace, *, must_exist: bool = False):
 
 def _scenario_by_id(scenario_id: str | None, store) -> object:
     """Find the scenario file for an id among scenarios/*.yaml (the store keeps ids, not files)."""
-    from sim.problems import InputError, Problem
-    from sim.scenario import load
+    from sim.format.problems import InputError, Problem
+    from sim.format.scenario import load
 
     known = store.scenarios()
     if scenario_id is None:
@@ -145,11 +145,11 @@ def _scenario_by_id(scenario_id: str | None, store) -> object:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from sim import record as records
-    from sim.batch import run_batch
-    from sim.evaluation import policy_from_record
-    from sim.scenario import load_plan
-    from sim.stats import summarise
+    from sim.evaluation import record as records
+    from sim.evaluation.batch import run_batch
+    from sim.evaluation.skill import policy_from_record
+    from sim.format.scenario import load_plan
+    from sim.evaluation.stats import summarise
 
     scenario = _load(args.scenario)
     if args.record:
@@ -190,8 +190,8 @@ def _refuse_version(path: str, record: dict) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from sim import record as records
-    from sim.evaluation import skill
+    from sim.evaluation import record as records
+    from sim.evaluation.skill import skill
 
     record = records.load(args.record)
     scenario = _scenario_of_record(args.record, record, args.scenario)
@@ -220,8 +220,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     import csv
-    from sim.evaluation import groups, paired_against
-    from sim.stats import summarise
+    from sim.evaluation.skill import groups, paired_against
+    from sim.evaluation.stats import summarise
 
     store = _store(args, must_exist=True)
     scenario = _scenario_by_id(args.scenario, store)
@@ -246,7 +246,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         ci = f"{row[3]:.3f} to {row[4]:.3f}" if row[1] > 1 else "  (one run)   "
         print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
     if args.csv:
-        from sim.record import write_atomic
+        from sim.evaluation.record import write_atomic
         buffer = __import__("io").StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
@@ -257,8 +257,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from sim.record import write_atomic
-    from sim.report import report_inputs_missing, write_report
+    from sim.evaluation.record import write_atomic
+    from sim.evaluation.report import report_inputs_missing, write_report
 
     store = _store(args, must_exist=True)
     missing = report_inputs_missing(store, args.scenario, args.trainee)
@@ -274,7 +274,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import csv
     import io
-    from sim.record import write_atomic
+    from sim.evaluation.record import write_atomic
 
     store = _store(args, must_exist=True)
     folder = Path(args.csv)
@@ -291,7 +291,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _scenario_of_record(record_path: str, record: dict, given: str | None):
     """The scenario a record was made with: the file given, or the one the record names."""
-    from sim.problems import InputError, Problem
+    from sim.format.problems import InputError, Problem
 
     path = given or record["scenario"].get("path")
     if not path or not Path(path).exists():
@@ -305,8 +305,8 @@ def _scenario_of_record(record_path: str, record: dict, given: str | None):
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from sim import record as records
-    from sim.problems import InputError, Problem
+    from sim.evaluation import record as records
+    from sim.format.problems import InputError, Problem
 
     record = records.load(args.record)
     scenario = _scenario_of_record(args.record, record, args.scenario)
@@ -319,7 +319,7 @@ def _display_or_refuse(autoplay: bool) -> None:
     """A window needs a screen; without one, say so instead of drawing where nobody looks."""
     import os
 
-    from sim.problems import InputError, Problem
+    from sim.format.problems import InputError, Problem
     driver = os.environ.get("SDL_VIDEODRIVER", "")
     if autoplay:
         return
@@ -329,7 +329,7 @@ def _display_or_refuse(autoplay: bool) -> None:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from sim.problems import InputError, Problem
+    from sim.format.problems import InputError, Problem
     from ui.main import play
 
     if args.screenshots and not args.autoplay:
@@ -474,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.problems import InputError
+    from sim.format.problems import InputError
 
     parser = build_parser()
     args = parser.parse_args(argv)

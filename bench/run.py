@@ -22,8 +22,8 @@ import numpy as np  # noqa: E402
 import simpy  # noqa: E402
 
 from bench.building import building_yaml  # noqa: E402
-from sim.exercise import Exercise  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from sim.engine.exercise import Exercise  # noqa: E402
+from sim.format.scenario import load  # noqa: E402
 
 REFERENCE = ROOT / "scenarios" / "kowloon_flat.yaml"
 QUICK = "--quick" in sys.argv
@@ -71,8 +71,8 @@ def bench_engine() -> None:
 
 
 def bench_batch() -> None:
-    from sim.batch import run_batch
-    from sim.store import Store
+    from sim.evaluation.batch import run_batch
+    from sim.evaluation.store import Store
 
     print("2. Batch: replications per second, one worker and all cores", flush=True)
     scenario = load(REFERENCE)
@@ -100,7 +100,7 @@ def bench_batch() -> None:
 
 
 def bench_scale() -> None:
-    from sim.world import clear_shared_caches
+    from sim.engine.world import clear_shared_caches
 
     print("3. Scale: a generated building floor with more and more people", flush=True)
     sizes = (25, 50, 100) if QUICK else (25, 50, 100, 200)
@@ -173,9 +173,9 @@ MEMORY_CHILD = """
 import resource, sys, tempfile
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from sim.batch import run_batch
-from sim.scenario import load
-from sim.store import Store
+from sim.evaluation.batch import run_batch
+from sim.format.scenario import load
+from sim.evaluation.store import Store
 scenario = load({path!r})
 with tempfile.TemporaryDirectory() as tmp:
     run_batch(scenario, scenario.spec.doctrine_plan, runs={runs}, first_seed=50_000 + {runs},

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.problems import InputError, Problem  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from sim.format.problems import InputError, Problem  # noqa: E402
+from sim.format.scenario import load  # noqa: E402
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 

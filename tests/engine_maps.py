@@ -6,7 +6,7 @@
 Every section the format requires gets a harmless default (one agency, a briefing, a
 scoring block whose weights add up to 1, an empty doctrine plan), so a test spells out
 only what its behaviour depends on. The text goes through the ordinary loader
-(`sim.scenario.load(..., text=...)`), so these maps are checked like a trainer's file.
+(`sim.format.scenario.load(..., text=...)`), so these maps are checked like a trainer's file.
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim import floorplan  # noqa: E402
-from sim.exercise import Exercise  # noqa: E402
-from sim.scenario import Scenario, load  # noqa: E402
+from sim.format import floorplan  # noqa: E402 
+from sim.engine.exercise import Exercise  # noqa: E402
+from sim.format.scenario import Scenario, load  # noqa: E402
 
 SCENARIO_DIR = ROOT / "scenarios"
 SHIPPED = sorted(SCENARIO_DIR.glob("*.yaml"))

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_batch_on_a_local_dask_cluster_stores_every_run(tmp_path):
-    from sim.store import Store
+    from sim.evaluation.store import Store
 
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                        dashboard_address=None, processes=True)
@@ -31,9 +31,9 @@ def test_a_batch_on_a_local_dask_cluster_stores_every_run(tmp_path):
 
 
 def test_the_cluster_gives_the_same_runs_as_the_process_pool(tmp_path):
-    from sim.batch import run_batch
-    from sim.scenario import load
-    from sim.store import Store
+    from sim.evaluation.batch import run_batch
+    from sim.format.scenario import load
+    from sim.evaluation.store import Store
 
     scenario = load(ROOT / "scenarios" / "kowloon_flat.yaml")
     local, remote = Store(tmp_path / "local.db"), Store(tmp_path / "remote.db")

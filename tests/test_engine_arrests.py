@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from engine_maps import FLAT_WINDOW_CELL, events_of, first_time, flat, has_event, police_unit, run_until
-from sim.exercise import Exercise
-from sim.orders import ORDER_CLASSES
+from sim.engine.exercise import Exercise
+from sim.format.orders import ORDER_CLASSES
 
 
 def order(**fields):

@@ -13,9 +13,9 @@ from hypothesis import example, given, settings, strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.building import building_yaml  # noqa: E402
-from sim import floorplan  # noqa: E402
-from sim.exercise import Exercise  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from sim.format import floorplan  # noqa: E402 
+from sim.engine.exercise import Exercise  # noqa: E402
+from sim.format.scenario import load  # noqa: E402
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 

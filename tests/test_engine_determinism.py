@@ -11,12 +11,12 @@ import sys
 import numpy as np
 import pytest
 
-import sim.world
+import sim.engine.world
 from engine_maps import ROOT, SHIPPED, crowded_flat_yaml, events_of, flat, police_unit
-from sim.eventlog import to_jsonl
-from sim.exercise import Exercise
-from sim.rng import Streams
-from sim.scenario import load
+from sim.engine.eventlog import to_jsonl
+from sim.engine.exercise import Exercise
+from sim.engine.rng import Streams
+from sim.format.scenario import load
 
 
 def run_log(scenario, seed: int, plan=None) -> bytes:
@@ -69,7 +69,7 @@ def test_shipped_scenario_runs_do_not_depend_on_earlier_runs_in_the_process(path
     scenario = load(path)
     fresh = {}
     for seed in range(4):
-        sim.world._FIELDS.clear()
+        sim.engine.world._FIELDS.clear()
         fresh[seed] = run_log(scenario, seed)
     for seed in (3, 2, 1, 0):
         assert run_log(scenario, seed) == fresh[seed], seed
@@ -77,9 +77,9 @@ def test_shipped_scenario_runs_do_not_depend_on_earlier_runs_in_the_process(path
 
 _DIGESTS = """
 import hashlib, sys
-from sim.scenario import load
-from sim.exercise import Exercise
-from sim.eventlog import to_jsonl
+from sim.format.scenario import load
+from sim.engine.exercise import Exercise
+from sim.engine.eventlog import to_jsonl
 for path in sys.argv[1:]:
     scenario = load(path)
     for seed in (0, 1):
@@ -132,9 +132,9 @@ def test_run_does_not_depend_on_which_runs_came_before_it_in_the_process():
     # Regression: the hostage-taker's walk to a victim who has moved used a field cached
     # under her name, computed where she stood in an earlier run.
     scenario = _hostage_flat()
-    sim.world._FIELDS.clear()
+    sim.engine.world._FIELDS.clear()
     fresh = run_log(scenario, 0)
-    sim.world._FIELDS.clear()
+    sim.engine.world._FIELDS.clear()
     run_log(scenario, 1)  # the guard seizes her in the bedroom, where she started
     after = run_log(scenario, 0)  # here she has been led out to the hall first
     assert after == fresh
@@ -142,7 +142,7 @@ def test_run_does_not_depend_on_which_runs_came_before_it_in_the_process():
 
 def test_hostage_taker_is_beside_the_victim_he_seizes():
     scenario = _hostage_flat()
-    sim.world._FIELDS.clear()
+    sim.engine.world._FIELDS.clear()
     Exercise(scenario, 1, scenario.spec.doctrine_plan).run_to_end()
     ex = Exercise(scenario, 0, scenario.spec.doctrine_plan)
     seized = []

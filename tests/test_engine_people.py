@@ -9,9 +9,9 @@ import pytest
 
 from engine_maps import (events_of, first_time, flat, has_event, load_text, police_unit,
                          run_until, scenario_yaml)
-from sim import entry
-from sim.agents import base
-from sim.exercise import Exercise
+from sim.engine import entry
+from sim.engine.agents import base
+from sim.engine.exercise import Exercise
 
 
 # -- 1. flight, cordons and the flee probability ---------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine_maps import flat, police_unit
-from sim.exercise import TICK_SECONDS, Exercise
+from sim.engine.exercise import TICK_SECONDS, Exercise
 
 
 def _idle_flat():

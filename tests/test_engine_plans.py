@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from engine_maps import events_of, flat, position
-from sim.exercise import Exercise
-from sim.problems import InputError
-from sim.scenario import load_plan
+from sim.engine.exercise import Exercise
+from sim.format.problems import InputError
+from sim.format.scenario import load_plan
 
 ENTRY = {"id": "entry", "at": 5, "prompt": "How in?", "time_allowed": 10, "default": "ram",
          "options": [{"id": "ram", "label": "Ram", "orders": [

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine_maps import ORDERS, PERPETRATORS, STANDING_KINDS, VICTIMS, crowded_flat_yaml, load_text
-from sim import floorplan
-from sim.exercise import Exercise
-from sim.orders import ORDER_CLASSES
+from sim.format import floorplan
+from sim.engine.exercise import Exercise
+from sim.format.orders import ORDER_CLASSES
 
 SCENARIO = load_text(crowded_flat_yaml())
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from sim import record as records
-from sim.batch import batch_id, run_batch
-from sim.exercise import Exercise
-from sim.scenario import load
-from sim.store import Store
+from sim.evaluation import record as records
+from sim.evaluation.batch import batch_id, run_batch
+from sim.engine.exercise import Exercise
+from sim.format.scenario import load
+from sim.evaluation.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 KOWLOON = ROOT / "scenarios" / "kowloon_flat.yaml"

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.stats import paired_test, summarise, t95
+from sim.evaluation.stats import paired_test, summarise, t95
 
 TRUE_MEAN, TRUE_SD = 3.0, 2.0
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import scenario_text
-from sim.batch import run_batch
-from sim.exercise import Exercise
-from sim.problems import InputError
-from sim.scenario import load
-from sim.store import SCHEMA_VERSION, Store, run_key
+from sim.evaluation.batch import run_batch
+from sim.engine.exercise import Exercise
+from sim.format.problems import InputError
+from sim.format.scenario import load
+from sim.evaluation.store import SCHEMA_VERSION, Store, run_key
 
 ROOT = Path(__file__).resolve().parent.parent
 KOWLOON = ROOT / "scenarios" / "kowloon_flat.yaml"
@@ -210,7 +210,7 @@ def test_version_1_store_is_upgraded_on_open_and_still_readable(tmp_path, record
     assert store.events(1) == [{"kind": "exercise_started", "t": 0.0}]
     assert store.trainees() == ["olga"]
 
-    from sim.report import findings
+    from sim.evaluation.report import findings
     strengths, improve = findings(store, store.runs())  # an old run without facts does not break a report
     assert strengths or improve
 
@@ -260,9 +260,9 @@ MEMORY_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
 
     def main(scenario_path, folder):
-        from sim import batch
-        from sim.batch import run_and_store, run_one
-        from sim.scenario import load
+        from sim.evaluation import batch
+        from sim.evaluation.batch import run_and_store, run_one
+        from sim.format.scenario import load
         scenario = load(scenario_path)
         plan = json.dumps(scenario.spec.doctrine_plan.model_dump(mode="json", exclude_none=True))
         job = lambda seed: (scenario.path, plan, seed, None)
@@ -345,7 +345,7 @@ def test_a_batch_of_another_engine_version_does_not_take_the_old_runs_for_its_ow
 
 
 def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon):
-    from sim.eventlog import canonical
+    from sim.engine.eventlog import canonical
     store = Store(tmp_path / "s.db")
     run_batch(kowloon, kowloon.spec.doctrine_plan, runs=4, workers=2, store=store, progress=False)  # workers
     ex = Exercise(kowloon, 99, kowloon.spec.doctrine_plan)
@@ -359,7 +359,7 @@ def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon
 def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, kowloon):
     # found in review: an upgraded store held each seed twice, and compare's n doubled
     from sim import __version__
-    from sim.evaluation import groups
+    from sim.evaluation.skill import groups
     store = Store(tmp_path / "s.db")
     records = []
     for seed in range(3):

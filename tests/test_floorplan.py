@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.floorplan import distance_field
+from sim.format.floorplan import distance_field
 
 
 def passable(rows: list[str]) -> np.ndarray:
@@ -93,7 +93,7 @@ def test_target_on_an_impassable_cell_is_still_reached():
 
 def test_distance_field_on_a_parsed_floor_plan():
     from conftest import scenario_text
-    from sim.scenario import load
+    from sim.format.scenario import load
 
     scenario = load("mini.yaml", text=scenario_text())
     grid = scenario.grid

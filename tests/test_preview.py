@@ -14,8 +14,8 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from sim.problems import InputError  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from sim.format.problems import InputError  # noqa: E402
+from sim.format.scenario import load  # noqa: E402
 from ui import preview, style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

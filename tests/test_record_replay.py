@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine_maps import ORDERS, crowded_flat_yaml, load_text
-from sim import record as records
-from sim.eventlog import to_jsonl
-from sim.exercise import Exercise
-from sim.orders import ORDER_CLASSES
-from sim.replay import Replay
+from sim.evaluation import record as records
+from sim.engine.eventlog import to_jsonl
+from sim.engine.exercise import Exercise
+from sim.format.orders import ORDER_CLASSES
+from sim.evaluation.replay import Replay
 
 # The property flat with a decision point whose clock stops for the trainee.
 DECISION = {"id": "entry", "at": 20, "prompt": "Go in now?", "time_allowed": 30, "clock": "paused",

@@ -7,12 +7,12 @@ import json
 import pytest
 
 from engine_maps import events_of, flat_yaml, load_text, police_unit
-from sim import record as records
-from sim.eventlog import to_jsonl
-from sim.exercise import Exercise
-from sim.orders import ORDER_CLASSES
-from sim.replay import Replay
-from sim.problems import InputError
+from sim.evaluation import record as records
+from sim.engine.eventlog import to_jsonl
+from sim.engine.exercise import Exercise
+from sim.format.orders import ORDER_CLASSES
+from sim.evaluation.replay import Replay
+from sim.format.problems import InputError
 
 
 def order(**fields):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import MAP_ROWS, position, problems_of, scenario_text
-from sim.problems import InputError, Problem
-from sim.scenario import load
+from sim.format.problems import InputError, Problem
+from sim.format.scenario import load
 
 
 def single(text: str) -> Problem:

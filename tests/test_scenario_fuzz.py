@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS, plain, scenario_text
-from sim.problems import InputError
-from sim.scenario import Scenario, load
-from sim.yamlsource import load_yaml
+from sim.format.problems import InputError
+from sim.format.scenario import Scenario, load
+from sim.format.yamlsource import load_yaml
 
 
 

@@ -8,8 +8,8 @@ import pytest
 
 import run_exercise
 from conftest import ROOT, SCENARIOS, plain, scenario_text
-from sim.scenario import json_schema
-from sim.yamlsource import load_yaml
+from sim.format.scenario import json_schema
+from sim.format.yamlsource import load_yaml
 
 SCHEMA_FILE = ROOT / "scenarios" / "schema.json"
 

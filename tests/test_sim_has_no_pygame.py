@@ -8,7 +8,7 @@ from conftest import ROOT
 
 CHECK = """
 import sys
-import sim, sim.scenario, sim.floorplan, sim.placement
+import sim, sim.format.scenario, sim.format.floorplan, sim.format.placement
 loaded = sorted(name for name in sys.modules if name.split('.')[0] in ('pygame', 'pygame_gui'))
 print('loaded:', loaded)
 assert 'pygame' not in sys.modules, loaded
@@ -24,7 +24,7 @@ def test_sim_imports_without_pygame():
 
 
 def test_loading_a_scenario_does_not_import_pygame():
-    code = CHECK + "\nfrom sim.scenario import load\nload('scenarios/kowloon_flat.yaml')\n" \
+    code = CHECK + "\nfrom sim.format.scenario import load\nload('scenarios/kowloon_flat.yaml')\n" \
         "assert 'pygame' not in sys.modules\n"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)

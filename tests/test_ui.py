@@ -15,9 +15,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 
-from sim import journal as journals  # noqa: E402
-from sim.scenario import load  # noqa: E402
-from sim.spec import Plan  # noqa: E402
+from sim.evaluation import journal as journals  # noqa: E402 
+from sim.format.scenario import load  # noqa: E402
+from sim.format.spec import Plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KOWLOON = ROOT / "scenarios" / "kowloon_flat.yaml"
@@ -119,7 +119,7 @@ def test_an_order_by_unit_verb_and_map_click_reaches_the_engine(app):
 
 
 def finished_record(app):
-    from sim.exercise import Exercise
+    from sim.engine.exercise import Exercise
 
     scenario = app.ctx.scenario
     exercise = Exercise(scenario, 3, doctrine_without_choices(scenario), interactive=True)
@@ -191,7 +191,7 @@ KILLED_SESSION = textwrap.dedent("""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from sim.scenario import load
+    from sim.format.scenario import load
     from ui.app import App, Context
     from ui.scenes.execution import ExecutionScene
     scenario = load({scenario!r})
@@ -204,7 +204,7 @@ KILLED_SESSION = textwrap.dedent("""
     while ex.pending_decision is None:
         ex.advance(1.0)
     ex.decide("gate_entry", "key")
-    from sim.orders import ORDER_CLASSES
+    from sim.format.orders import ORDER_CLASSES
     ex.advance(5.0)
     ex.apply(ORDER_CLASSES["move"].model_validate({{"unit": "eu_perimeter", "do": "move", "to": "corridor"}}))
     print(ctx.journal.path, flush=True)

@@ -6,10 +6,10 @@ import time
 import pytest
 
 from conftest import position, scenario_text
-from sim import yamlsource
-from sim.problems import InputError
-from sim.scenario import load
-from sim.yamlsource import MAX_FILE_BYTES, load_yaml
+from sim.format import yamlsource
+from sim.format.problems import InputError
+from sim.format.scenario import load
+from sim.format.yamlsource import MAX_FILE_BYTES, load_yaml
 
 
 def refused(text: str | None = None, path="bad.yaml"):

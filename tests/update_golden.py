@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.eventlog import to_jsonl  # noqa: E402
-from sim.exercise import Exercise  # noqa: E402
-from sim.scenario import load  # noqa: E402
+from sim.engine.eventlog import to_jsonl  # noqa: E402
+from sim.engine.exercise import Exercise  # noqa: E402
+from sim.format.scenario import load  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 SEED = 1

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Callable, Optional
 import pygame
 import pygame_gui
 
-from sim.spec import Plan
+from sim.format.spec import Plan
 
 if TYPE_CHECKING:
-    from sim.exercise import Exercise
-    from sim.journal import Journal
-    from sim.scenario import Scenario
+    from sim.engine.exercise import Exercise
+    from sim.evaluation.journal import Journal
+    from sim.format.scenario import Scenario
     from ui.scenes.base import Scene
 
 MIN_SIZE = (1024, 700)

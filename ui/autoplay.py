@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.planning_defaults import doctrine_choice
+from sim.format.doctrine import doctrine_choice
 
 if TYPE_CHECKING:
     from ui.app import App

@@ -5,10 +5,10 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from sim import journal as journals
-from sim import record as records
-from sim.problems import InputError, Problem
-from sim.scenario import load
+from sim.evaluation import journal as journals
+from sim.evaluation import record as records
+from sim.format.problems import InputError, Problem
+from sim.format.scenario import load
 
 
 def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, resume: Optional[str],

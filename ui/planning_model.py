@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sim.orders import ORDER_CLASSES, Order
-from sim.scenario import Scenario
-from sim.spec import Plan
+from sim.format.orders import ORDER_CLASSES, Order
+from sim.format.scenario import Scenario
+from sim.format.spec import Plan
 
 # What a planning tool asks the trainee to click, and the order it makes.
 TOOLS = {

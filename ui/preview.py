@@ -3,7 +3,7 @@
     save_preview(scenario, Path("results/kowloon_flat_preview.png"), width=1600)
 
 Layout only: colours, fonts and symbols come from `ui.style`, starting cells from
-`sim.placement` (the same answer the engine uses). Works without a display: it draws on
+`sim.format.placement` (the same answer the engine uses). Works without a display: it draws on
 a plain Surface and only initialises pygame's font module.
 
 The page, top to bottom: a title band (title, id, difficulty, length, storey); the plan
@@ -42,7 +42,7 @@ MAX_WIDTH = 6000
 
 
 def save_preview(scenario, out: Path, width: int = 1600) -> None:
-    """Draw `scenario` (a loaded sim.scenario.Scenario) to a PNG at `out`, `width` pixels wide.
+    """Draw `scenario` (a loaded sim.format.scenario.Scenario) to a PNG at `out`, `width` pixels wide.
 
     The folder is created if missing; the file is written to a temporary name in the same
     folder and then renamed, so a reader never sees half a picture.
@@ -96,7 +96,7 @@ def _at_width(width: int, draw: Callable[[int], pygame.Surface]) -> pygame.Surfa
 
 def _check_width(width: int) -> None:
     if not 1 <= width <= MAX_WIDTH:
-        from sim.problems import InputError, Problem
+        from sim.format.problems import InputError, Problem
         raise InputError([Problem("--width", 1, 1, "", f"the image width must be 1 to {MAX_WIDTH} pixels, "
                                                       f"not {width} (1600 suits a slide, 800 a document)")])
 

@@ -16,7 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from sim import floorplan  # noqa: E402
+from sim.format import floorplan  # noqa: E402 
 
 DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1))
 """Where a label may sit around its anchor, in order of preference: right, left, above, below, diagonals."""

@@ -2,7 +2,7 @@
 
 Rooms tinted by kind, walls, stairs and lifts, doors (by kind, open or locked) and
 windows (with grilles, or escape arrows), exits, and a marker for every person, item
-and unit where `sim.placement` starts them; then a caption, a scale bar and the labels
+and unit where `sim.format.placement` starts them; then a caption, a scale bar and the labels
 (`ui.preview_labels`, placed by `ui.preview_placer`). It also notes which symbols it
 used, so that the key below the plan (`ui.preview_key`) lists only those.
 """
@@ -16,8 +16,8 @@ from typing import Sequence
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from sim import floorplan  # noqa: E402
-from sim.placement import start_cells  # noqa: E402
+from sim.format import floorplan  # noqa: E402 
+from sim.format.placement import start_cells  # noqa: E402
 from ui import style  # noqa: E402
 from ui.preview_labels import (callout, escape_labels, exit_labels, label_size,  # noqa: E402
                                marker_labels, room_labels)

@@ -13,9 +13,9 @@ from typing import Optional
 
 import pygame
 
-from sim import floorplan
-from sim.scenario import Scenario
-from sim.snapshot import Marker, Snapshot
+from sim.format import floorplan
+from sim.format.scenario import Scenario
+from sim.engine.snapshot import Marker, Snapshot
 from ui import style
 from ui.style import GREEN, INK, ORANGE, YELLOW
 from ui.widgets import font

@@ -10,8 +10,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextBox
 
-from sim.narrate import clock, names_of, timeline
-from sim.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
+from sim.engine.narrate import clock, names_of, timeline
+from sim.evaluation.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
 from ui import render
 from ui.scenes.base import Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text

@@ -15,13 +15,13 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
-from sim import record as records
-from sim.entry import best_tool
-from sim.exercise import Exercise
-from sim.journal import Journal
-from sim.narrate import clock, describe, humanise, names_of
-from sim.orders import ORDER_CLASSES
-from sim.problems import InputError
+from sim.evaluation import record as records
+from sim.engine.entry import best_tool
+from sim.engine.exercise import Exercise
+from sim.evaluation.journal import Journal
+from sim.engine.narrate import clock, describe, humanise, names_of
+from sim.format.orders import ORDER_CLASSES
+from sim.format.problems import InputError
 from ui import render
 from ui.scenes.base import Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
@@ -354,7 +354,7 @@ class ExecutionScene(Scene):
         ctx.record = record
         ctx.record_path = records.save(record, ctx.results_dir)
         try:  # every played run also lands in the results store for evaluators
-            from sim.store import Store
+            from sim.evaluation.store import Store
             store = Store(ctx.results_dir / "exercise.db")
             store.add(record, source="played", record_path=str(ctx.record_path))
             store.close()

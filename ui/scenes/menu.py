@@ -7,8 +7,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextEntryLine
 
-from sim.problems import InputError
-from sim.scenario import load
+from sim.format.problems import InputError
+from sim.format.scenario import load
 from ui.scenes.base import Scene
 from ui.widgets import ACCENT, MUTED, TEXT, text
 

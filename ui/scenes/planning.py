@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
-from sim.narrate import humanise, names_of
+from sim.engine.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
 from ui.scenes.base import Scene
@@ -214,7 +214,7 @@ class PlanningScene(Scene):
         highlight = self._targets()
         render.draw_plan(surface, view, self.ctx.scenario, highlight=highlight)
         starts = {u.id: u for u in spec.units}
-        from sim.placement import start_cells
+        from sim.format.placement import start_cells
         cells = start_cells(self.ctx.scenario)
         radius = max(5, int(view.scale * 0.45))
         for unit_id in starts:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field
 
-from .base import Id, Model, Seconds
+from .fields import Id, Model, Seconds
 
 BREACH_METHODS = {
     "key": "key obtained from the landlord or management office: quiet and quick",

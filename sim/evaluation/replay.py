@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .exercise import Exercise
+from sim.engine.exercise import Exercise
 from .record import apply_input, plan_of
-from .scenario import Scenario
-from .snapshot import Snapshot
-from .spec import Plan
+from sim.format.scenario import Scenario
+from sim.engine.snapshot import Snapshot
+from sim.format.spec import Plan
 
 
 class Replay:

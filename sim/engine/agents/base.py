@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Generator, Optional
 import numpy as np
 import simpy
 
-from .. import floorplan
+from sim.format import floorplan
 
 if TYPE_CHECKING:
-    from ..world import World
+    from sim.engine.world import World
 
 Cell = tuple[int, int]
 

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .eventlog import canonical_lines
-from .problems import InputError, Problem
+from sim.engine.eventlog import canonical_lines
+from sim.format.problems import InputError, Problem
 
 SCHEMA_VERSION = 4
 DEFAULT_PATH = Path("results") / "exercise.db"
@@ -189,7 +189,7 @@ class Store:
             record_path: Optional[str] = None, keep_events: bool = True,
             event_json: Optional[list[str]] = None) -> bool:
         """Store one run; False if it was already there. Events are stored as canonical JSON
-        (sim.eventlog); `event_json` gives them already encoded (a batch worker has them from
+        (sim.engine.eventlog); `event_json` gives them already encoded (a batch worker has them from
         the digest)."""
         metrics = record["metrics"]
         key = run_key(record)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field
 
-from .base import Id, Language, Model, Probability, Seconds, Text
+from .fields import Id, Language, Model, Probability, Seconds, Text
 from .orders import AnyOrder
 
 Cell = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Generator, Optional
 
 if TYPE_CHECKING:
-    from .spec import Decision, Inject
+    from sim.format.spec import Decision, Inject
     from .world import World
 
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
 import numpy as np
 import simpy
 
-from . import floorplan
+from sim.format import floorplan
 from .eventlog import EventLog
-from .placement import start_cells
+from sim.format.placement import start_cells
 from .rng import Streams
-from .scenario import Scenario
+from sim.format.scenario import Scenario
 
 if TYPE_CHECKING:
     from .agents.base import Agent

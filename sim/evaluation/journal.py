@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .problems import InputError, Problem
+from sim.format.problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from .exercise import Exercise
-    from .scenario import Scenario
+    from sim.engine.exercise import Exercise
+    from sim.format.scenario import Scenario
 
 JOURNAL_FORMAT = "rescue-exercise-journal"
 

@@ -1,7 +1,7 @@
 """The event log: the one record of what happened, from which every metric is computed.
 
 Events are plain dicts with a time `t` (seconds, rounded to milliseconds) and a `kind`
-from `sim.triggers.EVENTS` or the engine's own kinds below. Serialised as canonical
+from `sim.format.triggers.EVENTS` or the engine's own kinds below. Serialised as canonical
 JSON lines (sorted keys), so the same run gives the same bytes.
 """
 from __future__ import annotations

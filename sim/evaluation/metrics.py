@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
-from .catalogue import METRICS, RATINGS
-from .spec import Scenario as ScenarioSpec
+from sim.format.catalogue import METRICS, RATINGS
+from sim.format.spec import Scenario as ScenarioSpec
 
 DEFAULT_TARGETS = {"time_to_first_contact": 300.0, "time_to_safety": 600.0,
                    "own_language_contact": 900.0, "coordination": 120.0}

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Optional
 from .base import INJURED_FACTOR, Agent
 
 if TYPE_CHECKING:
-    from ..spec import Victim as VictimSpec
-    from ..world import World
+    from sim.format.spec import Victim as VictimSpec
+    from sim.engine.world import World
 
 PANIC_FEAR = 0.75
 LOUD_DB = 55.0

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Generator, Optional
 import numpy as np
 import simpy
 
-from ..world import notice_probability
+from sim.engine.world import notice_probability
 from .base import Agent, Blocked
 
 if TYPE_CHECKING:
-    from ..spec import Perpetrator as PerpetratorSpec
-    from ..world import World
+    from sim.format.spec import Perpetrator as PerpetratorSpec
+    from sim.engine.world import World
     from .victim import Victim
 
 CLIMB_OUT_SECONDS = 20.0  # out of a window onto a ledge or fire escape

@@ -23,11 +23,11 @@ from .agents.unit import Unit
 from .agents.victim import Victim
 from .conditions import Watcher
 from .injects import OpenDecision, run_decision, run_inject
-from .orders import Order
+from sim.format.orders import Order
 from .rng import Streams
-from .scenario import Scenario
+from sim.format.scenario import Scenario
 from .snapshot import Snapshot, take_snapshot
-from .spec import Plan
+from sim.format.spec import Plan
 from .world import World
 
 TICK_SECONDS = 1.0  # perception and the referee look at the world once a simulated second
@@ -475,5 +475,5 @@ class Exercise:
         return take_snapshot(self, view)
 
     def record(self) -> dict[str, Any]:
-        from .record import make_record
+        from sim.evaluation.record import make_record
         return make_record(self)

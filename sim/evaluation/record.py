@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import __version__
-from .eventlog import to_jsonl
+from sim import __version__
+from sim.engine.eventlog import to_jsonl
 from .metrics import evaluate
-from .orders import ORDER_CLASSES
-from .problems import InputError, Problem
-from .spec import Plan
+from sim.format.orders import ORDER_CLASSES
+from sim.format.problems import InputError, Problem
+from sim.format.spec import Plan
 
 if TYPE_CHECKING:
-    from .exercise import Exercise
-    from .scenario import Scenario
+    from sim.engine.exercise import Exercise
+    from sim.format.scenario import Scenario
 
 RECORD_FORMAT = "rescue-exercise-run"
 RECORD_VERSION = 1
@@ -199,7 +199,7 @@ def apply_input(exercise: "Exercise", entry: dict[str, Any]) -> None:
 def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Optional[int] = None) -> "Exercise":
     """Run the record's scenario, seed, plan and inputs again, in the same order and at the same
     points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
-    from .exercise import Exercise
+    from sim.engine.exercise import Exercise
 
     exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
                         trainee=record.get("trainee"))

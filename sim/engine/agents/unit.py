@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Generator, Optional
 import numpy as np
 import simpy
 
-from .. import entry
-from ..orders import Order
+from sim.engine import entry
+from sim.format.orders import Order
 from .base import ESCORT_FACTOR, TACTICAL_FACTOR, Agent, Blocked
 
 if TYPE_CHECKING:
-    from ..spec import Unit as UnitSpec
-    from ..world import World
+    from sim.format.spec import Unit as UnitSpec
+    from sim.engine.world import World
     from .perpetrator import Perpetrator
     from .victim import Victim
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .catalogue import language_name
-from .spec import Scenario as ScenarioSpec
+from sim.format.catalogue import language_name
+from sim.format.spec import Scenario as ScenarioSpec
 
 # The events worth a line in a timeline of highlights.
 HIGHLIGHTS = {

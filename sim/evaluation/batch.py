@@ -21,10 +21,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
-from . import __version__
-from .eventlog import canonical_lines
+from sim import __version__
+from sim.engine.eventlog import canonical_lines
 from .record import make_record
-from .spec import Plan
+from sim.format.spec import Plan
 from .store import Store
 
 _SCENARIO = None  # the scenario, loaded once per worker process
@@ -32,7 +32,7 @@ _SCENARIO = None  # the scenario, loaded once per worker process
 
 def _init_worker(path: str) -> None:
     global _SCENARIO
-    from .scenario import load
+    from sim.format.scenario import load
     _SCENARIO = load(path)
 
 
@@ -49,7 +49,7 @@ def run_one(job: tuple[str, str, int, Optional[str]]) -> dict[str, Any]:
 
 
 def _run(path: str, plan_json: str, seed: int, trainee: Optional[str]):
-    from .exercise import Exercise
+    from sim.engine.exercise import Exercise
     from .record import _tuples
 
     if _SCENARIO is None or _SCENARIO.path != path:
@@ -220,7 +220,7 @@ def _run_on_dask(jobs: Iterable, scheduler: Optional[str], keep: Callable[[dict]
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
-        from .problems import InputError, Problem
+        from sim.format.problems import InputError, Problem
         raise InputError([Problem("--executor", 1, 1, "", "Dask is not installed: pip install '.[cluster]'")])
     client = Client(scheduler) if scheduler else Client(processes=False)
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from . import __version__
+from sim import __version__
 from .batch import run_batch
-from .orders import ORDER_CLASSES
+from sim.format.orders import ORDER_CLASSES
 from .record import _tuples, plan_of
-from .spec import Plan
+from sim.format.spec import Plan
 from .stats import Paired, Summary, paired_test, summarise
 from .store import Store
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import simpy
 
-from . import triggers
-from .triggers import Trigger
+from sim.format import triggers
+from sim.format.triggers import Trigger
 
 if TYPE_CHECKING:
     from .world import World

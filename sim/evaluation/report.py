@@ -15,9 +15,9 @@ import json
 import statistics
 from typing import Optional
 
-from .catalogue import RATINGS
-from .evaluation import Group, groups, paired_against
-from .narrate import timeline
+from sim.format.catalogue import RATINGS
+from .skill import Group, groups, paired_against
+from sim.engine.narrate import timeline
 from .stats import summarise
 from .store import Store
 
@@ -140,7 +140,7 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
     spec = scenario.spec
     all_groups = groups(store, spec.id, by if trainee is None else "trainee")
     if not all_groups:
-        from .problems import InputError, Problem
+        from sim.format.problems import InputError, Problem
         raise InputError([Problem(str(store.path), 1, 1, "", f"no runs of scenario '{spec.id}' in the store")])
     focus = [g for g in all_groups if g.name == trainee] if trainee else all_groups
     runs = [r for g in focus for r in g.runs]
