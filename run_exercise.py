@@ -81,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
     exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee)
     exercise.run_to_end()
-    record = exercise.record()
+    record = records.make_record(exercise)
     path = records.save(record, args.out)
     _store(args).add(record, source="headless", record_path=str(path))
     if args.json:

@@ -1,2 +1,10 @@
-"""The rescue-exercise engine. Never imports pygame: the window lives in `ui/`."""
+"""The rescue-exercise simulator's core, in three layers; never imports pygame or `ui/`.
+
+- `sim.format`: the scenario format (YAML in, a validated immutable Scenario out).
+- `sim.engine`: the simulation (an Exercise driven by orders, giving an event log).
+- `sim.evaluation`: what is made of runs (metrics, records, store, batches, report).
+
+Each layer imports only those above it in this list; `tests/test_layers.py` holds them
+to it.
+"""
 __version__ = "0.2.0"

@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.building import building_yaml  # noqa: E402
 from sim.format import floorplan  # noqa: E402 
 from sim.engine.exercise import Exercise  # noqa: E402
+from sim.engine.perception import Perception  # noqa: E402
+from sim.engine.referee import Referee  # noqa: E402
 from sim.format.scenario import load  # noqa: E402
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
@@ -28,20 +30,20 @@ def _ids(pairs):
 def checked_sightings(monkeypatch):
     """Every look is also worked out from scratch and the two compared."""
     looks = []
-    incremental = Exercise._sightings
+    incremental = Perception.sightings
 
     def both(self, units, others):
         got = incremental(self, units, others)
-        kept = (self._sight_signature, self._sight_pairs, self._seer, self._item_seer)
-        self._sight_signature = None
+        kept = (self.signature_seen, self.pairs, self.seer, self.item_seer)
+        self.signature_seen = None
         fresh = incremental(self, units, others)
-        self._sight_signature, self._sight_pairs, self._seer, self._item_seer = kept
-        assert _ids(got[0]) == _ids(fresh[0]), f"people seen differ at t={self.now}"
-        assert _ids(got[1]) == _ids(fresh[1]), f"items seen differ at t={self.now}"
-        looks.append(self.now)
+        self.signature_seen, self.pairs, self.seer, self.item_seer = kept
+        assert _ids(got[0]) == _ids(fresh[0]), f"people seen differ at t={self.env.now}"
+        assert _ids(got[1]) == _ids(fresh[1]), f"items seen differ at t={self.env.now}"
+        looks.append(self.env.now)
         return got
 
-    monkeypatch.setattr(Exercise, "_sightings", both)
+    monkeypatch.setattr(Perception, "sightings", both)
     return looks
 
 
@@ -132,15 +134,16 @@ def test_incremental_sightings_match_a_full_look_whoever_moves(floor, moves):
         others = [a for a in everyone if a.kind != "unit" and a.present]
         return units, others
 
-    exercise._sightings(*look())
+    perception = exercise.perception
+    perception.sightings(*look())
     for who, where, leaves in moves:
         units = world.people("unit")
         agent = units[who % len(units)] if who % 3 == 0 else everyone[who % len(everyone)]
         agent.cell = floor_cells[where % len(floor_cells)]
         agent.present = not leaves or agent.kind == "unit"
-        got = exercise._sightings(*look())
-        exercise._sight_signature = None
-        fresh = exercise._sightings(*look())
+        got = perception.sightings(*look())
+        perception.signature_seen = None
+        fresh = perception.sightings(*look())
         assert _ids(got[0]) == _ids(fresh[0])
         assert _ids(got[1]) == _ids(fresh[1])
 
@@ -257,15 +260,25 @@ def test_someone_in_plain_sight_stays_a_live_marker_through_a_quiet_spell():
 def test_a_look_moves_nobody(path, monkeypatch):
     """Perception decides whether the world stands still just after a look, from what the
     look saw; that is sound only if nothing a look sets off moves anyone at once."""
-    referee = Exercise._referee
+    judge = Referee.judge
+    perceptions = []
     checked = []
 
-    def after_the_look(self):
-        referee(self)
-        assert self._signature() == self._sight_signature, f"someone moved during the look at t={self.now}"
-        checked.append(self.now)
+    def after_the_look(self, decision_open):
+        perception = next(p for p in perceptions if p.world is self.world)
+        assert perception.signature() == perception.signature_seen, \
+            f"someone moved during the look at t={self.world.now}"
+        checked.append(self.world.now)
+        return judge(self, decision_open)
 
-    monkeypatch.setattr(Exercise, "_referee", after_the_look)
+    monkeypatch.setattr(Referee, "judge", after_the_look)
+    perceive_init = Perception.__init__
+
+    def remembered(self, world):
+        perceive_init(self, world)
+        perceptions.append(self)
+
+    monkeypatch.setattr(Perception, "__init__", remembered)
     scenario = load(path)
     for seed in (0, 1, 2):
         Exercise(scenario, seed, scenario.spec.doctrine_plan).run_to_end()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine_maps import flat, police_unit
-from sim.engine.exercise import TICK_SECONDS, Exercise
+from sim.engine.exercise import Exercise
+from sim.engine.perception import TICK_SECONDS, Perception
 
 
 def _idle_flat():
@@ -19,21 +20,21 @@ def _idle_flat():
 
 def _looks(exercise, monkeypatch) -> list[float]:
     looks: list[float] = []
-    perceive = Exercise._perceive
+    look = Perception.look
 
     def looking(self, *args, **kwargs):
-        looks.append(self.now)
-        return perceive(self, *args, **kwargs)
+        looks.append(self.env.now)
+        return look(self, *args, **kwargs)
 
-    monkeypatch.setattr(Exercise, "_perceive", looking)
+    monkeypatch.setattr(Perception, "look", looking)
     return looks
 
 
 def test_a_deadline_between_a_change_and_its_look_adds_no_look(monkeypatch):
     exercise = _idle_flat()
     looks = _looks(exercise, monkeypatch)
-    exercise._idle_since = exercise.now - 29.5  # the 30 s idle deadline falls half a second on
-    exercise._wake_by(exercise._next_deadline())
+    exercise.referee.idle_since = exercise.now - 29.5  # the 30 s idle deadline falls half a second on
+    exercise.perception.wake_by(exercise.referee.next_deadline())
     change = exercise.now
     exercise.world.poke()  # something changed: look a second later, not at the deadline
     exercise.advance(3)
@@ -56,7 +57,7 @@ def test_a_deadline_that_lands_a_hair_early_still_ends_a_stalled_exercise():
     # found in review: the 300 s deadline was never set again, and the run went on to 1800 s
     exercise = _idle_flat()
     idle, change = _deadline_landing_early()
-    exercise._idle_since, exercise.env._now = idle, change
+    exercise.referee.idle_since, exercise.env._now = idle, change
     exercise.world.poke()
     exercise.run_to_end()
     assert exercise.end_reason == "no unit had anything left to do"

@@ -55,7 +55,7 @@ def played_record(scenario, *, seed: int = TRAINEE_SEED, trainee: str = "alice")
         state = exercise.run_until_decision_or_end()
         if state is not None:
             exercise.decide(state.id, answers[state.id])
-    return exercise.record()
+    return records.make_record(exercise)
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +325,7 @@ def test_export_writes_every_table_with_the_right_number_of_rows(tmp_path, kowlo
     for seed in range(8):  # the same runs again here, to know what the workers stored
         ex = Exercise(kowloon, seed, kowloon.spec.doctrine_plan)
         ex.run_to_end()
-        count(ex.record())
+        count(records.make_record(ex))
     assert result.stored == 8
     assert store.add(alice, source="played")
     count(alice)

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import scenario_text
 from sim.evaluation.batch import run_batch
+from sim.evaluation.record import make_record
 from sim.engine.exercise import Exercise
 from sim.format.problems import InputError
 from sim.format.scenario import load
@@ -41,7 +42,7 @@ def records(kowloon):
     for seed in range(12):
         exercise = Exercise(kowloon, seed, kowloon.spec.doctrine_plan)
         exercise.run_to_end()
-        out.append(exercise.record())
+        out.append(make_record(exercise))
     return out
 
 
@@ -337,7 +338,7 @@ def test_a_batch_of_another_engine_version_does_not_take_the_old_runs_for_its_ow
     store = Store(tmp_path / "s.db")
     ex = Exercise(kowloon, 0, kowloon.spec.doctrine_plan)
     ex.run_to_end()
-    old = ex.record()
+    old = make_record(ex)
     old["software_version"] = "0.0.1"
     assert store.add(old, source="batch")
     result = run_batch(kowloon, kowloon.spec.doctrine_plan, runs=1, workers=1, store=store, progress=False)
@@ -350,7 +351,7 @@ def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon
     run_batch(kowloon, kowloon.spec.doctrine_plan, runs=4, workers=2, store=store, progress=False)  # workers
     ex = Exercise(kowloon, 99, kowloon.spec.doctrine_plan)
     ex.run_to_end()
-    store.add(ex.record(), source="played")  # this process
+    store.add(make_record(ex), source="played")  # this process
     texts = [row[0] for row in store.db.execute("SELECT data FROM events")]
     assert len({r for (r,) in store.db.execute("SELECT run_id FROM events")}) == 5
     assert all(text == canonical(json.loads(text)) for text in texts)
@@ -365,7 +366,7 @@ def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, 
     for seed in range(3):
         ex = Exercise(kowloon, seed, kowloon.spec.doctrine_plan)
         ex.run_to_end()
-        records.append(ex.record())
+        records.append(make_record(ex))
     for record in records:
         old = json.loads(json.dumps(record))
         old["software_version"], old["metrics"]["overall"]["score"] = "0.1.0", 0.123

@@ -54,7 +54,7 @@ def play(scenario, seed: int, script) -> Exercise:
 @given(seed=st.integers(min_value=0, max_value=10_000), script=inputs_strategy)
 def test_any_trainee_session_resimulates_exactly(seed, script):
     ex = play(SCENARIO, seed, script)
-    again = records.resimulate(SCENARIO, ex.record())
+    again = records.resimulate(SCENARIO, records.make_record(ex))
     assert to_jsonl(again.events) == to_jsonl(ex.events)
     assert again.inputs == ex.inputs
 
@@ -64,7 +64,7 @@ def test_any_trainee_session_resimulates_exactly(seed, script):
        scrub=st.lists(st.floats(min_value=0.0, max_value=200.0), max_size=5))
 def test_session_verifies_and_replays_when_scrubbed(seed, script, scrub):
     ex = play(SCENARIO, seed, script)
-    rec = ex.record()
+    rec = records.make_record(ex)
     verdict = records.verify(SCENARIO, rec)
     assert verdict.ok, verdict.message
     replay = Replay.of_record(SCENARIO, rec)

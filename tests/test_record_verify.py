@@ -68,7 +68,7 @@ def plan_run(scenario, seed=3):
 @pytest.fixture
 def saved(scenario, tmp_path):
     ex = plan_run(scenario)
-    path = records.save(ex.record(), tmp_path)
+    path = records.save(records.make_record(ex), tmp_path)
     return path
 
 
@@ -89,8 +89,8 @@ def test_saved_record_verifies(scenario, saved):
 
 
 def test_saving_the_same_run_twice_gives_the_same_bytes(scenario, tmp_path):
-    first = records.save(plan_run(scenario).record(), tmp_path / "a")
-    second = records.save(plan_run(scenario).record(), tmp_path / "b")
+    first = records.save(records.make_record(plan_run(scenario)), tmp_path / "a")
+    second = records.save(records.make_record(plan_run(scenario)), tmp_path / "b")
     assert first.name == second.name
     assert first.read_bytes() == second.read_bytes()
 
@@ -237,7 +237,7 @@ def test_trainee_inputs_are_recorded_with_where_they_were_applied(scenario):
 @pytest.mark.parametrize("seed", [0, 4, 9])
 def test_resimulating_a_trainee_record_reproduces_every_event(scenario, seed, tmp_path):
     ex = trainee_run(scenario, seed)
-    rec = ex.record()
+    rec = records.make_record(ex)
     again = records.resimulate(scenario, rec)
     assert again.events == ex.events
     assert to_jsonl(again.events) == to_jsonl(ex.events)
@@ -266,13 +266,13 @@ def test_step_count_does_not_depend_on_how_the_clock_was_advanced(scenario):
 @pytest.mark.parametrize("seed", [4])
 def test_resimulating_a_record_made_frame_by_frame_reproduces_every_event(scenario, seed):
     ex = sliced_trainee_run(scenario, seed)
-    again = records.resimulate(scenario, ex.record())
+    again = records.resimulate(scenario, records.make_record(ex))
     assert to_jsonl(again.events) == to_jsonl(ex.events)
 
 
 def test_replay_scrubbed_to_intermediate_times_reproduces_a_trainee_record(scenario):
     ex = trainee_run(scenario)
-    replay = Replay.of_record(scenario, ex.record())
+    replay = Replay.of_record(scenario, records.make_record(ex))
     for t in (1.0, 3.3, 10.5, 20.25):
         replay.advance_to(t)
     replay.run_to_end()
@@ -281,14 +281,14 @@ def test_replay_scrubbed_to_intermediate_times_reproduces_a_trainee_record(scena
 
 def test_replay_run_straight_to_the_end_reproduces_a_trainee_record(scenario):
     ex = trainee_run(scenario)
-    replay = Replay.of_record(scenario, ex.record())
+    replay = Replay.of_record(scenario, records.make_record(ex))
     replay.run_to_end()
     assert replay.exercise.events == ex.events
 
 
 def test_resimulating_part_of_the_inputs_resumes_at_the_same_point(scenario):
     ex = trainee_run(scenario)
-    rec = ex.record()
+    rec = records.make_record(ex)
     partial = records.resimulate(scenario, rec, upto_input=1)
     assert len(partial.inputs) == 1
     n = len(partial.events)

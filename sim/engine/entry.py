@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generator
 
 if TYPE_CHECKING:
-    from .agents.unit import Unit
     from .world import DoorState, World
 
 SIGMA = 0.35
@@ -37,8 +36,8 @@ class BreachFailed(Exception):
     pass
 
 
-def breach(world: "World", unit: "Unit", door: "DoorState", method: str) -> Generator:
-    """Run inside the unit's process, standing next to the door. Raises BreachFailed."""
+def breach(world: "World", by: str, door: "DoorState", method: str) -> Generator:
+    """Run inside the process of unit `by`, standing next to the door. Raises BreachFailed."""
     env, streams = world.env, world.streams
     if door.open or door.broken:
         return
@@ -46,26 +45,26 @@ def breach(world: "World", unit: "Unit", door: "DoorState", method: str) -> Gene
         yield env.timeout(2.0)
         door.open = True
         world.door_changed()
-        world.emit("door_opened", subject=door.id, by=unit.id, how="opened")
+        world.emit("door_opened", subject=door.id, by=by, how="opened")
         return
-    world.emit("breach_started", subject=door.id, by=unit.id, method=method)
+    world.emit("breach_started", subject=door.id, by=by, method=method)
     world.make_noise(door.cells[0], NOISE_DB[method], method.replace("_", " "))
     stream = f"{door.id}:{method}"
     if method == "knock_and_announce":
         yield env.timeout(streams.lognormal(stream + ":wait", ANSWER_SECONDS, 0.4))
         opener = _someone_who_opens(world, door)
         if opener is None:
-            world.emit("breach_failed", subject=door.id, by=unit.id, method=method, reason="no answer")
+            world.emit("breach_failed", subject=door.id, by=by, method=method, reason="no answer")
             raise BreachFailed(f"nobody opened {door.id}")
-        _open(world, door, unit, how=f"opened by {opener}")
+        open_door(world, door, by, how=f"opened by {opener}")
         return
     if method == "ruse":
         yield env.timeout(streams.lognormal(stream + ":wait", RUSE_SECONDS, 0.4))
         alerted = any(p.state != "unaware" for p in world.people("perpetrator") if p.present)
         if alerted or door.barricaded or not streams.chance(stream + ":works", RUSE_SUCCESS):
-            world.emit("breach_failed", subject=door.id, by=unit.id, method=method, reason="ruse not taken")
+            world.emit("breach_failed", subject=door.id, by=by, method=method, reason="ruse not taken")
             raise BreachFailed(f"the ruse did not open {door.id}")
-        _open(world, door, unit, how="ruse")
+        open_door(world, door, by, how="ruse")
         return
     median, works = ENTRY_TIMES[method].get(door.kind, (20, 0.9))
     if door.barricaded:
@@ -78,12 +77,12 @@ def breach(world: "World", unit: "Unit", door: "DoorState", method: str) -> Gene
     yield env.timeout(seconds)
     if not streams.chance(stream + ":works", works):
         reason = "the key did not fit" if method == "key" else "the door held"
-        world.emit("breach_failed", subject=door.id, by=unit.id, method=method, reason=reason)
+        world.emit("breach_failed", subject=door.id, by=by, method=method, reason=reason)
         raise BreachFailed(f"{door.id}: {reason}")
     if method in FORCED:
         door.broken = True
-        world.emit("force_used", subject=door.id, by=unit.id, force="forced_entry", method=method)
-    _open(world, door, unit, how=method)
+        world.emit("force_used", subject=door.id, by=by, force="forced_entry", method=method)
+    open_door(world, door, by, how=method)
 
 
 def best_tool(equipment: tuple[str, ...], door_kind: str) -> str | None:
@@ -102,9 +101,9 @@ def _someone_who_opens(world: "World", door: "DoorState"):
     return None
 
 
-def _open(world: "World", door: "DoorState", unit: "Unit", how: str) -> None:
+def open_door(world: "World", door: "DoorState", by: str, how: str) -> None:
     door.open = True
     door.locked = False
     door.barricaded = False
     world.door_changed()
-    world.emit("door_opened", subject=door.id, by=unit.id, how=how)
+    world.emit("door_opened", subject=door.id, by=by, how=how)

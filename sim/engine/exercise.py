@@ -5,37 +5,33 @@
     exercise.decide("gate_entry", "key")
     exercise.advance(30)
     picture = exercise.snapshot("trainee")
-    record = exercise.record()
+    record = make_record(exercise)  # sim.evaluation.record: the engine knows no records
 
-The headless runner, the window, batches and replays all drive this same class.
+Perception (`perception.py`) and the referee (`referee.py`) are its helpers; the
+headless runner, the window, batches and replays all drive this same class.
 Every input (an order or a decision) is appended to `inputs` as it is applied, with
 its simulated time, so a run can be resumed or replayed exactly.
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Callable, Generator, Optional
+from typing import Callable, Generator, Optional
 
 import simpy
 
+from sim.format.orders import Order
+from sim.format.scenario import Scenario
+from sim.format.spec import Plan
 from .agents.perpetrator import Perpetrator
 from .agents.unit import Unit
 from .agents.victim import Victim
 from .conditions import Watcher
 from .injects import OpenDecision, run_decision, run_inject
-from sim.format.orders import Order
+from .perception import TICK_SECONDS, Perception
+from .referee import Referee
 from .rng import Streams
-from sim.format.scenario import Scenario
 from .snapshot import Snapshot, take_snapshot
-from sim.format.spec import Plan
 from .world import World
 
-TICK_SECONDS = 1.0  # perception and the referee look at the world once a simulated second
-SPOT_RANGE_CELLS = 20
-COMPLETE_AFTER_IDLE = 30.0
-STALLED_AFTER_IDLE = 300.0
-CALMING_PER_SECOND = 0.005
-QUIET_TICK_SECONDS = 60.0  # a safety net: every change wakes perception anyway
 
 
 class Exercise:
@@ -52,26 +48,15 @@ class Exercise:
         self._on_input = on_input
         self.env = simpy.Environment()
         self.world = World(self.env, scenario, Streams(self.seed))
-        self.world.exercise = self
         self.world.watcher = Watcher(self.world)
         self.open_decisions: list[OpenDecision] = []  # oldest first; two may overlap
         self.decided: dict[str, dict] = {}
         self.finished = False
         self.end_reason = ""
         self.time_limit = float(max(1800, scenario.spec.estimated_minutes * 60 * 2))
-        self._idle_since: Optional[float] = 0.0
-        self._sight_signature: Optional[tuple] = None
-        self._waiting: Optional[simpy.Event] = None  # perception's wait while the world stands still
-        self._deadline: Optional[tuple[float, simpy.Event]] = None
-        self._change_noticed: Optional[simpy.Event] = None  # the wait a change will end
-        self._sight_pairs: tuple[list, list] = ([], [])
-        self._seer: dict[str, Unit] = {}  # who first sees each person and item, as of the last look
-        self._item_seer: dict[str, Unit] = {}
-        self._unit_order = {u.id: i for i, u in enumerate(scenario.spec.units)}
         self._build()
-        self._everyone = list(self.world.agents.values())
-        rows, cols = scenario.grid.shape
-        self._small_floor = (rows - 1) // SPOT_RANGE_CELLS <= 1 and (cols - 1) // SPOT_RANGE_CELLS <= 1
+        self.perception = Perception(self.world)  # before the first step: it needs everyone
+        self.referee = Referee(self.world)
 
     # -- set-up ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -91,7 +76,7 @@ class Exercise:
         for inject in spec.injects:
             self.env.process(run_inject(world, inject))
         for decision in spec.decisions:
-            self.env.process(run_decision(world, decision, opened=self._opened,
+            self.env.process(run_decision(world, decision, opened=self._opened, close=self._close,
                                           planned=self.plan.decisions.get(decision.id),
                                           interactive=self.interactive))
         for order in self.plan.orders:
@@ -107,6 +92,11 @@ class Exercise:
 
     def _opened(self, state: OpenDecision) -> None:
         self.open_decisions.append(state)
+
+    def _close(self, state: OpenDecision, option_id: str, how: str) -> None:
+        """The engine's own answer (planned or defaulted), if the decision is still open."""
+        if state in self.open_decisions:
+            self.decide(state.id, option_id, how=how, is_input=False)
 
     @property
     def pending_decision(self) -> Optional[OpenDecision]:
@@ -251,205 +241,21 @@ class Exercise:
 
     # -- the world, once a second (or when it changes) -------------------------------------
     def _tick(self) -> Generator:
-        """Perception and the referee. Every second while anything moves or hangs on chance;
-        while the world stands still, only when something changes (or the referee's next
-        deadline comes), which is most of a run's idle minutes."""
-        env, world = self.env, self.world
+        """Perception looks, then the referee judges: every second while anything moves or
+        hangs on chance; while the world stands still, only when something changes (or the
+        referee's next deadline comes), which is most of a run's idle minutes."""
+        env, perception, referee = self.env, self.perception, self.referee
         last = 0.0
         while not self.finished:
-            if self._standing_still():
-                self._waiting = env.event()
-                world.on_change = self._changed
-                self._wake_by(self._next_deadline())
-                yield self._waiting
-                world.on_change = None
+            if perception.standing_still():
+                yield from perception.wait_for_change(referee.next_deadline())
             else:
                 yield env.timeout(TICK_SECONDS)
-            self._perceive(env.now - last)
+            perception.look(env.now - last)
             last = env.now
-            self._referee()
-
-    def _changed(self) -> None:
-        """The world changed while perception waits: look a second later, as a person would,
-        whatever deadline falls in between."""
-        self.world.on_change = None  # one wake-up is enough
-        waiting = self._waiting
-        self._change_noticed = waiting
-        self.env.timeout(TICK_SECONDS).callbacks.append(lambda _: self._wake(waiting))
-
-    @staticmethod
-    def _wake(waiting: simpy.Event) -> None:
-        if not waiting.triggered:
-            waiting.succeed()
-
-    def _wake_by(self, t: float) -> None:
-        """Perception must look by time t even if nothing changes. One timeout serves every
-        wait until then: a quiet spell of many short waits costs one event, not one each."""
-        if self._deadline is not None and self._deadline[0] == t and not self._deadline[1].processed:
-            return
-        deadline = self.env.timeout(max(0.0, t - self.env.now))
-        self._deadline = (t, deadline)
-        deadline.callbacks.append(self._deadline_passed)
-
-    def _deadline_passed(self, deadline: simpy.Event) -> None:
-        # only the latest deadline counts, and not for a wait that a change will end anyway
-        waiting = self._waiting
-        if self._deadline is not None and self._deadline[1] is deadline and waiting is not None \
-                and self._change_noticed is not waiting:
-            self._wake(waiting)
-
-    def _standing_still(self) -> bool:
-        """Nothing will change unless something happens: no one in sight who may notice the
-        police any second, no one panicking. Asked just after a look, which moves nobody
-        (a test holds the engine to that), so what the look saw is still so."""
-        world = self.world
-        if self._sight_signature is None:
-            return False  # it has not looked yet
-        people, _ = self._sight_pairs
-        if any(a.kind == "perpetrator" and a.state == "unaware" for a, _ in people):
-            return False  # a perpetrator who can see police may notice them any second
-        return not any(v.state == "panicked" for v in world.people("victim"))
-
-    def _next_deadline(self) -> float:
-        """When a look is due with nothing changing: the referee's next deadline, or the
-        next whole minute at the latest."""
-        now = self.env.now
-        due = [(math.floor(now / QUIET_TICK_SECONDS) + 1) * QUIET_TICK_SECONDS]
-        if self._idle_since is not None:
-            due += [self._idle_since + t for t in (COMPLETE_AFTER_IDLE, STALLED_AFTER_IDLE)
-                    if self._idle_since + t > now + 1e-9]  # met already, to the last bit or not
-        return min(due)
-
-    def _signature(self) -> tuple:
-        # where everyone is (or is not): the sight lines change only when this does
-        return (self.world._door_version,
-                tuple([(a.cell, a.present, a.outside_at) for a in self._everyone]))
-
-    def _sightings(self, units: list, others: list) -> tuple[list, list]:
-        """(person, first unit that sees them) and (item, unit) pairs.
-
-        Worked out again only for what can have changed since the last look: the people
-        who moved, and the people and items near a unit that moved. A changed door means
-        a full look, as every sight line may cross it."""
-        signature = self._signature()
-        previous = self._sight_signature
-        if signature == previous:
-            return self._sight_pairs
-        block = SPOT_RANGE_CELLS
-        # On a floor no more than two blocks each way every block is next to every other, so
-        # every unit is near everyone; on a larger one, units are bucketed by block.
-        small = self._small_floor
-        buckets: dict[tuple[int, int], list] = {}  # units by map block: only near ones can see
-        for unit in units if not small else ():
-            buckets.setdefault((unit.cell[0] // block, unit.cell[1] // block), []).append(unit)
-        if previous is None or previous[0] != signature[0]:
-            self._seer, self._item_seer = {}, {}
-            people_to_look_at, items_to_look_at = others, list(self.world.evidence.values())
-        else:
-            moved, around, a_unit_moved = set(), set(), False
-            for agent, before, after in zip(self._everyone, previous[1], signature[1]):
-                if before == after:
-                    continue
-                moved.add(agent.id)
-                if agent.kind == "unit":  # everyone near where it was or is now looks again
-                    a_unit_moved = True
-                    for r, c in (before[0], after[0]) if not small else ():
-                        around.update((r // block + dr, c // block + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
-            if small and a_unit_moved:
-                people_to_look_at, items_to_look_at = others, list(self.world.evidence.values())
-            else:
-                people_to_look_at = [a for a in others
-                                     if a.id in moved or (a.cell[0] // block, a.cell[1] // block) in around]
-                items_to_look_at = [i for i in self.world.evidence.values()
-                                    if (i.cell[0] // block, i.cell[1] // block) in around]
-        can_see, order, near_block = self.world.can_see, self._unit_order, {}
-        traced, _ = self.world.traced_lines()  # looked up here: a look asks thousands of times
-
-        def first_to_see(cell) -> Optional[Unit]:
-            """The first unit, in the scenario's order, within a block of `cell` that sees it."""
-            if small:
-                near = units  # already in the scenario's order
-            else:
-                near = near_block.get((cell[0] // block, cell[1] // block))
-            if near is None:
-                br, bc = cell[0] // block, cell[1] // block
-                near = [u for dr in (-1, 0, 1) for dc in (-1, 0, 1) for u in buckets.get((br + dr, bc + dc), ())]
-                near.sort(key=lambda u: order[u.id])
-                near_block[(br, bc)] = near
-            for unit in near:
-                seen = traced.get((unit.cell, cell))
-                if seen is None:
-                    seen = can_see(unit.cell, cell)
-                if seen:
-                    return unit
-            return None
-
-        for agent in people_to_look_at:
-            self._seer[agent.id] = first_to_see(agent.cell)
-        for item in items_to_look_at:
-            self._item_seer[item.id] = first_to_see(item.cell)
-        people = [(a, self._seer[a.id]) for a in others if self._seer.get(a.id) is not None]
-        items = [(i, u) for i in self.world.evidence.values() if (u := self._item_seer.get(i.id)) is not None]
-        self._sight_signature = signature
-        self._sight_pairs = (people, items)
-        return self._sight_pairs
-
-    def _perceive(self, elapsed: float = TICK_SECONDS) -> None:
-        world, now = self.world, self.env.now
-        # a unit covering a window from outside neither sees in nor is seen from inside
-        units = [u for u in world.people("unit") if u.present and u.outside_at is None]
-        others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
-        people, items = self._sightings(units, others)
-        for agent, unit in people:
-            first = agent.id not in world.last_seen
-            world.last_seen[agent.id] = (now, agent.cell, agent.label)
-            if agent.kind == "victim" and not agent.found:
-                agent.found = True
-                world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
-            elif agent.kind == "perpetrator":
-                if not world.has_happened("perpetrator_seen", agent.id):
-                    world.emit("perpetrator_seen", subject=agent.id, by=unit.id)
-                if agent.state == "unaware" and world.streams.chance(
-                        f"{agent.id}:spot", 0.3 + 0.7 * agent.spec.vigilance):
-                    agent.saw_police(unit.id)
-            elif first:
-                world.emit("seen", subject=agent.id, by=unit.id)
-        for item, unit in items:
-            if item.id not in world.last_seen:
-                world.emit("seen", subject=item.id, by=unit.id)
-            world.last_seen[item.id] = (now, item.cell, item.state)
-        # who is in which room, once per look: officers calm victims and make them safe
-        officers_in: dict[str, list] = {}
-        for unit in units:
-            officers_in.setdefault(world.room_of(unit.cell), []).append(unit.id)
-        free_in: set = {world.room_of(p.cell) for p in world.people("perpetrator") if p.present and not p.controlled}
-        for victim in world.people("victim"):
-            if not victim.present or victim.handed_over:
-                continue
-            room = world.room_of(victim.cell)
-            officers = officers_in.get(room) if room else None
-            if not officers:
-                continue
-            if victim.fear > 0.0:  # most women the officers are with are calm already
-                victim.change_fear(-CALMING_PER_SECOND * elapsed, "officers with her")
-            if not victim.safe and not victim.hostage_of and room not in free_in:
-                victim.make_safe(min(officers))
-
-    def _referee(self) -> None:
-        world = self.world
-        busy = bool(self.open_decisions) or any(u.has_pending_work() for u in world.people("unit"))
-        if busy:
-            self._idle_since = None
-            return
-        if self._idle_since is None:
-            self._idle_since = self.env.now
-        idle_for = self.env.now - self._idle_since + 1e-9  # a deadline met to the last bit counts
-        resolved = (all(v.safe for v in world.people("victim"))
-                    and all(p.controlled for p in world.people("perpetrator")))
-        if resolved and idle_for >= COMPLETE_AFTER_IDLE:
-            self._end("operation complete")
-        elif idle_for >= STALLED_AFTER_IDLE:
-            self._end("no unit had anything left to do")
+            reason = referee.judge(decision_open=bool(self.open_decisions))
+            if reason:
+                self._end(reason)
 
     def _end(self, reason: str) -> None:
         if self.finished:
@@ -464,16 +270,11 @@ class Exercise:
         return self.world.log.events
 
     def in_sight(self) -> set[str]:
-        """Ids of the people and items some unit saw at the last look. While the world
-        stands still perception does not look again, and they are still in sight."""
-        people, items = self._sight_pairs
-        return {thing.id for thing, _ in people} | {thing.id for thing, _ in items}
+        """Ids of the people and items some unit saw at the last look."""
+        return self.perception.in_sight()
 
     def snapshot(self, view: str = "trainee") -> Snapshot:
         if view not in ("trainee", "trainer"):
             raise ValueError("view is 'trainee' or 'trainer'")
-        return take_snapshot(self, view)
-
-    def record(self) -> dict[str, Any]:
-        from sim.evaluation.record import make_record
-        return make_record(self)
+        return take_snapshot(self.world, view, in_sight=self.in_sight(), decision=self.pending_decision,
+                             finished=self.finished, end_reason=self.end_reason)

@@ -55,8 +55,11 @@ def run_inject(world: "World", inject: "Inject") -> Generator:
 
 
 def run_decision(world: "World", decision: "Decision", *, opened: Callable[[OpenDecision], None],
+                 close: Callable[[OpenDecision, str, str], None],
                  planned: Optional[str], interactive: bool) -> Generator:
-    """Open the decision when triggered; apply the planned choice, or wait and default."""
+    """Open the decision when triggered; apply the planned choice, or wait and default.
+
+    `close(state, option, how)` answers it if it is still open (the exercise's decide)."""
     yield world.watcher.event_for(world.watcher.trigger_of(decision))
     paused = interactive and decision.clock == "paused" and planned is None
     state = OpenDecision(decision, world.now, world.now + decision.time_allowed, paused)
@@ -64,10 +67,9 @@ def run_decision(world: "World", decision: "Decision", *, opened: Callable[[Open
                clock="paused" if paused else "running")
     opened(state)
     if planned is not None:
-        world.exercise.decide(decision.id, planned, how="planned", is_input=False)
+        close(state, planned, "planned")
         return
     if paused:
         return  # the clock stands still; only the trainee (or the window's timer) closes it
     yield world.env.timeout(decision.time_allowed)
-    if state in world.exercise.open_decisions:
-        world.exercise.decide(decision.id, decision.default, how="defaulted", is_input=False)
+    close(state, decision.default, "defaulted")

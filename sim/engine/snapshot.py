@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from .exercise import Exercise
+    from .injects import OpenDecision
+    from .world import World
 
 NOISE_SHOWN_SECONDS = 8.0
 FEED_LENGTH = 40
@@ -87,11 +88,12 @@ class Snapshot:
         return next((m for m in self.markers if m.id == ident), None)
 
 
-def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
-    world = exercise.world
+def take_snapshot(world: "World", view: str, *, in_sight: set[str], decision: Optional["OpenDecision"],
+                  finished: bool, end_reason: str) -> Snapshot:
+    """`in_sight`: what the units saw at the last look, which may be a quiet minute ago;
+    `decision`: the one open for the trainee to answer."""
     now = world.now
     everything = view == "trainer"
-    in_sight = exercise.in_sight()  # seen at the last look, which may be a quiet minute ago
     markers: list[Marker] = []
     for agent in world.agents.values():
         role = {"unit": getattr(getattr(agent, "spec", None), "kind", "unit"),
@@ -122,8 +124,7 @@ def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
     doors = tuple(DoorView(d.id, d.kind, d.cells, d.label) for d in world.doors.values())
     noises = tuple(NoiseView(n.cell, n.t, n.level_db, n.cause) for n in world.noises
                    if now - n.t <= NOISE_SHOWN_SECONDS)
-    decision = None
-    state = exercise.pending_decision
+    state, decision = decision, None
     if state is not None:
         d = state.decision
         decision = DecisionView(d.id, d.prompt, tuple((o.id, o.label) for o in d.options), d.default,
@@ -133,4 +134,4 @@ def take_snapshot(exercise: "Exercise", view: str) -> Snapshot:
             if (kinds is None or e["kind"] in kinds) and e["kind"] not in QUIET_EVENTS]
     return Snapshot(now, view, tuple(sorted(markers, key=lambda m: (m.kind, m.id))), doors, noises,
                     tuple(sorted(world.cordons.items())), decision, tuple(feed[-FEED_LENGTH:]),
-                    exercise.finished, exercise.end_reason)
+                    finished, end_reason)

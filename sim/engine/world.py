@@ -1,27 +1,33 @@
 """The shared state of one exercise: who is where, the doors, the evidence, the log.
 
-Agents (sim/agents) read and change the world; the world answers spatial questions
+Agents (`sim.engine.agents`) read and change the world; the world answers spatial questions
 (paths, sight, hearing) from cached numpy grids so an agent's step is cheap.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Optional
+from typing import Callable, Iterator, NamedTuple, Optional, Protocol
 
 import numpy as np
 import simpy
 
 from sim.format import floorplan
-from .eventlog import EventLog
 from sim.format.placement import start_cells
-from .rng import Streams
 from sim.format.scenario import Scenario
-
-if TYPE_CHECKING:
-    from .agents.base import Agent
+from .eventlog import EventLog
+from .rng import Streams
 
 Cell = tuple[int, int]
+
+
+class Person(Protocol):
+    """What the world asks of anyone on the plan. The agents (`sim.engine.agents`) build on
+    the world, so the world names only this, not them."""
+    id: str
+    kind: str  # victim, perpetrator or unit
+    cell: Cell
+    present: bool
 
 # Hearing: how much sound is lost crossing a wall or a closed door (dB), and the level a
 # perpetrator is certain to notice. Interior walls of flats lose ~30-40 dB; doors ~20.
@@ -109,7 +115,7 @@ class World:
     scenario: Scenario
     streams: Streams
     log: EventLog = field(default_factory=EventLog)
-    agents: dict[str, "Agent"] = field(default_factory=dict)
+    agents: dict[str, "Person"] = field(default_factory=dict)
     doors: dict[str, DoorState] = field(default_factory=dict)
     evidence: dict[str, EvidenceState] = field(default_factory=dict)
     cordons: dict[str, str] = field(default_factory=dict)  # target id -> unit id
@@ -175,7 +181,7 @@ class World:
             return False
         return subject is None or subject in subjects
 
-    def people(self, kind: Optional[str] = None) -> tuple["Agent", ...]:
+    def people(self, kind: Optional[str] = None) -> tuple["Person", ...]:
         """Everyone of a kind, in the scenario's order (kept: asked many times a second)."""
         if self._people is None or self._people[0] != len(self.agents):
             by_kind: dict = {None: tuple(self.agents.values())}
@@ -187,7 +193,7 @@ class World:
     def room_of(self, cell: Cell) -> Optional[str]:
         return self._rooms[cell[0]][cell[1]]
 
-    def in_room(self, room: str, kind: Optional[str] = None) -> list["Agent"]:
+    def in_room(self, room: str, kind: Optional[str] = None) -> list["Person"]:
         return [a for a in self.people(kind) if a.present and self.room_of(a.cell) == room]
 
     # -- doors and paths -----------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from sim.engine.exercise import Exercise
-from .record import apply_input, plan_of
+from .record import apply_input, make_record, plan_of
 from sim.format.scenario import Scenario
 from sim.engine.snapshot import Snapshot
 from sim.format.spec import Plan
@@ -73,7 +73,7 @@ def film(replay: Replay, every: float = 2.0) -> Film:
         if ex.finished:
             break
         t += every
-    return Film(times, trainer, trainee, list(ex.events), ex.record()["metrics"])
+    return Film(times, trainer, trainee, list(ex.events), make_record(ex)["metrics"])
 
 
 def doctrine_replay(scenario: Scenario, seed: int) -> Replay:

@@ -246,7 +246,7 @@ class Unit(Agent):
         for attempt in range(BREACH_ATTEMPTS):
             self.activity = f"breaching {door.id} ({method.replace('_', ' ')})"
             try:
-                yield from entry.breach(self.world, self, door, method)
+                yield from entry.breach(self.world, self.id, door, method)
                 return
             except entry.BreachFailed:
                 if method not in entry.FORCED or attempt == BREACH_ATTEMPTS - 1:
@@ -331,7 +331,7 @@ class Unit(Agent):
                 world.emit("perpetrator_reaction", subject=perp.id, reaction="surrender", by=self.id)
                 door = world.doors[door_id]
                 if not (door.open or door.broken):
-                    entry._open(world, door, self, how="opened from inside")
+                    entry.open_door(world, door, self.id, how="opened from inside")
                 yield from self._go(perp.id)
                 yield from perp.confront(self, negotiated=True)
         if not behind:
