@@ -120,6 +120,7 @@ def test_an_order_by_unit_verb_and_map_click_reaches_the_engine(app):
 
 def finished_record(app):
     from sim.engine.exercise import Exercise
+    from sim.evaluation.record import make_record
 
     scenario = app.ctx.scenario
     exercise = Exercise(scenario, 3, doctrine_without_choices(scenario), interactive=True)
@@ -127,7 +128,7 @@ def finished_record(app):
         pending = exercise.run_until_decision_or_end()
         if pending is not None:
             exercise.decide(pending.id, scenario.spec.doctrine_plan.decisions[pending.id])
-    return exercise.record()
+    return make_record(exercise)
 
 
 def test_scrubbing_the_replay_shows_the_state_at_that_time(app):

@@ -350,7 +350,7 @@ class ExecutionScene(Scene):
             return
         self.finished_shown = True
         ctx = self.ctx
-        record = self.exercise.record()
+        record = records.make_record(self.exercise)
         ctx.record = record
         ctx.record_path = records.save(record, ctx.results_dir)
         try:  # every played run also lands in the results store for evaluators
