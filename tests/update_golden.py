@@ -20,11 +20,16 @@ GOLDEN = ROOT / "tests" / "golden"
 SEED = 1
 
 
-def golden_log(path: Path) -> bytes:
+def golden_log(path: Path, *, joint: bool = False) -> bytes:
+    """The doctrine run on seed 1; `joint`: as a joint run with every seat played by the plan."""
     scenario = load(path)
-    exercise = Exercise(scenario, SEED, scenario.spec.doctrine_plan)
+    exercise = Exercise(scenario, SEED, scenario.spec.doctrine_plan, joint=() if joint else None)
     exercise.run_to_end()
     return to_jsonl(exercise.events)
+
+
+def joint_scenarios() -> list[Path]:
+    return [p for p in sorted((ROOT / "scenarios").glob("*.yaml")) if load(p).spec.seats]
 
 
 def main() -> None:
@@ -32,6 +37,10 @@ def main() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         out = GOLDEN / f"{path.stem}.jsonl"
         out.write_bytes(golden_log(path))
+        print(f"{out.relative_to(ROOT)}: {len(out.read_bytes().splitlines())} events")
+    for path in joint_scenarios():
+        out = GOLDEN / f"{path.stem}.joint.jsonl"
+        out.write_bytes(golden_log(path, joint=True))
         print(f"{out.relative_to(ROOT)}: {len(out.read_bytes().splitlines())} events")
 
 

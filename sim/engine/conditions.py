@@ -33,6 +33,9 @@ class Watcher:
                 return triggers.parse(kind, text)
         return None
 
+    def trigger_of_text(self, kind: str, text: str) -> Trigger:
+        return triggers.parse(kind, text)
+
     def event_for(self, trigger: Optional[Trigger]) -> simpy.Event:
         env = self.world.env
         if trigger is None:

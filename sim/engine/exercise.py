@@ -26,18 +26,24 @@ from .agents.unit import Unit
 from .agents.victim import Victim
 from .conditions import Watcher
 from .injects import OpenDecision, run_decision, run_inject
+from .joint_inputs import JointInputs
 from .perception import TICK_SECONDS, Perception
 from .referee import Referee
 from .rng import Streams
+from .seat_view import take_seat_snapshot
+from .seats import Seats
 from .snapshot import Snapshot, take_snapshot
 from .world import World
 
 
 
-class Exercise:
+class Exercise(JointInputs):
     def __init__(self, scenario: Scenario, seed: int = 0, plan: Optional[Plan] = None, *,
                  interactive: bool = False, trainee: Optional[str] = None,
-                 on_input: Optional[Callable[[dict], None]] = None):
+                 on_input: Optional[Callable[[dict], None]] = None,
+                 joint: Optional[tuple[str, ...]] = None):
+        """`joint`: a joint run, with the seats that people play (the others play their
+        share of `plan`); None for solo play, where one trainee commands every unit."""
         self.scenario = scenario
         self.seed = int(seed)
         self.plan = plan if plan is not None else Plan(name="no plan")
@@ -49,6 +55,11 @@ class Exercise:
         self.env = simpy.Environment()
         self.world = World(self.env, scenario, Streams(self.seed))
         self.world.watcher = Watcher(self.world)
+        self.joint = tuple(joint) if joint is not None else None
+        if self.joint is not None and not scenario.spec.seats:
+            raise ValueError(f"scenario {scenario.id!r} has no seats: it cannot be run as a joint exercise")
+        self.seats: Optional[Seats] = Seats(self.world, self.joint) if self.joint is not None else None
+        self.fired: set[str] = set()  # injects fired (by their trigger or by the controller)
         self.open_decisions: list[OpenDecision] = []  # oldest first; two may overlap
         self.decided: dict[str, dict] = {}
         self.finished = False
@@ -56,6 +67,8 @@ class Exercise:
         self.time_limit = float(max(1800, scenario.spec.estimated_minutes * 60 * 2))
         self._build()
         self.perception = Perception(self.world)  # before the first step: it needs everyone
+        if self.seats is not None:
+            self.perception.after_look = self.seats.look
         self.referee = Referee(self.world)
 
     # -- set-up ------------------------------------------------------------------------
@@ -72,15 +85,22 @@ class Exercise:
             world.agents[u.id] = unit
             if not u.on_request:
                 self.env.process(self._arrival(unit, u.arrives))
-        world.emit("exercise_started", scenario=spec.id, seed=self.seed, plan=self.plan.name)
+        world.emit("exercise_started", scenario=spec.id, seed=self.seed, plan=self.plan.name,
+                   seats=list(self.joint) if self.joint is not None else None)
+        plan = self.seats.seat_plan(self.plan) if self.seats is not None else self.plan
+        channels = {c.id: c for c in spec.channels}
         for inject in spec.injects:
-            self.env.process(run_inject(world, inject))
+            route = plan.routes.get(inject.id, inject.channel)
+            self.env.process(run_inject(world, inject, channel=channels.get(route) if route else None,
+                                        seats=self.seats, fired=self.fired))
         for decision in spec.decisions:
             self.env.process(run_decision(world, decision, opened=self._opened, close=self._close,
-                                          planned=self.plan.decisions.get(decision.id),
+                                          planned=plan.decisions.get(decision.id),
                                           interactive=self.interactive))
-        for order in self.plan.orders:
+        for order in plan.orders:
             self._issue(order, "plan")
+        if self.seats is not None:
+            self.seats.start(plan)
         self.env.process(self._tick())
 
     def _arrival(self, unit: Unit, delay: float) -> Generator:
@@ -130,24 +150,26 @@ class Exercise:
         if self._on_input is not None:
             self._on_input(entry)
 
-    def apply(self, order: Order, *, queue: bool = False) -> None:
-        """A trainee's order, now. It replaces what the unit is doing unless `queue`."""
+    def apply(self, order: Order, *, queue: bool = False, seat: Optional[str] = None) -> None:
+        """A trainee's order, now. It replaces what the unit is doing unless `queue`.
+        In a joint run, `seat` may order only its own agencies' units."""
         if self.finished:
             raise RuntimeError("the exercise is over")
+        self._check_unit(seat, order.unit)
         self._issue(order, "trainee", now=not queue)
-        self._log_input({"t": self.env.now, "step": self.steps, "type": "order", "queue": queue,
-                         "order": order.model_dump(exclude_none=True)})
+        self._log_input(self._entry("order", seat, queue=queue, order=order.model_dump(exclude_none=True)))
 
     def decide(self, decision_id: str, option_id: str, *, how: str = "chosen",
-               is_input: bool = True) -> None:
+               is_input: bool = True, seat: Optional[str] = None) -> None:
         """Answer the open decision point; `how` is chosen, planned or defaulted.
 
         The engine's own calls (a planned choice, a running clock's default) are not inputs:
-        a replay makes them again by itself.
+        a replay makes them again by itself. In a joint run, only its owner seat decides.
         """
         state = next((d for d in self.open_decisions if d.id == decision_id), None)
         if state is None:
             raise ValueError(f"decision {decision_id!r} is not open")
+        self._check_owner(seat, state.decision)
         options = {o.id: o for o in state.decision.options}
         if option_id not in options:
             raise ValueError(f"decision {decision_id!r} has no option {option_id!r}")
@@ -156,8 +178,7 @@ class Exercise:
         self.world.emit("decision_made", subject=decision_id, option=option_id, how=how,
                         took=round(self.env.now - state.opened_at, 3))
         if is_input:
-            self._log_input({"t": self.env.now, "step": self.steps, "type": "decision",
-                             "decision": decision_id, "option": option_id, "how": how})
+            self._log_input(self._entry("decision", seat, decision=decision_id, option=option_id, how=how))
         by_unit: dict[str, list[Order]] = {}
         for order in options[option_id].orders:
             if order.do == "request_unit":
@@ -274,7 +295,13 @@ class Exercise:
         return self.perception.in_sight()
 
     def snapshot(self, view: str = "trainee") -> Snapshot:
+        """`trainer` sees everything; `trainee` what every unit perceives (solo play); in a
+        joint run, a seat id gives that seat's own picture."""
+        if self.seats is not None and view in self.seats.seats:
+            return take_seat_snapshot(self.world, self.seats, view, open_decisions=self.open_decisions,
+                                      finished=self.finished, end_reason=self.end_reason)
         if view not in ("trainee", "trainer"):
-            raise ValueError("view is 'trainee' or 'trainer'")
+            seats = f", or a seat: {', '.join(self.seats.seats)}" if self.seats is not None else ""
+            raise ValueError(f"view is 'trainee' or 'trainer'{seats}")
         return take_snapshot(self.world, view, in_sight=self.in_sight(), decision=self.pending_decision,
                              finished=self.finished, end_reason=self.end_reason)

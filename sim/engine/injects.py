@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Generator, Optional
 
 if TYPE_CHECKING:
+    from sim.format.joint import Channel
     from sim.format.spec import Decision, Inject
+    from .seats import Seats
     from .world import World
 
 
@@ -26,9 +28,30 @@ class OpenDecision:
         return self.decision.id
 
 
-def run_inject(world: "World", inject: "Inject") -> Generator:
-    yield world.watcher.event_for(world.watcher.trigger_of(inject))
-    world.emit("inject", subject=inject.id, message=inject.message, source=inject.source)
+def run_inject(world: "World", inject: "Inject", *, channel: Optional["Channel"] = None,
+               seats: Optional["Seats"] = None, fired: Optional[set] = None) -> Generator:
+    """Fire the inject when triggered. By a channel, its message reaches the team only after
+    the channel's delay (and once the unit the channel needs is on scene). An inject the
+    controller has fired already (`fired`) does not fire again."""
+    watcher = world.watcher
+    yield watcher.event_for(watcher.trigger_of(inject))
+    if channel is not None:
+        if channel.requires_unit and not world.agents[channel.requires_unit].present:
+            yield watcher.event_for(watcher.trigger_of_text("when", f"unit_arrived {channel.requires_unit}"))
+        yield world.env.timeout(channel.delay)
+    if fired is not None:
+        if inject.id in fired:
+            return
+        fired.add(inject.id)
+    apply_inject(world, inject, channel=channel, seats=seats)
+
+
+def apply_inject(world: "World", inject: "Inject", *, channel: Optional["Channel"] = None,
+                 seats: Optional["Seats"] = None, by: Optional[str] = None) -> None:
+    """The inject's message and effects, now."""
+    to = (inject.to or seats.lead) if seats is not None else None
+    world.emit("inject", subject=inject.id, message=inject.message, source=inject.source,
+               via=channel.id if channel else None, to=to, by=by)
     for effect in inject.effects:
         if effect.alert:
             targets = (list(world.people("perpetrator")) if effect.alert == "all"
@@ -52,6 +75,8 @@ def run_inject(world: "World", inject: "Inject") -> Generator:
                 item = world.evidence[ident]
                 world.last_seen[ident] = (world.now, item.cell, item.state)
             world.emit("seen", subject=ident, by="intelligence")
+            if seats is not None:
+                seats.reveal(ident, to, by=inject.id)
 
 
 def run_decision(world: "World", decision: "Decision", *, opened: Callable[[OpenDecision], None],
@@ -72,4 +97,6 @@ def run_decision(world: "World", decision: "Decision", *, opened: Callable[[Open
     if paused:
         return  # the clock stands still; only the trainee (or the window's timer) closes it
     yield world.env.timeout(decision.time_allowed)
+    while state.deadline - world.now > 1e-6:  # the controller gave it more time
+        yield world.env.timeout(state.deadline - world.now)
     close(state, decision.default, "defaulted")

@@ -14,7 +14,7 @@ since the last one (tests compare it with a look from scratch).
 """
 from __future__ import annotations
 
-from typing import Generator, Optional
+from typing import Callable, Generator, Optional
 
 import simpy
 
@@ -42,6 +42,7 @@ class Perception:
         self._waiting: Optional[simpy.Event] = None  # the wait while the world stands still
         self._deadline: Optional[tuple[float, simpy.Event]] = None
         self._change_noticed: Optional[simpy.Event] = None  # the wait a change will end
+        self.after_look: Optional[Callable[[list, list], None]] = None  # a joint run's seats look too
 
     # -- when to look ------------------------------------------------------------------
     def standing_still(self) -> bool:
@@ -200,6 +201,8 @@ class Perception:
             if item.id not in world.last_seen:
                 world.emit("seen", subject=item.id, by=unit.id)
             world.last_seen[item.id] = (now, item.cell, item.state)
+        if self.after_look is not None:
+            self.after_look(units, others)
         self._officers_calm(units, elapsed)
 
     def _officers_calm(self, units: list, elapsed: float) -> None:

@@ -43,6 +43,7 @@ class Marker:
     seen_at: Optional[float] = None
     agency: Optional[str] = None
     armed: Optional[str] = None
+    source: Optional[str] = None  # in a seat's view: how the seat knows (seen by, told by, intelligence)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Snapshot:
     feed: tuple[dict, ...]
     finished: bool
     end_reason: str
+    decisions_elsewhere: tuple[tuple[str, str], ...] = ()  # in a seat's view: (prompt, seat) taken by others
+    seat: Optional[str] = None  # the seat whose view this is
 
     def marker(self, ident: str) -> Optional[Marker]:
         return next((m for m in self.markers if m.id == ident), None)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sim.format.scenario import Scenario
 
 JOURNAL_FORMAT = "rescue-exercise-journal"
+INPUT_TYPES = ("order", "decision", "message", "control", "observation")  # what a replay applies
 
 
 class Journal:
@@ -40,7 +41,8 @@ class Journal:
         header = {"format": JOURNAL_FORMAT, "format_version": 1,
                   "scenario": {"id": scenario.id, "path": scenario.path, "sha256": scenario.sha256},
                   "seed": exercise.seed, "trainee": exercise.trainee, "interactive": exercise.interactive,
-                  "plan": exercise.plan.model_dump(mode="json", exclude_none=True)}
+                  "plan": exercise.plan.model_dump(mode="json", exclude_none=True),
+                  **({"joint": {"humans": list(exercise.joint)}} if exercise.joint is not None else {})}
         return cls(path, header)
 
     def append(self, entry: dict[str, Any]) -> None:
@@ -77,7 +79,7 @@ def read(path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             if number == len(lines) or all(not rest.strip() for rest in lines[number:]):
                 break  # the process died while writing this line
             raise InputError([Problem(name, number, 1, "", "damaged line in the journal")])
-        if entry.get("type") in ("order", "decision"):
+        if entry.get("type") in INPUT_TYPES:
             inputs.append(entry)
     return header, inputs
 

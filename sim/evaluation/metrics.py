@@ -11,9 +11,10 @@ from typing import Any, Iterable
 
 from sim.format.catalogue import METRICS, RATINGS
 from sim.format.spec import Scenario as ScenarioSpec
+from .sharing import explain_sharing, mean_latency, measure_sharing
 
 DEFAULT_TARGETS = {"time_to_first_contact": 300.0, "time_to_safety": 600.0,
-                   "own_language_contact": 900.0, "coordination": 120.0}
+                   "own_language_contact": 900.0, "coordination": 120.0, "information_latency": 120.0}
 
 
 def _time_score(seconds: float | None, target: float) -> float:
@@ -106,6 +107,7 @@ def measure(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
         "struggles": count.get("struggle", 0),
         "coordination_delay_s": relay_delay,
         "decisions_defaulted": sum(1 for e in events if e["kind"] == "decision_made" and e.get("how") == "defaulted"),
+        "sharing": measure_sharing(spec, events),
     }
 
 
@@ -132,7 +134,17 @@ def score(spec: ScenarioSpec, facts: dict[str, Any]) -> dict[str, float]:
         "officer_safety": max(0.0, 1.0 - 0.5 * facts["officer_injuries"]),
         "proportionate_force": max(0.0, 1.0 - penalties),
         "coordination": _time_score(facts["coordination_delay_s"], target["coordination"]),
+        **_sharing_scores(facts.get("sharing", {}), target["information_latency"]),
     }
+
+
+def _sharing_scores(sharing: dict[str, Any], latency_target: float) -> dict[str, float]:
+    if not sharing.get("joint"):
+        return {"information_latency": 1.0, "informed_decisions": 1.0, "channel_choice": 1.0}
+    return {"information_latency": _time_score(mean_latency(sharing), latency_target),
+            "informed_decisions": _fraction(sharing["decisions"] - len(sharing["uninformed_decisions"]),
+                                            sharing["decisions"]),
+            "channel_choice": _fraction(sharing["fastest_channel_messages"], sharing["messages"])}
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -183,6 +195,8 @@ def explain(name: str, facts: dict[str, Any], spec: ScenarioSpec) -> str:
                 f"{_n(len(facts['victims_treated_as_offenders']), 'victim')} treated as offenders")
     if name == "coordination":
         return f"{facts['coordination_delay_s']:.0f} s lost passing orders between agencies (target {t[name]:.0f} s)"
+    if name in ("information_latency", "informed_decisions", "channel_choice"):
+        return explain_sharing(name, facts.get("sharing", {}), t["information_latency"])
     return METRICS.get(name, ("", name))[1]
 
 

@@ -48,6 +48,7 @@ def make_record(exercise: "Exercise", lines: Optional[list[str]] = None) -> dict
         "seed": exercise.seed,
         "trainee": exercise.trainee,
         "interactive": exercise.interactive,
+        **({"joint": {"humans": list(exercise.joint)}} if exercise.joint is not None else {}),
         "plan": exercise.plan.model_dump(mode="json", exclude_none=True),
         "inputs": list(exercise.inputs),
         "decisions": dict(exercise.decided),
@@ -190,10 +191,20 @@ def order_of(data: dict) -> Any:
 def apply_input(exercise: "Exercise", entry: dict[str, Any]) -> None:
     """Apply one recorded input at exactly the point it was first applied."""
     exercise.run_to_step(entry["step"], entry["t"])
-    if entry["type"] == "order":
-        exercise.apply(order_of(entry["order"]), queue=entry.get("queue", False))
+    kind, seat = entry["type"], entry.get("seat")
+    if kind == "order":
+        exercise.apply(order_of(entry["order"]), queue=entry.get("queue", False), seat=seat)
+    elif kind == "decision":
+        exercise.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"), seat=seat)
+    elif kind == "message":
+        exercise.send(seat, entry["to"], entry["via"], entry.get("text", ""), about=entry.get("about"),
+                      marker=entry.get("marker"))
+    elif kind == "control":
+        exercise.control(entry["action"])
+    elif kind == "observation":
+        exercise.observe(entry.get("text", ""), seat=seat or "observer", kind=entry.get("kind", "note"))
     else:
-        exercise.decide(entry["decision"], entry["option"], how=entry.get("how", "chosen"))
+        raise ValueError(f"unknown input type {kind!r}")
 
 
 def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Optional[int] = None) -> "Exercise":
@@ -201,8 +212,10 @@ def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Opti
     points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
     from sim.engine.exercise import Exercise
 
+    joint = record.get("joint")
     exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
-                        trainee=record.get("trainee"))
+                        trainee=record.get("trainee"),
+                        joint=tuple(joint["humans"]) if joint is not None else None)
     inputs = record["inputs"] if upto_input is None else record["inputs"][:upto_input]
     for entry in inputs:
         apply_input(exercise, entry)

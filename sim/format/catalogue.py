@@ -20,10 +20,14 @@ METRICS: dict[str, tuple[str, str]] = {
     "officer_safety": ("injuries", "officers not injured: 1 - 0.5 per officer injured"),
     "proportionate_force": ("fraction", "force proportionate to the threat (no needless forced entry or force on victims)"),
     "coordination": ("seconds", "time lost to inter-agency coordination; 1 at or under target"),
+    "information_latency": ("seconds", "joint runs: mean time from a first sighting until each seat that needed it knew; 1 at or under target"),
+    "informed_decisions": ("fraction", "joint runs: decisions taken while no other seat held something the deciding seat needed"),
+    "channel_choice": ("fraction", "joint runs: messages sent by the fastest channel open at the time"),
 }
 
 # Metrics that compare against a target time, in seconds.
-TIMED_METRICS = {"time_to_first_contact", "time_to_safety", "own_language_contact", "coordination"}
+TIMED_METRICS = {"time_to_first_contact", "time_to_safety", "own_language_contact", "coordination",
+                 "information_latency"}
 
 CAPABILITY_SUGGESTIONS = ("victim_safety", "victim_care", "apprehension", "evidence",
                           "officer_safety", "coordination")

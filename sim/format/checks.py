@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from . import floorplan, triggers
 from .catalogue import METRICS, TIMED_METRICS
+from .joint_checks import JointChecks
 from .orders import REFERENCES
 from .problems import Problem, did_you_mean, one_of
 from .yamlsource import Locator
@@ -35,7 +36,7 @@ class Names:
         return [name for name, kind in self.kinds.items() if kind in kinds]
 
 
-class Checker:
+class Checker(JointChecks):
     def __init__(self, sections: dict, locator: Locator):
         self.s = sections
         self.loc = locator
@@ -298,6 +299,7 @@ class Checker:
             if option_id not in options:
                 self.add(path + ("decisions", decision_id), f"decision '{decision_id}' has no option "
                          f"'{option_id}'{did_you_mean(option_id, options)}; {one_of(options)}")
+        self.check_plan_joint(path, plan)
 
     def check_events(self) -> None:
         for i, inject in enumerate(self.s.get("injects", ())):
@@ -369,5 +371,6 @@ class Checker:
         self.check_floor_plan()
         self.check_people()
         self.check_events()
+        self.check_seats()
         self.check_scoring()
         return self.problems

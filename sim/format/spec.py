@@ -3,7 +3,7 @@
 Each class below is one section of a scenario file; its docstring and field docstrings
 become the descriptions in `scenarios/schema.json`. The trainers' reference is
 `scenarios/README.md`. Cross-references (a victim's room, an order's door) and the
-floor plan are checked in `sim/checks.py`, which has the whole document in view.
+floor plan are checked in `checks.py`, which has the whole document in view.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import Field
 
 from .fields import Id, Language, Model, Probability, Seconds, Text
+from .joint import Channel, PlannedMessage, Report, Seat
 from .orders import AnyOrder
 
 Cell = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
@@ -220,6 +221,10 @@ class Inject(TriggerFields):
     source: Optional[str] = None
     """Who the message comes from (e.g. 'Thai liaison officer by phone')."""
     effects: tuple[Effect, ...] = ()
+    to: Optional[Id] = None
+    """In a joint exercise: the seat the message reaches (the lead seat by default); a reveal shows the place to that seat only."""
+    channel: Optional[Id] = None
+    """In a joint exercise: the channel it comes by; it reaches the seat after the channel's delay (a plan can choose another in `routes`)."""
 
 
 class Option(Model):
@@ -238,6 +243,8 @@ class Decision(TriggerFields):
     time_allowed: Annotated[float, Field(gt=0, le=3600)] = 60
     clock: Literal["running", "paused"] = "running"
     """Whether simulated time runs while the decision is open."""
+    owner: Optional[Id] = None
+    """In a joint exercise: the seat that takes this decision (the lead seat by default)."""
 
 
 class MetricWeight(Model):
@@ -272,6 +279,12 @@ class Plan(Model):
     orders: tuple[AnyOrder, ...] = ()
     decisions: dict[Id, Id] = {}
     """Decision id -> option id chosen in advance."""
+    messages: tuple[PlannedMessage, ...] = ()
+    """Joint exercise: messages seats send by themselves (played for a seat nobody takes)."""
+    reports: tuple[Report, ...] = ()
+    """Joint exercise: standing orders to pass on every new sighting (played for a seat nobody takes)."""
+    routes: dict[Id, Id] = {}
+    """Joint exercise: inject id -> the channel its intelligence is asked to come by (instead of the inject's own)."""
 
 
 class Scenario(Model):
@@ -288,6 +301,10 @@ class Scenario(Model):
     floor_plan: FloorPlan
     agencies: tuple[Agency, ...] = Field(min_length=1)
     lead_agency: Id
+    seats: tuple[Seat, ...] = ()
+    """Joint exercise: who can be played; the seat of the lead agency leads. Without seats, only solo play."""
+    channels: tuple[Channel, ...] = ()
+    """Joint exercise: how information passes between the seats' agencies."""
     victims: tuple[Victim, ...] = ()
     perpetrators: tuple[Perpetrator, ...] = ()
     evidence: tuple[Evidence, ...] = ()

@@ -1,0 +1,124 @@
+"""The inputs of a joint run besides orders and decisions: a seat's message, the
+controller's actions, an observer's observation; and the rule that a seat commands only
+its own agencies' units and takes only its own decisions.
+
+A mixin of `Exercise`: every input is logged with its seat and the exact point (event
+count) at which it was applied, so a joint run replays and verifies like a solo one.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .injects import apply_inject
+from .seats import MessageRefused
+
+CONTROLLER = "controller"
+OBSERVER = "observer"
+CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision")
+
+
+class NotYours(PermissionError):
+    """A seat tried to order another agency's unit or take another seat's decision."""
+
+
+class JointInputs:
+    # -- bookkeeping -------------------------------------------------------------------
+    def _entry(self, input_type: str, seat: Optional[str], **fields: Any) -> dict:
+        entry: dict = {"t": self.env.now, "step": self.steps, "type": input_type}
+        if seat is not None:
+            entry["seat"] = seat
+        entry.update(fields)
+        return entry
+
+    def _check_unit(self, seat: Optional[str], unit_id: str) -> None:
+        if seat is None or self.seats is None or seat == CONTROLLER:
+            return
+        owner = self.seats.seat_of_unit.get(unit_id)
+        if owner is None:
+            raise ValueError(f"unknown unit {unit_id!r}")
+        if owner != seat:
+            raise NotYours(f"unit {unit_id!r} belongs to seat {owner!r}, not {seat!r}")
+
+    def _check_owner(self, seat: Optional[str], decision) -> None:
+        if seat is None or self.seats is None or seat == CONTROLLER:
+            return
+        owner = self.seats.owner_of(decision)
+        if owner != seat:
+            raise NotYours(f"decision {decision.id!r} is taken by seat {owner!r}, not {seat!r}")
+
+    def _joint(self) -> None:
+        if self.seats is None:
+            raise ValueError("this is not a joint run")
+        if self.finished:
+            raise RuntimeError("the exercise is over")
+
+    # -- a seat's message --------------------------------------------------------------
+    def send(self, sender: str, to: str, via: str, text: str, *, about: Optional[str] = None,
+             marker: Optional[dict] = None) -> str:
+        """A message from one seat to another by a channel; it arrives after the channel's
+        delay. `about`: a person or item in the sender's picture; `marker`: a map marker
+        ({"cell": [row, col], "label": text}). Raises MessageRefused if it cannot go."""
+        self._joint()
+        self.seats.check(sender, to, via, about)
+        ident = self.seats.send(sender, to, via, text, about, marker)
+        self._log_input(self._entry("message", sender, to=to, via=via, text=text, about=about, marker=marker))
+        return ident
+
+    # -- the controller ----------------------------------------------------------------
+    def control(self, action: dict) -> None:
+        """A controller's action, now:
+        {"do": "fire_inject", "inject": ID} fires a scenario inject (once);
+        {"do": "message", "to": SEAT, "text": ...} a message made up on the spot;
+        {"do": "alert", "perpetrator": ID} alerts a perpetrator (or "all");
+        {"do": "extend_decision", "decision": ID, "seconds": S} gives an open decision more time;
+        {"do": "close_decision", "decision": ID} closes it now with its default."""
+        self._joint()
+        world, spec = self.world, self.scenario.spec
+        kind = action.get("do")
+        if kind == "fire_inject":
+            inject = next((i for i in spec.injects if i.id == action.get("inject")), None)
+            if inject is None:
+                raise ValueError(f"unknown inject {action.get('inject')!r}")
+            if inject.id in self.fired:
+                raise ValueError(f"inject {inject.id!r} has fired already")
+            self.fired.add(inject.id)
+            apply_inject(world, inject, seats=self.seats, by=CONTROLLER)
+        elif kind == "message":
+            to = action.get("to")
+            if to not in self.seats.seats:
+                raise ValueError(f"unknown seat {to!r}")
+            world.emit("inject", subject=f"controller_{len(self.inputs) + 1}", message=str(action.get("text", "")),
+                       source=action.get("source") or "exercise control", to=to, by=CONTROLLER)
+        elif kind == "alert":
+            target = action.get("perpetrator")
+            perps = list(world.people("perpetrator")) if target == "all" else \
+                [a for a in world.people("perpetrator") if a.id == target]
+            if not perps:
+                raise ValueError(f"unknown perpetrator {target!r}")
+            world.emit("inject", subject=f"controller_{len(self.inputs) + 1}", message=f"{target} alerted",
+                       source="exercise control", by=CONTROLLER)
+            for perp in perps:
+                perp.alert("exercise control")
+        elif kind in ("extend_decision", "close_decision"):
+            state = next((d for d in self.open_decisions if d.id == action.get("decision")), None)
+            if state is None:
+                raise ValueError(f"decision {action.get('decision')!r} is not open")
+            if kind == "extend_decision":
+                seconds = float(action.get("seconds", 0))
+                if not 0 < seconds <= 3600:
+                    raise ValueError("seconds: between 0 and 3600")
+                state.deadline += seconds
+                world.emit("decision_extended", subject=state.id, seconds=seconds, by=CONTROLLER)
+            else:
+                self.decide(state.id, state.decision.default, how="closed", is_input=False)
+        else:
+            raise ValueError(f"unknown action {kind!r}; one of {', '.join(CONTROL_ACTIONS)}")
+        self._log_input(self._entry("control", CONTROLLER, action=dict(action)))
+
+    # -- the observer ------------------------------------------------------------------
+    def observe(self, text: str, *, seat: str = OBSERVER, kind: str = "note") -> None:
+        """An evaluator's time-stamped observation; it changes nothing in the simulation."""
+        self._log_input(self._entry("observation", seat, kind=kind, text=text))
+
+
+__all__ = ["CONTROLLER", "OBSERVER", "JointInputs", "MessageRefused", "NotYours"]
