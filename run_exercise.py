@@ -354,6 +354,20 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_host(args: argparse.Namespace) -> int:
+    from sim.joint.command import run_host
+
+    return run_host(args.scenario, seed=args.seed, port=args.port, bind=args.bind, seats=args.seats,
+                    resume=args.resume, results=args.out, db=args.db, trainee=args.trainee)
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from ui.joint_main import join
+
+    _display_or_refuse(False)
+    return join(args.address, seat=args.seat, token=args.token, name=args.name)
+
+
 def _bounded(low: int, high: int, what: str):
     def parse(text: str) -> int:
         try:
@@ -371,6 +385,7 @@ SEED = _bounded(0, 2**62, "a seed")
 RUNS = _bounded(1, 10_000_000, "a number of runs")
 WORKERS = _bounded(1, 512, "a number of worker processes")
 WIDTH = _bounded(320, 6000, "a width in pixels")
+PORT = _bounded(0, 65535, "a port")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -422,6 +437,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record", metavar="RECORD")
     p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
     p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("host", help="host a joint exercise: one seat per agency, a controller and an observer")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO")
+    p.add_argument("--seed", type=SEED, default=1)
+    p.add_argument("--port", type=PORT, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--seats", metavar="SEAT,SEAT", help="the seats people play (default all); the others "
+                                                         "are played by their share of the doctrine plan")
+    p.add_argument("--resume", metavar="JOURNAL", help="continue a joint exercise from its journal")
+    p.add_argument("--trainee", metavar="NAME", help="the team's name for the results")
+    p.add_argument("--out", metavar="DIR", default="results", help="folder for the record and journal")
+    p.add_argument("--db", metavar="PATH", help="results store (default results/exercise.db)")
+    p.set_defaults(func=cmd_host)
+
+    p = sub.add_parser("join", help="open the window as one seat of a hosted joint exercise")
+    p.add_argument("address", metavar="ADDRESS", help="host:port, as the host printed it")
+    p.add_argument("--seat", required=True)
+    p.add_argument("--token", required=True)
+    p.add_argument("--name", help="your name, shown to the controller")
+    p.set_defaults(func=cmd_join)
 
     def store_option(p):
         p.add_argument("--db", metavar="PATH", help="results store (default results/exercise.db)")

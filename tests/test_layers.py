@@ -3,6 +3,7 @@
     sim.format      the scenario format: imports nothing else of the project
     sim.engine      the simulation: imports sim.format
     sim.evaluation  records, store, batches, statistics, report: imports both
+    sim.joint       the joint exercise's host and seats over the network: imports all three
     ui              the window: may import all three; nothing in sim imports ui or pygame
 
 and no import circles anywhere in sim/ or ui/. Checked twice: from the source (every
@@ -25,7 +26,8 @@ MAY_IMPORT = {  # layer -> the layers it may import besides itself
     "sim.format": {"sim"},
     "sim.engine": {"sim", "sim.format"},
     "sim.evaluation": {"sim", "sim.format", "sim.engine"},
-    "ui": {"sim", "sim.format", "sim.engine", "sim.evaluation"},
+    "sim.joint": {"sim", "sim.format", "sim.engine", "sim.evaluation"},
+    "ui": {"sim", "sim.format", "sim.engine", "sim.evaluation", "sim.joint"},
 }
 FOREIGN = ("pygame", "pygame_gui")  # never below ui
 

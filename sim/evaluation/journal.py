@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from sim.format.problems import InputError, Problem
 
@@ -36,13 +36,14 @@ class Journal:
         self._fh = open(self.path, "a", encoding="utf-8")
 
     @classmethod
-    def start(cls, path: Path, exercise: "Exercise") -> "Journal":
+    def start(cls, path: Path, exercise: "Exercise", extra: Optional[dict[str, Any]] = None) -> "Journal":
         scenario = exercise.scenario
         header = {"format": JOURNAL_FORMAT, "format_version": 1,
                   "scenario": {"id": scenario.id, "path": scenario.path, "sha256": scenario.sha256},
                   "seed": exercise.seed, "trainee": exercise.trainee, "interactive": exercise.interactive,
                   "plan": exercise.plan.model_dump(mode="json", exclude_none=True),
-                  **({"joint": {"humans": list(exercise.joint)}} if exercise.joint is not None else {})}
+                  **({"joint": {"humans": list(exercise.joint)}} if exercise.joint is not None else {}),
+                  **(extra or {})}
         return cls(path, header)
 
     def append(self, entry: dict[str, Any]) -> None:

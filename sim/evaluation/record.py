@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from sim import __version__
 from sim.engine.eventlog import to_jsonl
+from .journal import INPUT_TYPES
 from .metrics import evaluate
 from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError, Problem
@@ -152,7 +153,7 @@ def _check_shape(name: str, data: dict[str, Any]) -> list[Problem]:
         bad("inputs", "must be a list")
     else:
         for i, entry in enumerate(inputs):
-            ok = (isinstance(entry, dict) and entry.get("type") in ("order", "decision")
+            ok = (isinstance(entry, dict) and entry.get("type") in INPUT_TYPES
                   and isinstance(entry.get("t"), (int, float)) and isinstance(entry.get("step"), int))
             if ok and entry["type"] == "order":
                 try:
@@ -162,7 +163,7 @@ def _check_shape(name: str, data: dict[str, Any]) -> list[Problem]:
             if ok and entry["type"] == "decision":
                 ok = isinstance(entry.get("decision"), str) and isinstance(entry.get("option"), str)
             if not ok:
-                bad(f"inputs[{i}]", "is not an order or a decision as the simulator writes them")
+                bad(f"inputs[{i}]", "is not an input (order, decision, message, control, observation) as the simulator writes them")
     try:
         plan_of(data) if isinstance(data["plan"], dict) else bad("plan", "must be a mapping")
     except ValidationError as exc:

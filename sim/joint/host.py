@@ -1,0 +1,331 @@
+"""The host of a joint exercise: one authoritative Exercise, served to seats over WebSockets.
+
+Every input from every seat is checked (who may do what), applied at once, and appended
+to the journal (flushed and synced) with its seat and the exact point it was applied; a
+killed host continues from the journal. The simulation's clock runs in exercise time at
+the controller's speed; the host starts paused, so the seats can join and read their
+briefing, and the controller starts it.
+
+A bad message (not JSON, not the protocol, too large, out of turn, too many) gets an error
+reply and a line in the host's log; it never reaches the engine.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, TextIO
+
+from sim.engine.exercise import Exercise
+from sim.engine.joint_inputs import CONTROLLER, OBSERVER, MessageRefused, NotYours
+from sim.evaluation import record as records
+from sim.evaluation.journal import Journal
+from sim.format.scenario import Scenario
+from . import protocol, tokens
+from .protocol import (PROTOCOL_VERSION, BadMessage, ControlMessage, DecideMessage, Hello, ObserveMessage,
+                       OrderMessage, PingMessage, SendMessage)
+
+TICK_SECONDS = 0.05  # wall-clock seconds between clock steps
+PICTURE_EVERY = 0.2  # wall-clock seconds between pictures (sooner after a seat's own input)
+RATE_PER_SECOND = 30.0  # messages a connection may send, on average...
+BURST = 60.0  # ...and at once
+SPEEDS = (0.5, 1, 2, 4, 8, 16)
+HOST_ACTIONS = ("pause", "resume", "speed")
+
+
+@dataclass
+class Connection:
+    """One client's connection, before and after its hello."""
+    send: Callable[[str], Any]
+    seat: Optional[str] = None
+    name: Optional[str] = None
+    allowance: float = BURST
+    checked: float = field(default_factory=time.monotonic)
+    refused: int = 0
+    last_refusal_reply: float = 0.0
+    last_picture: Optional[str] = None
+    applied: int = -1  # the ref of its last input that was applied
+    wants_picture: bool = True
+
+    def allowed(self) -> bool:
+        """Token bucket: a flood is refused without touching the engine."""
+        now = time.monotonic()
+        self.allowance = min(BURST, self.allowance + (now - self.checked) * RATE_PER_SECOND)
+        self.checked = now
+        if self.allowance < 1.0:
+            return False
+        self.allowance -= 1.0
+        return True
+
+
+class Host:
+    def __init__(self, scenario: Scenario, exercise: Exercise, journal: Journal, digests: dict[str, str], *,
+                 results_dir: Path, log: TextIO = sys.stderr, on_record: Optional[Callable[[dict], None]] = None):
+        self.scenario = scenario
+        self.exercise = exercise
+        self.journal = journal
+        self.digests = digests  # seat -> SHA-256 of its token
+        self.results_dir = Path(results_dir)
+        self.log_file = log
+        self.on_record = on_record
+        self.paused = True
+        self.speed = 1.0
+        self.connections: list[Connection] = []
+        self.record_path: Optional[Path] = None
+        self.refusals = 0
+
+    # -- the log -------------------------------------------------------------------------
+    def log(self, text: str) -> None:
+        print(f"[host T+{self.exercise.now:7.1f}s] {text}", file=self.log_file, flush=True)
+
+    # -- one message -----------------------------------------------------------------------
+    def receive(self, conn: Connection, raw: str | bytes) -> list[dict]:
+        """Handle one message from a connection; returns the replies to send it."""
+        if not conn.allowed():
+            conn.refused += 1
+            self.refusals += 1
+            if conn.refused in (1, 10, 100, 1000, 10_000):
+                self.log(f"{conn.seat or 'unknown client'}: {conn.refused} messages refused (too many)")
+            now = time.monotonic()
+            if now - conn.last_refusal_reply >= 1.0:  # one reply a second, not one a message
+                conn.last_refusal_reply = now
+                return [{"type": "error", "code": "too_many", "message":
+                         f"too many messages: at most {RATE_PER_SECOND:g} a second"}]
+            return []
+        try:
+            message = protocol.parse(raw)
+        except BadMessage as exc:
+            return self._refuse(conn, "bad_message", str(exc))
+        ref = getattr(message, "ref", None)
+        if isinstance(message, Hello):
+            return self._hello(conn, message)
+        if conn.seat is None:
+            return self._refuse(conn, "hello_first", "say hello first (version, seat, token)", ref)
+        if isinstance(message, PingMessage):
+            return [{"type": "ack", "ref": ref}]
+        try:
+            self._apply(conn, message)
+        except (NotYours, PermissionError) as exc:
+            return self._refuse(conn, "not_allowed", str(exc), ref)
+        except MessageRefused as exc:
+            return self._refuse(conn, "cannot_send", str(exc), ref)
+        except (ValueError, RuntimeError, KeyError, TypeError) as exc:
+            return self._refuse(conn, "refused", str(exc), ref)
+        conn.applied = ref
+        for other in self.connections:
+            other.wants_picture = True
+        return [{"type": "ack", "ref": ref, "t": round(self.exercise.now, 3)}]
+
+    def _refuse(self, conn: Connection, code: str, text: str, ref: Optional[int] = None) -> list[dict]:
+        self.refusals += 1
+        self.log(f"{conn.seat or 'unknown client'}: refused ({code}): {text}")
+        reply = {"type": "error", "code": code, "message": text}
+        if ref is not None:
+            reply["ref"] = ref
+        return [reply]
+
+    def _hello(self, conn: Connection, hello: Hello) -> list[dict]:
+        if hello.version != PROTOCOL_VERSION:
+            return self._refuse(conn, "version", f"this host speaks protocol version {PROTOCOL_VERSION}; "
+                                f"the client speaks {hello.version}: use the same version of the software")
+        wanted = self.digests.get(hello.seat)
+        if wanted is None or not tokens.matches(hello.token, wanted):
+            return self._refuse(conn, "bad_token", "unknown seat or wrong token")
+        if conn.seat is not None and conn.seat != hello.seat:
+            return self._refuse(conn, "hello_again", f"this connection is seat {conn.seat} already")
+        for other in list(self.connections):  # a rejoin replaces the seat's old connection
+            if other is not conn and other.seat == hello.seat:
+                self.connections.remove(other)
+                self.log(f"{hello.seat}: rejoined; the old connection is dropped")
+        conn.seat, conn.name, conn.wants_picture, conn.last_picture = hello.seat, hello.name, True, None
+        self.log(f"{hello.seat}: joined" + (f" ({hello.name})" if hello.name else ""))
+        return [self.welcome(hello.seat), self.picture(conn)]
+
+    def _apply(self, conn: Connection, message) -> None:
+        exercise, seat = self.exercise, conn.seat
+        agency_seat = seat not in (CONTROLLER, OBSERVER)
+        if isinstance(message, ObserveMessage):
+            if seat not in (OBSERVER, CONTROLLER):
+                raise NotYours("only the observer and the controller write observations")
+            exercise.observe(message.text, seat=seat, kind=message.kind)
+            return
+        if exercise.finished:
+            raise RuntimeError("the exercise is over")
+        if isinstance(message, ControlMessage):
+            if seat != CONTROLLER:
+                raise NotYours("only the controller steers the exercise")
+            kind = message.action.get("do")
+            if kind in HOST_ACTIONS:
+                self._clock_action(message.action)
+            else:
+                exercise.control(message.action)
+            return
+        if not agency_seat:
+            raise NotYours(f"the {seat} does not give orders, decide or send messages")
+        if isinstance(message, OrderMessage):
+            from sim.evaluation.record import order_of
+            try:
+                order = order_of(message.order)
+            except Exception as exc:  # pydantic's error, in one line
+                raise ValueError(f"not an order: {str(exc).splitlines()[0]}") from None
+            exercise.apply(order, queue=message.queue, seat=seat)
+        elif isinstance(message, DecideMessage):
+            exercise.decide(message.decision, message.option, seat=seat)
+        elif isinstance(message, SendMessage):
+            marker = message.marker.model_dump() if message.marker else None
+            if marker:
+                marker["cell"] = list(marker["cell"])
+            exercise.send(seat, message.to, message.via, message.text, about=message.about, marker=marker)
+
+    def _clock_action(self, action: dict) -> None:
+        kind = action["do"]
+        if kind == "speed":
+            speed = action.get("x")
+            if speed not in SPEEDS:
+                raise ValueError(f"speed: one of {', '.join(f'{s:g}' for s in SPEEDS)}")
+            self.speed = float(speed)
+        else:
+            self.paused = kind == "pause"
+        # not an input of the simulation (it runs in exercise time): journaled for the record of the session
+        self.journal.append({"type": "clock", "t": self.exercise.now, "step": self.exercise.steps,
+                             "seat": CONTROLLER, "do": kind, "x": action.get("x")})
+        self.log(f"controller: {kind}" + (f" {action.get('x')}x" if kind == "speed" else ""))
+
+    # -- what goes out -------------------------------------------------------------------
+    def welcome(self, seat: str) -> dict:
+        spec = self.scenario.spec
+        seats = self.exercise.seats
+        units = [u.id for u in spec.units if seats.seat_of_unit[u.id] == seat] if seat in seats.seats else []
+        links = {s: [c.id for c in seats.channels_between(seat, s)] for s in seats.seats if s != seat} \
+            if seat in seats.seats else {}
+        return {"type": "welcome", "version": PROTOCOL_VERSION, "seat": seat,
+                "role": seat if seat in (CONTROLLER, OBSERVER) else "agency",
+                "scenario": {"id": spec.id, "title": spec.title, "path": self.scenario.path,
+                             "sha256": self.scenario.sha256},
+                "seats": [{"id": s.id, "name": s.name, "played": s.id in self.exercise.joint} for s in spec.seats],
+                "channels": [{"id": c.id, "name": c.name, "kind": c.kind, "delay": c.delay} for c in spec.channels],
+                "units": units, "links": links,
+                "injects": [i.id for i in spec.injects] if seat == CONTROLLER else []}
+
+    def picture(self, conn: Connection) -> dict:
+        view = "trainer" if conn.seat in (CONTROLLER, OBSERVER) else conn.seat
+        snap = self.exercise.snapshot(view)
+        return {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
+                "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
+                "snapshot": protocol.snapshot_to_dict(snap)}
+
+    def pictures_due(self) -> list[tuple[Connection, str]]:
+        """The pictures to send now: to each seat whose picture changed."""
+        out = []
+        for conn in self.connections:
+            if conn.seat is None:
+                continue
+            text = json.dumps(self.picture(conn), separators=(",", ":"))
+            if text != conn.last_picture:
+                conn.last_picture = text
+                out.append((conn, text))
+            conn.wants_picture = False
+        return out
+
+    # -- the clock -------------------------------------------------------------------------
+    def tick(self, wall_seconds: float) -> None:
+        exercise = self.exercise
+        if self.paused or exercise.finished:
+            return
+        exercise.advance(wall_seconds * self.speed)
+        if exercise.finished and self.record_path is None:
+            self.finish()
+
+    def finish(self) -> None:
+        record = records.make_record(self.exercise)
+        self.record_path = records.save(record, self.results_dir)
+        self.log(f"the exercise is over ({self.exercise.end_reason}); run record: {self.record_path}")
+        if self.on_record is not None:
+            self.on_record(record)
+
+
+# -- starting and serving --------------------------------------------------------------
+
+def start(scenario: Scenario, seed: int, humans: tuple[str, ...], *, journal_path: Path, results_dir: Path,
+          trainee: Optional[str] = None, log: TextIO = sys.stderr) -> tuple[Host, dict[str, str]]:
+    """A new joint exercise; returns the host and a token for each seat people play."""
+    seats = humans + (CONTROLLER, OBSERVER)
+    secret = {seat: tokens.new_token() for seat in seats}
+    exercise = Exercise(scenario, seed, scenario.spec.doctrine_plan, interactive=True, trainee=trainee,
+                        joint=humans)
+    journal = Journal.start(journal_path, exercise, extra={"tokens": {s: tokens.digest(t) for s, t in secret.items()}})
+    exercise._on_input = journal.append
+    host = Host(scenario, exercise, journal, {s: tokens.digest(t) for s, t in secret.items()},
+                results_dir=results_dir, log=log)
+    return host, secret
+
+
+def resume(journal_path: Path, scenario: Scenario, *, results_dir: Path, log: TextIO = sys.stderr) -> Host:
+    """A killed host's exercise, rebuilt from its journal; the seats' old tokens still work."""
+    from sim.evaluation.journal import read, resume as resume_journal
+    header, _ = read(journal_path)
+    exercise, journal = resume_journal(journal_path, scenario)
+    host = Host(scenario, exercise, journal, dict(header.get("tokens", {})), results_dir=results_dir, log=log)
+    host.log(f"resumed from {journal_path}: {len(exercise.inputs)} inputs re-applied")
+    return host
+
+
+async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[int], None]] = None,
+                stop: Optional[asyncio.Event] = None) -> None:
+    """Serve seats until `stop` is set (or the task is cancelled)."""
+    from websockets.asyncio.server import serve as ws_serve
+    from websockets.exceptions import ConnectionClosed
+
+    async def handler(websocket) -> None:
+        conn = Connection(send=websocket.send)
+        host.connections.append(conn)
+        try:
+            async for raw in websocket:
+                for reply in host.receive(conn, raw):
+                    await websocket.send(json.dumps(reply, separators=(",", ":")))
+                if conn.wants_picture and conn.seat is not None:
+                    await _send_pictures(host)
+        except ConnectionClosed:
+            pass
+        finally:
+            if conn in host.connections:
+                host.connections.remove(conn)
+                if conn.seat:
+                    host.log(f"{conn.seat}: left (the exercise goes on)")
+
+    async def clock() -> None:
+        last = time.monotonic()
+        next_picture = last
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            now = time.monotonic()
+            host.tick(min(now - last, 0.5))  # a stalled loop does not leap the exercise ahead
+            last = now
+            if now >= next_picture:
+                next_picture = now + PICTURE_EVERY
+                await _send_pictures(host)
+
+    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64) as server:
+        actual = next(iter(server.sockets)).getsockname()[1]
+        if ready is not None:
+            ready(actual)
+        ticker = asyncio.ensure_future(clock())
+        try:
+            if stop is None:
+                await asyncio.Future()
+            else:
+                await stop.wait()
+        finally:
+            ticker.cancel()
+
+
+async def _send_pictures(host: Host) -> None:
+    from websockets.exceptions import ConnectionClosed
+    for conn, text in host.pictures_due():
+        try:
+            await conn.send(text)
+        except ConnectionClosed:
+            pass
