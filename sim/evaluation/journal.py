@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from sim.format.problems import InputError, Problem
+from .record import INPUT_TYPES, resimulate
 
 if TYPE_CHECKING:
     from sim.engine.exercise import Exercise
     from sim.format.scenario import Scenario
 
 JOURNAL_FORMAT = "rescue-exercise-journal"
-INPUT_TYPES = ("order", "decision", "message", "control", "observation")  # what a replay applies
 
 
 class Journal:
@@ -87,8 +87,6 @@ def read(path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def resume(path: Path | str, scenario: "Scenario") -> tuple["Exercise", Journal]:
     """Rebuild the exercise from a journal and keep appending to the same journal."""
-    from .record import resimulate
-
     header, inputs = read(path)
     if header["scenario"]["sha256"] != scenario.sha256:
         raise InputError([Problem(str(path), 1, 1, "scenario.sha256",

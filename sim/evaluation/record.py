@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from sim import __version__
 from sim.engine.eventlog import to_jsonl
-from .journal import INPUT_TYPES
 from .metrics import evaluate
 from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError, Problem
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from sim.format.scenario import Scenario
 
 RECORD_FORMAT = "rescue-exercise-run"
+INPUT_TYPES = ("order", "decision", "message", "control", "observation")  # what a replay applies
 RECORD_VERSION = 1
 
 
