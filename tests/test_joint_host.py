@@ -23,7 +23,7 @@ from sim.joint import host as hosting
 from sim.joint.client import SeatClient
 
 KOWLOON = load(ROOT / "scenarios" / "kowloon_flat.yaml")
-AGENCY_SEATS = ("hk_command", "octb", "thai_liaison")
+AGENCY_SEATS = ("hk_command", "crime_bureau", "thai_liaison")
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_four_scripted_seats_play_the_reference_scenario_to_the_end_and_the_reco
                 clients[name].order(order, queue=True)
         clients["hk_command"].message("thai_liaison", "liaison_direct", "Stacking at the gate now")
         clients["controller"].control({"do": "speed", "x": 256})
-        clients["controller"].control({"do": "message", "to": "octb", "text": "The landlord has arrived downstairs"})
+        clients["controller"].control({"do": "message", "to": "crime_bureau", "text": "The landlord has arrived downstairs"})
         clients["controller"].control({"do": "resume"})
         end = time.monotonic() + 60
         while running.host.record_path is None and time.monotonic() < end:
@@ -71,7 +71,7 @@ def test_four_scripted_seats_play_the_reference_scenario_to_the_end_and_the_reco
     record = records.load(running.host.record_path)
     assert record["joint"]["humans"] == list(AGENCY_SEATS)
     seats_of_inputs = {e.get("seat") for e in record["inputs"]}
-    assert {"hk_command", "octb", "thai_liaison", "controller"} <= seats_of_inputs
+    assert {"hk_command", "crime_bureau", "thai_liaison", "controller"} <= seats_of_inputs
     assert records.verify(KOWLOON, record).ok
     assert record["finished"] and record["end_reason"] == "operation complete"
 
@@ -83,7 +83,7 @@ def test_a_rogue_client_is_refused_and_the_run_is_unaffected(tmp_path):
         wrong = SeatClient(running.address, "hk_command", "not-the-token", reconnect=False)
         assert wrong.wait_for(lambda c: c.fatal is not None)
         assert "wrong token" in wrong.fatal
-        rogue = seat(running, secret, "octb")
+        rogue = seat(running, secret, "crime_bureau")
         before = running.call(lambda: len(running.host.exercise.inputs))
         rogue.raw("this is not json")
         rogue.raw(json.dumps({"type": "order", "ref": 1, "order": {"unit": "eu_entry", "do": "move", "to": "corridor"}}))
@@ -92,7 +92,7 @@ def test_a_rogue_client_is_refused_and_the_run_is_unaffected(tmp_path):
         for i in range(10_000):
             rogue.raw(json.dumps({"type": "ping", "ref": 10 + i}))
         time.sleep(1.1)  # past the flood: the next messages are read again
-        rogue.raw(json.dumps({"type": "hello", "version": 1, "seat": "controller", "token": secret["octb"]}))
+        rogue.raw(json.dumps({"type": "hello", "version": 1, "seat": "controller", "token": secret["crime_bureau"]}))
         # the host stays responsive to everyone else while the burst lasts
         started = time.monotonic()
         ref = thai.message("hk_command", "phone", "are you receiving?")
@@ -196,7 +196,10 @@ def test_a_killed_host_resumes_with_no_input_lost(tmp_path):
 
 
 def test_host_refuses_a_scenario_without_seats_and_a_wrong_seat(tmp_path):
-    for args, words in ((["scenarios/tutorial.yaml"], "no seats"),
+    from engine_maps import flat_yaml
+    solo = tmp_path / "solo.yaml"
+    solo.write_text(flat_yaml())
+    for args, words in (([str(solo)], "no seats"),
                         (["scenarios/kowloon_flat.yaml", "--seats", "hk_comand"], "unknown seat 'hk_comand'")):
         result = subprocess.run([sys.executable, "run_exercise.py", "host", *args, "--out", str(tmp_path)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -79,12 +79,12 @@ def test_a_seat_orders_only_its_own_units_and_takes_only_its_own_decisions():
     exercise = Exercise(KOWLOON, 1, KOWLOON.spec.doctrine_plan, joint=tuple(SEATS), interactive=True)
     with pytest.raises(NotYours):
         exercise.apply(order_of({"unit": "octb", "do": "move", "to": "corridor"}), seat="thai_liaison")
-    exercise.apply(order_of({"unit": "octb", "do": "move", "to": "corridor"}), seat="octb")
+    exercise.apply(order_of({"unit": "octb", "do": "move", "to": "corridor"}), seat="crime_bureau")
     exercise.apply(order_of({"unit": "eu_entry", "do": "stack", "door": "front_gate"}), seat="hk_command")
     decision = exercise.run_until_decision_or_end(limit=300)
     assert decision is not None and decision.id == "gate_entry"
     with pytest.raises(NotYours):
-        exercise.decide("gate_entry", "key", seat="octb")
+        exercise.decide("gate_entry", "key", seat="crime_bureau")
     exercise.decide("gate_entry", "key", seat="hk_command")
 
 
@@ -93,7 +93,7 @@ def test_a_message_arrives_after_its_channels_delay_and_only_by_a_channel_that_l
     with pytest.raises(MessageRefused, match="needs thai_lo"):  # the liaison officer is not there yet
         exercise.send("hk_command", "thai_liaison", "liaison_direct", "where are you?")
     with pytest.raises(MessageRefused, match="does not link"):
-        exercise.send("hk_command", "octb", "phone", "the phone line is to the Thai liaison officer")
+        exercise.send("hk_command", "crime_bureau", "phone", "the phone line is to the Thai liaison officer")
     exercise.send("hk_command", "thai_liaison", "phone", "we are at the building")
     sent = exercise.now
     exercise.advance(89)
@@ -102,7 +102,7 @@ def test_a_message_arrives_after_its_channels_delay_and_only_by_a_channel_that_l
     delivered = [e for e in exercise.events if e["kind"] == "message_delivered"]
     assert len(delivered) == 1 and delivered[0]["t"] == pytest.approx(sent + 90)
     assert delivered[0] in exercise.snapshot("thai_liaison").feed
-    assert delivered[0] not in exercise.snapshot("octb").feed
+    assert delivered[0] not in exercise.snapshot("crime_bureau").feed
 
 
 def test_the_channel_chosen_in_planning_changes_when_the_team_knows():

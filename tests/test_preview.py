@@ -16,7 +16,8 @@ import pytest  # noqa: E402
 
 from sim.format.problems import InputError  # noqa: E402
 from sim.format.scenario import load  # noqa: E402
-from ui import preview, style  # noqa: E402
+from ui import preview  # noqa: E402
+from ui.style import markers, palette, plan_symbols  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -63,13 +64,13 @@ def test_reference_preview_shows_every_kind_of_marker_on_the_plan() -> None:
     scenario = load(REFERENCE)
     plan = preview.render_plan(scenario, 1200)
     for role in ("victim", "perpetrator", "unit", "evidence"):
-        assert _count(plan, style.ROLE_COLOURS[role]) > 40, f"no {role} marker on the plan"
+        assert _count(plan, palette.ROLE_COLOURS[role]) > 40, f"no {role} marker on the plan"
 
 
 def test_reference_preview_file_contains_the_victim_colour(tmp_path: Path) -> None:
     out = tmp_path / "kowloon.png"
     preview.save_preview(load(REFERENCE), out)
-    assert _count(pygame.image.load(str(out)), style.ROLE_COLOURS["victim"]) > 100
+    assert _count(pygame.image.load(str(out)), palette.ROLE_COLOURS["victim"]) > 100
 
 
 def test_small_and_odd_widths_are_honoured(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def _shape_mask(draw) -> np.ndarray:
     return ~np.all(_pixels(surface) == np.array((255, 0, 255)), axis=2)
 
 
-def _luminance_mask(draw, background=style.THRESHOLD) -> np.ndarray:
+def _luminance_mask(draw, background=palette.THRESHOLD) -> np.ndarray:
     surface = pygame.Surface((40, 40))
     surface.fill(background)
     draw(surface)
@@ -105,7 +106,7 @@ def _luminance_mask(draw, background=style.THRESHOLD) -> np.ndarray:
 
 def test_door_kinds_differ_in_shape_not_only_colour() -> None:
     kinds = ("doorway", "wooden", "reinforced", "iron_gate", "fire_door")
-    masks = {kind: _luminance_mask(lambda s, k=kind: style.draw_door(s, pygame.Rect(4, 4, 32, 32), k))
+    masks = {kind: _luminance_mask(lambda s, k=kind: plan_symbols.draw_door(s, pygame.Rect(4, 4, 32, 32), k))
              for kind in kinds}
     for i, a in enumerate(kinds):
         for b in kinds[i + 1:]:
@@ -114,7 +115,7 @@ def test_door_kinds_differ_in_shape_not_only_colour() -> None:
 
 def test_roles_differ_in_shape_not_only_colour() -> None:
     roles = ("victim", "perpetrator", "unit", "evidence")
-    masks = {role: _shape_mask(lambda s, r=role: style.draw_marker(s, r, (30, 30), 14)) for role in roles}
+    masks = {role: _shape_mask(lambda s, r=role: markers.draw_marker(s, r, (30, 30), 14)) for role in roles}
     for i, a in enumerate(roles):
         for b in roles[i + 1:]:
             assert (masks[a] != masks[b]).sum() > 40, f"{a} and {b} markers have the same shape"
@@ -122,16 +123,17 @@ def test_roles_differ_in_shape_not_only_colour() -> None:
 
 def test_window_kinds_differ_in_shape() -> None:
     variants = {"plain": {}, "grille": {"grille": True}, "escape": {"escape": True}}
-    masks = {name: _shape_mask(lambda s, kw=kw: style.draw_window(s, pygame.Rect(14, 14, 32, 32), **kw))
+    masks = {name: _shape_mask(lambda s, kw=kw: plan_symbols.draw_window(s, pygame.Rect(14, 14, 32, 32), **kw))
              for name, kw in variants.items()}
     assert (masks["plain"] != masks["escape"]).sum() > 40  # the dashed outline
-    grey = {name: _luminance_mask(lambda s, kw=kw: style.draw_window(s, pygame.Rect(4, 4, 32, 32), **kw))
+    grey = {name: _luminance_mask(lambda s, kw=kw: plan_symbols.draw_window(s, pygame.Rect(4, 4, 32, 32), **kw))
             for name, kw in variants.items()}
     assert (grey["plain"] != grey["grille"]).sum() > 15  # the bars
 
 
 def test_importing_the_preview_does_not_start_pygame() -> None:
-    code = ("import pygame, ui.preview, ui.style; "
+    code = ("import importlib, pkgutil, pygame, ui.preview, ui.style; "
+            "[importlib.import_module(f'ui.style.{m.name}') for m in pkgutil.iter_modules(ui.style.__path__)]; "
             "assert not pygame.get_init() and not pygame.font.get_init(), 'pygame initialised at import'")
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)

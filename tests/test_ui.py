@@ -25,7 +25,8 @@ KOWLOON = ROOT / "scenarios" / "kowloon_flat.yaml"
 
 @pytest.fixture
 def app(tmp_path):
-    from ui.app import App, Context
+    from ui.app import App
+    from ui.context import Context
 
     ctx = Context(scenarios_dir=ROOT / "scenarios", results_dir=tmp_path, scenario=load(KOWLOON),
                   show_help=False, trainee="Test Trainee")
@@ -53,12 +54,11 @@ def key(app, k: int, unicode: str = "") -> None:
 
 
 def start_execution(app):
-    from ui.scenes.execution import ExecutionScene
+    from ui.scenes.base import Next
 
     app.ctx.plan = doctrine_without_choices(app.ctx.scenario)
-    scene = ExecutionScene(app)
-    app.switch(scene)
-    return scene
+    app.go(Next.EXECUTION)
+    return app.scene
 
 
 def run_until_decision(app, scene, decision_id: str) -> None:
@@ -132,11 +132,11 @@ def finished_record(app):
 
 
 def test_scrubbing_the_replay_shows_the_state_at_that_time(app):
-    from ui.scenes.debrief import DebriefScene
+    from ui.scenes.base import Next
 
     app.ctx.record = finished_record(app)
-    scene = DebriefScene(app)
-    app.switch(scene)
+    app.go(Next.DEBRIEF)
+    scene = app.scene
     app.frame()
     key(app, pygame.K_RIGHT)
     key(app, pygame.K_RIGHT)
@@ -153,11 +153,11 @@ def test_scrubbing_the_replay_shows_the_state_at_that_time(app):
 
 
 def test_what_if_changes_the_outcome_when_the_option_matters(app):
-    from ui.scenes.debrief import DebriefScene
+    from ui.scenes.base import Next
 
     app.ctx.record = finished_record(app)
-    scene = DebriefScene(app)
-    app.switch(scene)
+    app.go(Next.DEBRIEF)
+    scene = app.scene
     app.frame()
     gate = next(b for b, i in scene.decision_buttons.items() if scene.decisions[i]["decision"] == "gate_entry")
     click(app, gate)
@@ -173,6 +173,36 @@ def test_the_window_can_be_resized(app):
     app.frame()
     assert app.size == (1600, 1000)
     assert scene.map_rect.width > 700
+
+
+def test_scenes_hand_over_by_returning_where_to_go(app):
+    from ui.scenes.base import Next
+    from ui.scenes.briefing import BriefingScene
+    from ui.scenes.planning import PlanningScene
+
+    app.go(Next.BRIEFING)
+    assert isinstance(app.scene, BriefingScene)
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.scene, PlanningScene)
+    key(app, pygame.K_ESCAPE)
+    assert app.scene.name == "menu"
+    key(app, pygame.K_ESCAPE)  # Esc on the menu ends the session
+    assert app.scene is None and not app.running
+
+
+def test_only_the_flow_knows_the_scenes():
+    import import_graph
+    from ui.flow import SCENES
+    from ui.scenes.base import Next
+
+    edges = import_graph.graph()
+    screens = {f"ui.scenes.{name}" for name in ("menu", "briefing", "planning", "execution", "debrief")}
+    for module in sorted(edges):
+        if module.startswith("ui.") and module != "ui.flow":
+            assert not edges[module] & screens - {module}, f"{module} imports a scene: hand over through ui.flow"
+    assert {n.value for n in SCENES} == {s.rsplit(".", 1)[1] for s in screens}
+    assert all(cls.name == n.value for n, cls in SCENES.items()) and Next.QUIT not in SCENES
+    assert not [c for c in import_graph.circles(edges) if any(m.startswith("ui.") for m in c)]
 
 
 def test_autoplay_visits_every_scene_and_saves_screenshots(tmp_path):
@@ -193,15 +223,15 @@ KILLED_SESSION = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from sim.format.scenario import load
-    from ui.app import App, Context
-    from ui.scenes.execution import ExecutionScene
+    from ui.app import App
+    from ui.context import Context
+    from ui.scenes.base import Next
     scenario = load({scenario!r})
     ctx = Context(results_dir=Path({results!r}), scenario=scenario, show_help=False, trainee="kill")
     ctx.plan = scenario.spec.doctrine_plan.model_copy(update={{"decisions": {{}}}})
     app = App(ctx)
-    scene = ExecutionScene(app)
-    app.switch(scene)
-    ex = scene.exercise
+    app.go(Next.EXECUTION)
+    ex = app.scene.exercise
     while ex.pending_decision is None:
         ex.advance(1.0)
     ex.decide("gate_entry", "key")

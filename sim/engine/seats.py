@@ -19,6 +19,9 @@ from sim.format.spec import Plan
 from .world import Cell, World
 
 KIND_OF_THING = {"victim": "victims", "perpetrator": "perpetrators", "evidence": "evidence"}
+# Events a seat witnesses if its units have the subject (or the door) in sight when they happen.
+FACT_EVENTS = ("perpetrator_fled", "hostage_taken", "barricade_built", "victim_injured", "evidence_destroyed",
+               "perpetrator_arrested", "victim_safe")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Seats:
         self.doors_seen: dict[str, dict[str, str]] = {s: {} for s in self.seats}
         self.sent = 0
         self._reports: list = []
+        world.log.listen(self._witness)
 
     # -- who is who --------------------------------------------------------------------
     def owner_of(self, decision) -> str:
@@ -121,7 +125,39 @@ class Seats:
             for report in self._reports if sighting.how != "told" else ():  # no echoes
                 kind = self.world.scenario.kind_of(ident)
                 if report.sender == seat and KIND_OF_THING.get(kind) in report.about:
-                    self._send_now(report.sender, report.to, report.via, "", ident, source="report")
+                    self._report(report, ident)
+
+    def _report(self, report, ident: str) -> None:
+        """A standing report goes by its channel or, while that one is closed (its unit not
+        there yet), by the fastest open one between the two seats."""
+        channels = [self.channels[report.via]] + self.channels_between(report.sender, report.to)
+        channel = next((c for c in channels if self.usable(c)), None)
+        if channel is None:
+            self.world.emit("message_failed", sender=report.sender, to=report.to, via=report.via,
+                            about=ident, reason="no channel open")
+            return
+        self._send_now(report.sender, report.to, channel.id, "", ident, source="report")
+
+    def _witness(self, event: dict) -> None:
+        """A seat whose units see what just happened knows it: `seat_learned` of the fact."""
+        kind = event["kind"]
+        if kind not in FACT_EVENTS:
+            return
+        subject = event.get("subject")
+        world = self.world
+        door = world.doors.get(subject) if kind == "barricade_built" else None
+        for seat in self.seats:
+            if door is not None:
+                units = [u for u in world.people("unit") if u.present and self.seat_of_unit[u.id] == seat]
+                witness = next((u.id for u in units if world.can_see(u.cell, door.cells[0])), None)
+            elif subject in self.in_sight[seat] or event.get("by") in self.seat_of_unit and \
+                    self.seat_of_unit[event["by"]] == seat:
+                witness = event.get("by") if event.get("by") in self.seat_of_unit else "own units"
+            else:
+                witness = None
+            if witness is not None:
+                world.emit("seat_learned", subject=f"{kind} {subject}", seat=seat, how="seen", by=witness,
+                           seen_at=round(world.now, 3))
 
     def reveal(self, ident: str, seat: Optional[str], by: str) -> None:
         """Intelligence shows where a person or item is, to one seat (the lead's by default)."""

@@ -28,6 +28,10 @@ def check_seats(checker: Any) -> None:
     for i, seat in enumerate(seats):
         if seat.id in seen:
             checker.add(("seats", i, "id"), f"seat '{seat.id}' is listed twice")
+        elif seat.id in checker.names.kinds or seat.id in ("controller", "observer"):
+            what = checker.names.kinds.get(seat.id, "the name of a seat every joint exercise has")
+            checker.add(("seats", i, "id"), f"'{seat.id}' is already {what if what.startswith('the') else 'a ' + what}; "
+                                            "give the seat an id of its own")
         seen.add(seat.id)
         for j, agency in enumerate(seat.agencies):
             path = ("seats", i, "agencies", j)
