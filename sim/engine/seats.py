@@ -146,13 +146,16 @@ class Seats:
         subject = event.get("subject")
         world = self.world
         door = world.doors.get(subject) if kind == "barricade_built" else None
+        thing = world.agents.get(subject) or world.evidence.get(subject)
         for seat in self.seats:
+            units = [u for u in world.people("unit") if u.present and u.outside_at is None
+                     and self.seat_of_unit[u.id] == seat]
             if door is not None:
-                units = [u for u in world.people("unit") if u.present and self.seat_of_unit[u.id] == seat]
                 witness = next((u.id for u in units if world.can_see(u.cell, door.cells[0])), None)
-            elif subject in self.in_sight[seat] or event.get("by") in self.seat_of_unit and \
-                    self.seat_of_unit[event["by"]] == seat:
-                witness = event.get("by") if event.get("by") in self.seat_of_unit else "own units"
+            elif event.get("by") in self.seat_of_unit and self.seat_of_unit[event["by"]] == seat:
+                witness = event["by"]  # its own unit did it
+            elif thing is not None and subject in self.in_sight[seat]:
+                witness = next((u.id for u in units if world.can_see(u.cell, thing.cell)), None)
             else:
                 witness = None
             if witness is not None:
