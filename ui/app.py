@@ -1,51 +1,27 @@
-"""The window: one main loop, a typed context, and one scene at a time.
+"""The window: one main loop and one scene at a time, sharing a typed `ui.context.Context`.
 
 Scenes (menu, briefing, planning, execution, debrief) are small classes with enter,
 handle_event, update and draw. Widget events become commands in each scene's
-handle_event, never in drawing code. Nothing is initialised at import time, so tests
-can import this module and drive it under SDL_VIDEODRIVER=dummy with posted events.
+handle_event, never in drawing code. A scene that is done returns a `Next`; the window
+asks `ui.flow` for that scene and switches to it. Nothing is initialised at import time,
+so tests can import this module and drive it under SDL_VIDEODRIVER=dummy with posted events.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Callable, Optional
 
 import pygame
 import pygame_gui
 
-from sim.format.spec import Plan
-
-if TYPE_CHECKING:
-    from sim.engine.exercise import Exercise
-    from sim.evaluation.journal import Journal
-    from sim.format.scenario import Scenario
-    from ui.scenes.base import Scene
+from ui.context import Context
+from ui.flow import scene_for
+from ui.scenes.base import Next, Scene
 
 MIN_SIZE = (1024, 700)
 DEFAULT_SIZE = (1360, 860)
 THEME = Path(__file__).with_name("theme.json")
-
-
-@dataclass
-class Context:
-    """What the scenes share: the chosen scenario, the plan, the running exercise, the result."""
-    scenarios_dir: Path = Path("scenarios")
-    results_dir: Path = Path("results")
-    scenario: Optional["Scenario"] = None
-    trainee: Optional[str] = None
-    seed: int = 1
-    plan: Optional[Plan] = None
-    exercise: Optional["Exercise"] = None
-    journal: Optional["Journal"] = None
-    record: Optional[dict] = None
-    record_path: Optional[Path] = None
-    autoplay: bool = False
-    screenshots: Optional[Path] = None
-    show_help: bool = True
-    message: str = ""  # one line shown at the bottom of the next scene
-    shots: list = field(default_factory=list)
 
 
 class App:
@@ -59,22 +35,34 @@ class App:
         self.manager.preload_fonts([{"name": "noto_sans", "point_size": 14, "style": style, "antialiased": "1"}
                                     for style in ("bold", "italic")])
         self.clock = pygame.time.Clock()
-        self.scene: Optional["Scene"] = None
+        self.scene: Optional[Scene] = None
         self.running = True
         self.frames = 0
         self.help_visible = False
+        self.time_scale = 1.0  # autoplay runs the simulated clock faster than a person would
         self.on_frame: list[Callable[["App"], None]] = []
 
     @property
     def size(self) -> tuple[int, int]:
         return self.screen.get_size()
 
-    def switch(self, scene: "Scene") -> None:
+    def go(self, next_: Next) -> None:
+        """Show the screen `next_` names (a new scene from `ui.flow`), or end the session."""
+        if next_ is Next.QUIT:
+            self.quit()
+        else:
+            self.switch(scene_for(next_, self))
+
+    def switch(self, scene: Scene) -> None:
         if self.scene is not None:
             self.scene.exit()
         self.manager.clear_and_reset()
         self.scene = scene
         scene.enter()
+
+    def _follow(self, next_: Optional[Next]) -> None:
+        if next_ is not None:
+            self.go(next_)
 
     def resize(self, size: tuple[int, int]) -> None:
         size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
@@ -102,9 +90,9 @@ class App:
                 continue
             self.manager.process_events(event)
             if self.scene is not None:
-                self.scene.handle_event(event)
+                self._follow(self.scene.handle_event(event))
         if self.scene is not None:
-            self.scene.update(dt)
+            self._follow(self.scene.update(dt))
         self.manager.update(dt)
         self.screen.fill((24, 27, 33))
         if self.scene is not None:

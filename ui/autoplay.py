@@ -1,5 +1,8 @@
 """Autoplay: the window plays the doctrine plan by itself, through every scene, saving a
-PNG of each (for demonstrations, kiosks and tests; works with SDL_VIDEODRIVER=dummy)."""
+PNG of each (for demonstrations, kiosks and tests; works with SDL_VIDEODRIVER=dummy).
+
+It presses each scene's buttons by calling the scene's commands, and hands the `Next`
+they return to the window (`App.go`), as a click would."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -42,12 +45,12 @@ class Autoplay:
             self.app.quit()
             return
         self.shot("menu")
-        scene.start(self.scenario_path)
+        self.app.go(scene.start(self.scenario_path))
         self.wait = 1
 
     def on_briefing(self, scene) -> None:
         self.shot("briefing")
-        scene.go_on()
+        self.app.go(scene.go_on())
         self.wait = 1
 
     def on_planning(self, scene) -> None:
@@ -63,9 +66,11 @@ class Autoplay:
         if "planning" not in self.done:
             self.shot("planning")
             return
-        scene.start()
-        if scene.warned and self.app.scene is scene:
-            scene.start()
+        next_ = scene.start()
+        if next_ is None and scene.warned:  # a first start only shows the warnings
+            next_ = scene.start()
+        if next_ is not None:
+            self.app.go(next_)
         self.tries = getattr(self, "tries", 0) + 1
         if self.app.scene is scene and self.tries > 3:  # the plan cannot start: say so and stop
             print(f"autoplay: the doctrine plan did not pass the plan check: "

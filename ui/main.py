@@ -1,4 +1,8 @@
-"""Entry points of the window, called by run_exercise.py: play, resume, replay, autoplay."""
+"""Entry points of the window, called by run_exercise.py: play, resume, replay, autoplay.
+
+Each builds the typed context, opens the window and names the first screen (`App.go`);
+from there the scenes hand over among themselves through `ui.flow`.
+"""
 from __future__ import annotations
 
 import os
@@ -17,7 +21,9 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
     if autoplay:
         os.environ.setdefault("SDL_VIDEODRIVER", os.environ.get("SDL_VIDEODRIVER", "dummy")
                               if os.environ.get("DISPLAY") else "dummy")
-    from ui.app import App, Context
+    from ui.app import App
+    from ui.context import Context
+    from ui.scenes.base import Next
 
     folder = Path(scenarios_dir)
     if not folder.is_dir():  # run from elsewhere: the project's own scenarios
@@ -35,23 +41,19 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
         ctx.scenario = load(scenario_path)
     app = App(ctx)
     if resume:
-        from ui.scenes.execution import ExecutionScene
-        app.switch(ExecutionScene(app))
+        app.go(Next.EXECUTION)
     elif autoplay:
         from ui.autoplay import Autoplay
-        from ui.scenes.menu import MenuScene
         if not scenario_path:
             scenario_path = str(folder / "kowloon_flat.yaml")
             ctx.scenario = load(scenario_path)
         app.on_frame.append(Autoplay(app, Path(scenario_path)))
         ctx.show_help = False
-        app.switch(MenuScene(app))
+        app.go(Next.MENU)
     elif ctx.scenario is not None:
-        from ui.scenes.briefing import BriefingScene
-        app.switch(BriefingScene(app))
+        app.go(Next.BRIEFING)
     else:
-        from ui.scenes.menu import MenuScene
-        app.switch(MenuScene(app))
+        app.go(Next.MENU)
     frames = 0
     while app.running:
         dt = 1 / 30 if autoplay else app.clock.tick(30) / 1000.0
@@ -69,8 +71,9 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
 
 
 def replay(record_path: str, *, scenario_path: Optional[str] = None) -> None:
-    from ui.app import App, Context
-    from ui.scenes.debrief import DebriefScene
+    from ui.app import App
+    from ui.context import Context
+    from ui.scenes.base import Next
 
     record = records.load(record_path)
     path = scenario_path or record["scenario"].get("path")
@@ -84,6 +87,6 @@ def replay(record_path: str, *, scenario_path: Optional[str] = None) -> None:
     ctx = Context(scenario=scenario, record=record, record_path=Path(record_path), trainee=record.get("trainee"),
                   seed=record["seed"])
     app = App(ctx)
-    app.switch(DebriefScene(app))
+    app.go(Next.DEBRIEF)
     while app.running:
         app.frame(dt=app.clock.tick(30) / 1000.0)

@@ -28,7 +28,8 @@ from typing import Callable, Sequence
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from ui import style  # noqa: E402
+from ui.style import palette  # noqa: E402
+from ui.style.fonts import MIN_TEXT, draw_text, font, reset_fonts, text_size, wrap  # noqa: E402
 from ui.preview_key import panels  # noqa: E402
 from ui.preview_plan import PlanPanel  # noqa: E402
 from ui.preview_words import arrival_text, storey_text  # noqa: E402  (public here before the split)
@@ -49,7 +50,7 @@ def save_preview(scenario, out: Path, width: int = 1600) -> None:
     """
     out = Path(out)
     pygame.font.init()
-    style.reset_fonts()  # fonts cached before a pygame.quit() elsewhere are dead
+    reset_fonts()  # fonts cached before a pygame.quit() elsewhere are dead
     image = render_preview(scenario, width)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".png", dir=out.parent)
@@ -119,7 +120,7 @@ def _page(scenario, width: int) -> pygame.Surface:
     footer = _footer(scenario, inner)
     height = band.get_height() + m + plan.get_height() + m + info_h + m + footer.get_height() + m
     page = pygame.Surface((width, height))
-    page.fill(style.PAPER)
+    page.fill(palette.PAPER)
     page.blit(band, (0, 0))
     y = band.get_height() + m
     page.blit(plan, (m, y))
@@ -137,24 +138,24 @@ def _title_band(spec, width: int, m: int) -> pygame.Surface:
     title_size = max(22, min(34, round(width / 48)))
     meta_size = max(15, min(19, round(width / 88)))
     inner = width - 2 * m
-    title_lines = style.wrap(spec.title, inner, title_size, bold=True)
+    title_lines = wrap(spec.title, inner, title_size, bold=True)
     meta = [f"Scenario {spec.id} (version {spec.version})", f"Difficulty: {spec.difficulty}",
             f"Estimated length: {spec.estimated_minutes} min", f"Plan: {storey_text(spec.floor_plan.storey)}"]
     meta_lines = _join_fitting(meta, "   \u00b7   ", inner, meta_size)
-    title_h = style.font(title_size, True).get_linesize()
-    meta_h = style.font(meta_size).get_linesize()
+    title_h = font(title_size, True).get_linesize()
+    meta_h = font(meta_size).get_linesize()
     height = m + title_h * len(title_lines) + 6 + meta_h * len(meta_lines) + m
     band = pygame.Surface((width, height))
-    band.fill(style.BAND)
+    band.fill(palette.BAND)
     y = m
     for line in title_lines:
-        style.draw_text(band, line, (m, y), size=title_size, colour=style.BAND_TEXT, bold=True)
+        draw_text(band, line, (m, y), size=title_size, colour=palette.BAND_TEXT, bold=True)
         y += title_h
     y += 6
     for line in meta_lines:
-        style.draw_text(band, line, (m, y), size=meta_size, colour=style.BAND_MUTED)
+        draw_text(band, line, (m, y), size=meta_size, colour=palette.BAND_MUTED)
         y += meta_h
-    band.fill(style.ORANGE, pygame.Rect(0, height - 4, width, 4))
+    band.fill(palette.ORANGE, pygame.Rect(0, height - 4, width, 4))
     return band
 
 
@@ -162,13 +163,13 @@ def _footer(scenario, width: int) -> pygame.Surface:
     source = Path(scenario.path).name
     words = (f"Starting positions as the simulator places them. Source: {source} "
              f"(SHA-256 {scenario.sha256[:12]}).")
-    lines = style.wrap(words, width, style.MIN_TEXT)
-    step = style.font(style.MIN_TEXT).get_linesize()
+    lines = wrap(words, width, MIN_TEXT)
+    step = font(MIN_TEXT).get_linesize()
     surface = pygame.Surface((width, step * len(lines) + 8))
-    surface.fill(style.PAPER)
-    pygame.draw.line(surface, style.RULE, (0, 0), (width, 0), 1)
+    surface.fill(palette.PAPER)
+    pygame.draw.line(surface, palette.RULE, (0, 0), (width, 0), 1)
     for i, line in enumerate(lines):
-        style.draw_text(surface, line, (0, 6 + i * step), size=style.MIN_TEXT, colour=style.MUTED_INK)
+        draw_text(surface, line, (0, 6 + i * step), size=MIN_TEXT, colour=palette.MUTED_INK)
     return surface
 
 
@@ -176,7 +177,7 @@ def _join_fitting(items: Sequence[str], separator: str, width: int, size: int) -
     """Join items with separator into as few lines as fit `width`, never splitting an item."""
     lines: list[str] = []
     for item in items:
-        if lines and style.text_size(lines[-1] + separator + item, size)[0] <= width:
+        if lines and text_size(lines[-1] + separator + item, size)[0] <= width:
             lines[-1] += separator + item
         else:
             lines.append(item)

@@ -11,7 +11,10 @@ from typing import Callable, Iterable
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from ui import style  # noqa: E402
+from ui.style import palette  # noqa: E402
+from ui.style.fonts import MIN_TEXT, draw_lines, draw_text, font, wrap  # noqa: E402
+from ui.style.key_symbols import KEY_TEXT, draw_key_symbol  # noqa: E402
+from ui.style.markers import draw_marker  # noqa: E402
 from ui.preview_words import arrives_later, duration, languages, place_name, unit_codes, weapon  # noqa: E402
 
 KEY_GROUPS = (("People and items", ("victim", "perpetrator", "armed:knife", "armed:blunt", "armed:firearm", "unit",
@@ -35,27 +38,27 @@ class Block:
     def __init__(self, width: int) -> None:
         self.width = width
         self.surface = pygame.Surface((width, 600))
-        self.surface.fill(style.PAPER)
+        self.surface.fill(palette.PAPER)
         self.y = 0
 
     def _room_for(self, height: int) -> None:
         if self.y + height > self.surface.get_height():
             bigger = pygame.Surface((self.width, 2 * (self.y + height)))
-            bigger.fill(style.PAPER)
+            bigger.fill(palette.PAPER)
             bigger.blit(self.surface, (0, 0))
             self.surface = bigger
 
     def heading(self, words: str) -> None:
         self._room_for(40)
-        rect = style.draw_text(self.surface, words.upper(), (0, self.y), size=17, colour=style.BAND, bold=True)
-        pygame.draw.line(self.surface, style.ORANGE, (0, rect.bottom + 3), (self.width, rect.bottom + 3), 2)
+        rect = draw_text(self.surface, words.upper(), (0, self.y), size=17, colour=palette.BAND, bold=True)
+        pygame.draw.line(self.surface, palette.ORANGE, (0, rect.bottom + 3), (self.width, rect.bottom + 3), 2)
         self.y = rect.bottom + 12
 
-    def text(self, words: str, *, x: int = 0, size: int = 15, colour=style.INK, bold: bool = False) -> None:
-        for line in style.wrap(words, self.width - x, size, bold):
-            self._room_for(style.font(size, bold).get_linesize())
-            style.draw_text(self.surface, line, (x, self.y), size=size, colour=colour, bold=bold)
-            self.y += style.font(size, bold).get_linesize()
+    def text(self, words: str, *, x: int = 0, size: int = 15, colour=palette.INK, bold: bool = False) -> None:
+        for line in wrap(words, self.width - x, size, bold):
+            self._room_for(font(size, bold).get_linesize())
+            draw_text(self.surface, line, (x, self.y), size=size, colour=colour, bold=bold)
+            self.y += font(size, bold).get_linesize()
 
     def row(self, icon: Callable[[pygame.Surface, pygame.Rect], None], title: str, detail: str = "", *,
             icon_w: int = 30, min_h: int = 26) -> None:
@@ -64,14 +67,14 @@ class Block:
         x = icon_w + 10
         if detail:
             self.text(title, x=x)
-            self.text(detail, x=x, size=style.MIN_TEXT, colour=style.MUTED_INK)
+            self.text(detail, x=x, size=MIN_TEXT, colour=palette.MUTED_INK)
         else:
-            lines = style.wrap(title, self.width - x, 15)
-            height = max(min_h, style.font(15).get_linesize() * len(lines))
+            lines = wrap(title, self.width - x, 15)
+            height = max(min_h, font(15).get_linesize() * len(lines))
             self._room_for(height + 6)
-            style.draw_lines(self.surface, lines, pygame.Rect(x, top, self.width - x, height), size=15, align="left")
+            draw_lines(self.surface, lines, pygame.Rect(x, top, self.width - x, height), size=15, align="left")
             self.y = top + height
-        first_line = style.font(15).get_linesize()
+        first_line = font(15).get_linesize()
         icon(self.surface, pygame.Rect(0, top, icon_w, max(first_line, min_h if not detail else first_line)))
         self.y = max(self.y, top + min_h) + 6
 
@@ -80,7 +83,7 @@ class Block:
         return self.surface.subsurface(pygame.Rect(0, 0, self.width, max(1, self.y - 6))).copy()
 
     def subheading(self, words: str) -> None:
-        self.text(words, bold=True, colour=style.MUTED_INK)
+        self.text(words, bold=True, colour=palette.MUTED_INK)
         self.y += 4
 
 
@@ -103,8 +106,8 @@ def key_blocks(used: Iterable[str], width: int) -> list[pygame.Surface]:
         block.subheading(title)
         for symbol in shown:
             def icon(surface: pygame.Surface, rect: pygame.Rect, symbol=symbol) -> None:
-                style.draw_key_symbol(surface, rect, symbol, cell=24, marker=10)
-            block.row(icon, KEY_WORDING.get(symbol, style.KEY_TEXT[symbol]), icon_w=52, min_h=28)
+                draw_key_symbol(surface, rect, symbol, cell=24, marker=10)
+            block.row(icon, KEY_WORDING.get(symbol, KEY_TEXT[symbol]), icon_w=52, min_h=28)
         blocks.append(block.done())
     return blocks
 
@@ -122,11 +125,11 @@ def unit_blocks(spec, width: int) -> list[pygame.Surface]:
         detail = agency.country
         if agency.coordination_delay:
             detail += f" \u00b7 orders reach them after {duration(agency.coordination_delay)}"
-        block.text(detail, size=style.MIN_TEXT, colour=style.MUTED_INK)
+        block.text(detail, size=MIN_TEXT, colour=palette.MUTED_INK)
         block.y += 6
         units = by_agency.get(agency.id, [])
         if not units:
-            block.text("no units in this exercise", x=34, size=style.MIN_TEXT, colour=style.MUTED_INK)
+            block.text("no units in this exercise", x=34, size=MIN_TEXT, colour=palette.MUTED_INK)
         for n, unit in enumerate(units):
             if n and n % 6 == 0:  # long lists continue in a new block, so columns balance
                 blocks.append(block.done())
@@ -144,7 +147,7 @@ def unit_blocks(spec, width: int) -> list[pygame.Surface]:
                 when += f" \u00b7 speaks {languages(unit.languages)}"
 
             def icon(surface: pygame.Surface, rect: pygame.Rect, unit=unit, later=later) -> None:
-                style.draw_marker(surface, "unit", (rect.centerx, rect.centery + 1), 11,
+                draw_marker(surface, "unit", (rect.centerx, rect.centery + 1), 11,
                                   code=codes[unit.id], hollow=later)
             block.row(icon, f"{unit.name}, {unit.size} {'person' if unit.size == 1 else 'people'}", when)
         blocks.append(block.done())
@@ -177,7 +180,7 @@ def people_blocks(spec, width: int) -> list[pygame.Surface]:
         block.subheading(titles[role])
         for _, armed, name, detail in rows:
             def icon(surface: pygame.Surface, rect: pygame.Rect, role=role, armed=armed) -> None:
-                style.draw_marker(surface, role, (rect.centerx - (3 if armed else 0), rect.centery + 1), 10,
+                draw_marker(surface, role, (rect.centerx - (3 if armed else 0), rect.centery + 1), 10,
                                   armed=armed)
             block.row(icon, name, detail)
         blocks.append(block.done())

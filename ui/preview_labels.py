@@ -9,30 +9,50 @@ from __future__ import annotations
 
 import math
 import os
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Callable, Optional, Protocol
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from ui import style  # noqa: E402
+from sim.format import floorplan  # noqa: E402
+from sim.format.spec import FloorPlan, Scenario as ScenarioSpec  # noqa: E402
+from ui.style import palette  # noqa: E402
+from ui.style.fonts import MIN_TEXT, block_size, draw_lines, draw_text, fit_text, font, text_size, wrap  # noqa: E402
+from ui.style.labels import draw_label, label_box  # noqa: E402
+from ui.style.markers import draw_marker  # noqa: E402
+from ui.style.plan_symbols import draw_exit_tag, exit_tag_box  # noqa: E402
+from ui.style.shapes import draw_plate  # noqa: E402
+from ui.preview_markers import Marker  # noqa: E402
 from ui.preview_placer import EXIT_ZONE, OUTSIDE_ZONE, Geometry, Label  # noqa: E402
 from ui.preview_words import arrival_text, arrives_later, place_name, weapon  # noqa: E402
-
-if TYPE_CHECKING:  # the plan hands itself in; importing it here would be circular
-    from ui.preview_plan import Marker, PlanPanel
 
 Draw = Callable[[pygame.Surface, pygame.Rect], None]
 
 
+class PlanFacts(Protocol):
+    """What the labels read of the plan they are written on. `ui.preview_plan.PlanPanel` is
+    one; it is named here so that the labels need not import the plan that imports them."""
+    spec: ScenarioSpec
+    plan: FloorPlan
+    grid: floorplan.Grid
+    width: int
+    compact: bool
+    starts: dict[str, tuple[int, int]]
+    unit_codes: dict[str, str]
+    arrow_tips: dict[str, tuple[float, float]]
+
+    def unit_groups(self) -> dict[str, list]: ...
+
+
 def label_size(cell: int) -> int:
     """Text size of the labels on a plan drawn with `cell`-pixel grid squares."""
-    return max(style.MIN_TEXT, min(17, round(cell * 0.46)))
+    return max(MIN_TEXT, min(17, round(cell * 0.46)))
 
 
 # --- people, items and units ------------------------------------------------------------------
 
-def marker_labels(panel: PlanPanel, geo: Geometry, markers: list[Marker]) -> list[Label]:
+def marker_labels(panel: PlanFacts, geo: Geometry, markers: list[Marker]) -> list[Label]:
     """A name for every marker; units that start together share one callout."""
     size = label_size(geo.cell)
     by_id = {m.ident: m for m in markers}
@@ -45,23 +65,23 @@ def marker_labels(panel: PlanPanel, geo: Geometry, markers: list[Marker]) -> lis
         m = by_id.get(ident)
         if m is None:
             return
-        lines = style.wrap(words, max_w, size)
-        box = style.label_box(lines, size)
+        lines = wrap(words, max_w, size)
+        box = label_box(lines, size)
         box.width += 2
         into.append(Label(m.centre, m.radius * 1.1, _plain_drawer(lines, size, accent), box,
                           home=_home(panel, ident), names_marker=True))
 
     for victim in panel.spec.victims:
-        plain(people, victim.id, victim.name, style.SKY)
+        plain(people, victim.id, victim.name, palette.SKY)
     for perp in panel.spec.perpetrators:
         armed = weapon(perp)
-        plain(people, perp.id, f"{perp.name} \u00b7 {armed}" if armed else perp.name, style.VERMILLION)
+        plain(people, perp.id, f"{perp.name} \u00b7 {armed}" if armed else perp.name, palette.VERMILLION)
     for units in panel.unit_groups().values():
         if len(units) == 1:
             unit = units[0]
             when = arrival_text(unit)
             words = f"{unit.name} ({unit.size})" + ("" if when == "on scene" else f" \u00b7 {when}")
-            plain(people, unit.id, words, style.GREEN)
+            plain(people, unit.id, words, palette.GREEN)
             continue
         centres = [by_id[u.id].centre for u in units]
         cx = sum(x for x, _ in centres) / len(centres)
@@ -70,12 +90,12 @@ def marker_labels(panel: PlanPanel, geo: Geometry, markers: list[Marker]) -> lis
         box, drawer = callout(panel, units, size)
         callouts.append(Label((cx, cy), reach, drawer, box, stray=20))
     for item in panel.spec.evidence:
-        plain(items, item.id, item.name, style.YELLOW)
+        plain(items, item.id, item.name, palette.YELLOW)
     # big boxes first, while the margins are free; then people; items last
     return callouts + people + items
 
 
-def _home(panel: PlanPanel, ident: str) -> frozenset:
+def _home(panel: PlanFacts, ident: str) -> frozenset:
     """Where a person's or item's label may sit freely: its room (or, at an exit, the outside)."""
     cell = panel.starts[ident]
     index = int(panel.grid.room[cell])
@@ -84,44 +104,44 @@ def _home(panel: PlanPanel, ident: str) -> frozenset:
 
 def _plain_drawer(lines: list[str], size: int, accent) -> Draw:
     def draw(surface: pygame.Surface, rect: pygame.Rect) -> None:
-        style.draw_label(surface, rect, lines, size, accent=accent)
+        draw_label(surface, rect, lines, size, accent=accent)
     return draw
 
 
-def callout(panel: PlanPanel, units: list, size: int) -> tuple[pygame.Rect, Draw]:
+def callout(panel: PlanFacts, units: list, size: int) -> tuple[pygame.Rect, Draw]:
     """The box listing the units that start at one place (number, name and size, arrival),
     and how to draw it. On a narrow page the names are left to the units list below the plan."""
     compact = panel.compact
     head = "Units here" if compact else f"Units at {place_name(panel.plan, units[0].at)}"
     rows = [(u, f"{u.name} ({u.size})", arrival_text(u), arrives_later(u)) for u in units]
-    icon = style.font(size).get_linesize() + 4
-    row_w = max(icon + 8 + (0 if compact else style.text_size(name, size)[0] + 14)
-                + style.text_size(when, size, later)[0] for _, name, when, later in rows)
-    head_lines = style.wrap(head, max(260, row_w), size, bold=True)
-    name_w = 0 if compact else max(style.text_size(name, size)[0] for _, name, _, _ in rows) + 14
-    when_w = max(style.text_size(when, size, later)[0] for _, _, when, later in rows)
-    head_w, head_h = style.block_size(head_lines, size, bold=True)
+    icon = font(size).get_linesize() + 4
+    row_w = max(icon + 8 + (0 if compact else text_size(name, size)[0] + 14)
+                + text_size(when, size, later)[0] for _, name, when, later in rows)
+    head_lines = wrap(head, max(260, row_w), size, bold=True)
+    name_w = 0 if compact else max(text_size(name, size)[0] for _, name, _, _ in rows) + 14
+    when_w = max(text_size(when, size, later)[0] for _, _, when, later in rows)
+    head_w, head_h = block_size(head_lines, size, bold=True)
     width = max(head_w, icon + 8 + name_w + when_w) + 16
     box = pygame.Rect(0, 0, width, head_h + 10 + (icon + 3) * len(rows) + 2)
 
     def draw(surface: pygame.Surface, rect: pygame.Rect) -> None:
-        style.draw_plate(surface, rect, border=style.GREEN, width=2, alpha=245)
+        draw_plate(surface, rect, border=palette.GREEN, width=2, alpha=245)
         y = rect.top + 5
         for line in head_lines:
-            style.draw_text(surface, line, (rect.left + 8, y), size=size, bold=True)
-            y += style.font(size, True).get_linesize()
+            draw_text(surface, line, (rect.left + 8, y), size=size, bold=True)
+            y += font(size, True).get_linesize()
         y += 4
         for unit, name, when, later in rows:
             mid = y + icon / 2
-            style.draw_marker(surface, "unit", (rect.left + 8 + icon / 2, mid), icon / 2 - 1,
+            draw_marker(surface, "unit", (rect.left + 8 + icon / 2, mid), icon / 2 - 1,
                               code=panel.unit_codes[unit.id], hollow=later)
-            colour = style.INK if later else style.MUTED_INK
+            colour = palette.INK if later else palette.MUTED_INK
             if compact:
-                style.draw_text(surface, when, (rect.left + 8 + icon + 8, mid), size=size, bold=later,
+                draw_text(surface, when, (rect.left + 8 + icon + 8, mid), size=size, bold=later,
                                 colour=colour, anchor="midleft")
             else:
-                style.draw_text(surface, name, (rect.left + 8 + icon + 8, mid), size=size, anchor="midleft")
-                style.draw_text(surface, when, (rect.right - 8, mid), size=size, bold=later, colour=colour,
+                draw_text(surface, name, (rect.left + 8 + icon + 8, mid), size=size, anchor="midleft")
+                draw_text(surface, when, (rect.right - 8, mid), size=size, bold=later, colour=colour,
                                 anchor="midright")
             y += icon + 3
     return box, draw
@@ -129,7 +149,7 @@ def callout(panel: PlanPanel, units: list, size: int) -> tuple[pygame.Rect, Draw
 
 # --- room names, exits, escape windows ----------------------------------------------------------
 
-def room_labels(panel: PlanPanel, geo: Geometry, markers: list[Marker]) -> tuple[list, list[Label]]:
+def room_labels(panel: PlanFacts, geo: Geometry, markers: list[Marker]) -> tuple[list, list[Label]]:
     """Room names: (spot, draw) pairs for those that fit in their room clear of the markers,
     and labels to place for the rest (beside the room, with a leader line)."""
     grid = panel.grid
@@ -150,25 +170,25 @@ def room_labels(panel: PlanPanel, geo: Geometry, markers: list[Marker]) -> tuple
         top, left, h, w = _largest_rectangle(mask)
         area = pygame.Rect(geo.left + (c0 + left) * geo.cell, geo.top + (r0 + top) * geo.cell,
                            w * geo.cell, h * geo.cell)
-        tint = style.ROOM_TINTS.get(room.kind, style.ROOM_TINTS["room"])
-        largest = max(style.MIN_TEXT, min(24, round(min(area.height / 3.5, area.width / 7, scale))))
+        tint = palette.ROOM_TINTS.get(room.kind, palette.ROOM_TINTS["room"])
+        largest = max(MIN_TEXT, min(24, round(min(area.height / 3.5, area.width / 7, scale))))
         spot = None
-        while spot is None and largest >= style.MIN_TEXT:  # shrink until a free spot is found
-            fitted = style.fit_text(room.name, area.width - 8, area.height - 4, largest, bold=True,
+        while spot is None and largest >= MIN_TEXT:  # shrink until a free spot is found
+            fitted = fit_text(room.name, area.width - 8, area.height - 4, largest, bold=True,
                                     max_lines=3)
             if fitted is None:
                 break
             size, lines = fitted
-            bw, bh = style.block_size(lines, size, bold=True)
+            bw, bh = block_size(lines, size, bold=True)
             spot = _room_spot(area, pygame.Rect(0, 0, bw + 8, bh + 2), obstacles)
             largest = size - 2
         if spot is not None:
             fixed.append((spot, _room_drawer(lines, size, tint)))
             continue
         # too small (or too crowded) for its name: write it beside, with a leader line
-        size = style.MIN_TEXT
-        lines = style.wrap(room.name, max(140, geo.cell * 6), size, bold=True)
-        bw, bh = style.block_size(lines, size, bold=True)
+        size = MIN_TEXT
+        lines = wrap(room.name, max(140, geo.cell * 6), size, bold=True)
+        bw, bh = block_size(lines, size, bold=True)
         box = pygame.Rect(0, 0, bw + 10, bh + 4)
         centre = geo.centre(grid.centre(room.id))
         floating.append(Label(centre, 2, _room_float_drawer(lines, size), box))
@@ -230,18 +250,18 @@ def _room_spot(area: pygame.Rect, box: pygame.Rect, obstacles: list[pygame.Rect]
 def _room_drawer(lines: list[str], size: int, tint) -> Draw:
     def draw(surface: pygame.Surface, rect: pygame.Rect) -> None:
         pygame.draw.rect(surface, tint, rect, border_radius=3)  # hides stair hatching under the name
-        style.draw_lines(surface, lines, rect, size=size, colour=style.ROOM_LABEL, bold=True)
+        draw_lines(surface, lines, rect, size=size, colour=palette.ROOM_LABEL, bold=True)
     return draw
 
 
 def _room_float_drawer(lines: list[str], size: int) -> Draw:
     def draw(surface: pygame.Surface, rect: pygame.Rect) -> None:
-        style.draw_plate(surface, rect, border=style.RULE)
-        style.draw_lines(surface, lines, rect, size=size, colour=style.ROOM_LABEL, bold=True)
+        draw_plate(surface, rect, border=palette.RULE)
+        draw_lines(surface, lines, rect, size=size, colour=palette.ROOM_LABEL, bold=True)
     return draw
 
 
-def exit_labels(panel: PlanPanel, geo: Geometry) -> list[Label]:
+def exit_labels(panel: PlanFacts, geo: Geometry) -> list[Label]:
     """A tag with the name of each exit, outside the building where there is room."""
     size = label_size(geo.cell)
     labels = []
@@ -249,19 +269,19 @@ def exit_labels(panel: PlanPanel, geo: Geometry) -> list[Label]:
         cells = panel.grid.cells.get(exit_.id)
         if not cells:
             continue
-        lines = style.wrap(exit_.name, max(160, geo.cell * 7), size, bold=True)
-        box = style.exit_tag_box(lines, size)
+        lines = wrap(exit_.name, max(160, geo.cell * 7), size, bold=True)
+        box = exit_tag_box(lines, size)
         rect = geo.bounds(cells)
         centre = rect.center
         reach = min(rect.width, rect.height) / 2
 
         def draw(surface: pygame.Surface, r: pygame.Rect, lines=lines) -> None:
-            style.draw_exit_tag(surface, r, lines, size)
+            draw_exit_tag(surface, r, lines, size)
         labels.append(Label(centre, reach, draw, box, home=frozenset({OUTSIDE_ZONE, EXIT_ZONE}), stray=5))
     return labels
 
 
-def escape_labels(panel: PlanPanel, geo: Geometry) -> list[Label]:
+def escape_labels(panel: PlanFacts, geo: Geometry) -> list[Label]:
     """A note at the tip of each escape window's arrow, saying where the route leads."""
     size = label_size(geo.cell)
     windows = {window.id: window for window in panel.plan.windows}
@@ -269,9 +289,9 @@ def escape_labels(panel: PlanPanel, geo: Geometry) -> list[Label]:
     for window_id, tip in panel.arrow_tips.items():
         words = f"Escape route: {windows[window_id].escape.replace('_', ' ')}"
         lines = [words]
-        box = style.label_box(lines, size)
+        box = label_box(lines, size)
 
         def draw(surface: pygame.Surface, r: pygame.Rect, lines=lines) -> None:
-            style.draw_label(surface, r, lines, size, accent=style.VERMILLION, fill=(255, 244, 236))
+            draw_label(surface, r, lines, size, accent=palette.VERMILLION, fill=(255, 244, 236))
         labels.append(Label(tip, 6, draw, box))
     return labels

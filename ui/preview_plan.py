@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import Sequence
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -18,22 +17,17 @@ import pygame  # noqa: E402
 
 from sim.format import floorplan  # noqa: E402 
 from sim.format.placement import start_cells  # noqa: E402
-from ui import style  # noqa: E402
+from ui.style import palette  # noqa: E402
+from ui.style.fonts import MIN_TEXT, draw_text, font  # noqa: E402
+from ui.style.labels import draw_leader  # noqa: E402
+from ui.style.markers import draw_marker  # noqa: E402
+from ui.style.plan_symbols import draw_door, draw_escape_arrow, draw_lift, draw_padlock, draw_stairs, draw_window  # noqa: E402
+from ui.style.scale_bar import draw_scale_bar  # noqa: E402
+from ui.preview_markers import Marker, marker_bounds  # noqa: E402
 from ui.preview_labels import (callout, escape_labels, exit_labels, label_size,  # noqa: E402
                                marker_labels, room_labels)
 from ui.preview_placer import Geometry, Placer, zones  # noqa: E402
 from ui.preview_words import arrives_later, storey_text, unit_codes, weapon  # noqa: E402
-
-
-@dataclass
-class Marker:
-    """A person or item on the plan: who, drawn how, and where."""
-    ident: str
-    role: str
-    centre: tuple[float, float]
-    radius: float
-    bounds: pygame.Rect
-    looks: dict  # keyword arguments of style.draw_marker (code, armed, hollow)
 
 
 class PlanPanel:
@@ -65,7 +59,7 @@ class PlanPanel:
         """The panel, `frame_w` pixels wide: caption, plan, markers, labels and scale bar."""
         rows, cols = self.grid.shape
         caption_size = max(15, min(18, round(frame_w / 80)))
-        caption_h = style.font(caption_size, True).get_linesize() + 12
+        caption_h = font(caption_size, True).get_linesize() + 12
         cell = int(frame_w // (cols + 4))
         cell = max(6, min(cell, 64, int(1.3 * self.width // max(rows + 4, 1))))
         pad = max(round(1.6 * cell), 36)
@@ -81,14 +75,14 @@ class PlanPanel:
         scale_h = 46
         height = caption_h + extra["top"] + grid_h + extra["bottom"] + scale_h
         surface = pygame.Surface((frame_w, height))
-        surface.fill(style.PAPER)
-        pygame.draw.rect(surface, style.RULE, surface.get_rect(), 1, border_radius=6)
+        surface.fill(palette.PAPER)
+        pygame.draw.rect(surface, palette.RULE, surface.get_rect(), 1, border_radius=6)
         geo = Geometry(left=(frame_w - grid_w) // 2, top=caption_h + extra["top"], cell=cell, rows=rows, cols=cols)
-        style.draw_text(surface, f"FLOOR PLAN  \u00b7  {storey_text(self.plan.storey).upper()}", (14, 8),
-                        size=caption_size, colour=style.MUTED_INK, bold=True)
-        style.draw_text(surface, f"1 grid square = {self.plan.cell_size:g} m", (frame_w - 14, 8),
-                        size=caption_size, colour=style.MUTED_INK, anchor="topright")
-        pygame.draw.line(surface, style.RULE, (1, caption_h), (frame_w - 2, caption_h), 1)
+        draw_text(surface, f"FLOOR PLAN  \u00b7  {storey_text(self.plan.storey).upper()}", (14, 8),
+                        size=caption_size, colour=palette.MUTED_INK, bold=True)
+        draw_text(surface, f"1 grid square = {self.plan.cell_size:g} m", (frame_w - 14, 8),
+                        size=caption_size, colour=palette.MUTED_INK, anchor="topright")
+        pygame.draw.line(surface, palette.RULE, (1, caption_h), (frame_w - 2, caption_h), 1)
 
         self._draw_cells(surface, geo)
         features = self._draw_features(surface, geo)
@@ -98,11 +92,11 @@ class PlanPanel:
         placer.fixed.extend(m.bounds.inflate(4, 4) for m in markers)
         placer.points.extend(m.centre for m in markers)
         bar_bottom = height - 12
-        bar = style.draw_scale_bar(surface, (18, bar_bottom), cell / self.plan.cell_size,
+        bar = draw_scale_bar(surface, (18, bar_bottom), cell / self.plan.cell_size,
                                    min(frame_w * 0.3, 12 * cell + 60))
-        note = style.draw_text(surface, f"Plan of {storey_text(self.plan.storey)}; grid squares of "
+        note = draw_text(surface, f"Plan of {storey_text(self.plan.storey)}; grid squares of "
                                f"{self.plan.cell_size:g} m", (bar.right + 28, bar_bottom),
-                               size=style.MIN_TEXT, colour=style.MUTED_INK, anchor="bottomleft")
+                               size=MIN_TEXT, colour=palette.MUTED_INK, anchor="bottomleft")
         placer.fixed.append(bar.union(note).inflate(8, 8))
 
         fixed, floating = room_labels(self, geo, markers)
@@ -111,9 +105,9 @@ class PlanPanel:
         placer.place_all(labels)
         for label in labels:
             if label.leader or (label.names_marker and placer.ambiguous(label, label.rect)):
-                style.draw_leader(surface, label.anchor, label.rect)
+                draw_leader(surface, label.anchor, label.rect)
         for marker in markers:
-            style.draw_marker(surface, marker.role, marker.centre, marker.radius, **marker.looks)
+            draw_marker(surface, marker.role, marker.centre, marker.radius, **marker.looks)
         for rect, draw in fixed:
             draw(surface, rect)
         for label in labels:
@@ -133,24 +127,24 @@ class PlanPanel:
                 rect = geo.rect((r, c))
                 k = kind[r, c]
                 if k == floorplan.WALL:
-                    surface.fill(style.WALL, rect)
+                    surface.fill(palette.WALL, rect)
                     self.used.add("wall")
                 elif k == floorplan.OUTSIDE:
-                    surface.fill(style.OUTSIDE, rect)
+                    surface.fill(palette.OUTSIDE, rect)
                     self.used.add("outside")
                 elif k == floorplan.FLOOR:
                     index = int(grid.room[r, c])
-                    surface.fill(style.ROOM_TINTS.get(room_kinds[index], style.ROOM_TINTS["room"]), rect)
+                    surface.fill(palette.ROOM_TINTS.get(room_kinds[index], palette.ROOM_TINTS["room"]), rect)
                     if index in stairs_rooms:
-                        style.draw_stairs(surface, rect, spacing=spacing)
+                        draw_stairs(surface, rect, spacing=spacing)
                         self.used.add("stairs")
                 elif k == floorplan.EXIT:
-                    surface.fill(style.EXIT_FILL, rect)
+                    surface.fill(palette.EXIT_FILL, rect)
                     if exit_kind.get(int(grid.feature[r, c])) in ("stairs_down", "stairs_up", "fire_escape"):
-                        style.draw_stairs(surface, rect, spacing=spacing, colour=(70, 120, 100))
+                        draw_stairs(surface, rect, spacing=spacing, colour=(70, 120, 100))
                         self.used.add("stairs")
                 else:  # doors and windows are drawn with their features
-                    surface.fill(style.WALL, rect)
+                    surface.fill(palette.WALL, rect)
 
     def _pieces(self, ident: str) -> list[list[tuple[int, int]]]:
         """The cells of a door, window or lift as 4-connected pieces (a legend letter may be reused)."""
@@ -178,7 +172,7 @@ class PlanPanel:
         lifts += [eid for eid, e in self.exits.items() if e.kind == "lift"]
         for ident in lifts:
             for cells in self._pieces(ident):
-                style.draw_lift(surface, geo.bounds(cells))
+                draw_lift(surface, geo.bounds(cells))
                 self.used.add("lift")
         if any(exit_id in grid.cells for exit_id in self.exits):
             self.used.add("exit")
@@ -186,7 +180,7 @@ class PlanPanel:
             for cells in self._pieces(door.id):
                 horizontal = _wall_direction(grid, cells)
                 rect = geo.bounds(cells)
-                style.draw_door(surface, rect, door.kind, horizontal=horizontal, open_=door.open,
+                draw_door(surface, rect, door.kind, horizontal=horizontal, open_=door.open,
                                 swing=self._swing(cells, horizontal))
                 self.used.add(f"door:{door.kind}")
                 if door.open and door.kind not in ("doorway", "iron_gate"):
@@ -194,7 +188,7 @@ class PlanPanel:
                 covered.append(rect)
                 if door.locked:
                     centre = self._lock_spot(cells, horizontal, geo)
-                    covered.append(style.draw_padlock(surface, centre, max(13, min(26, geo.cell * 0.66))))
+                    covered.append(draw_padlock(surface, centre, max(13, min(26, geo.cell * 0.66))))
                     self.used.add("locked")
         arrows = []
         for window in self.plan.windows:
@@ -202,13 +196,13 @@ class PlanPanel:
             for cells in self._pieces(window.id):
                 horizontal = _wall_direction(grid, cells)
                 rect = geo.bounds(cells)
-                style.draw_window(surface, rect, horizontal=horizontal, grille=window.grille, escape=escape)
+                draw_window(surface, rect, horizontal=horizontal, grille=window.grille, escape=escape)
                 covered.append(rect.inflate(6, 6))
                 self.used.add("window:escape" if escape else "window:grille" if window.grille else "window")
                 if escape:
                     arrows.append((window.id, rect, _outward(grid, cells, horizontal)))
         for window_id, rect, direction in arrows:  # last, so no wall is drawn over an arrow
-            tip = style.draw_escape_arrow(surface, rect, direction, geo.cell)
+            tip = draw_escape_arrow(surface, rect, direction, geo.cell)
             covered.append(pygame.Rect(min(rect.centerx, tip[0]) - 10, min(rect.centery, tip[1]) - 10,
                                        abs(rect.centerx - tip[0]) + 20, abs(rect.centery - tip[1]) + 20))
             self.arrow_tips.setdefault(window_id, tip)
@@ -254,7 +248,7 @@ class PlanPanel:
             k = stacked.get(cell, 0)  # two things placed on one cell: start them apart
             stacked[cell] = k + 1
             centre = (x + k * radius * 0.9, y - k * radius * 0.5)
-            out.append(Marker(ident, role, centre, radius, _marker_bounds(role, centre, radius, looks), looks))
+            out.append(Marker(ident, role, centre, radius, marker_bounds(role, centre, radius, looks), looks))
 
         def spread() -> None:
             """On a fine grid markers on neighbouring cells overlap: push them apart a little."""
@@ -279,7 +273,7 @@ class PlanPanel:
             area = geo.rect((0, 0)).union(geo.rect((geo.rows - 1, geo.cols - 1))).inflate(-2 * radius, -2 * radius)
             for m in out:
                 m.centre = (min(max(m.centre[0], area.left), area.right), min(max(m.centre[1], area.top), area.bottom))
-                m.bounds = _marker_bounds(m.role, m.centre, m.radius, m.looks)
+                m.bounds = marker_bounds(m.role, m.centre, m.radius, m.looks)
 
         for victim in spec.victims:
             add(victim.id, "victim")
@@ -297,11 +291,6 @@ class PlanPanel:
             self.used.add("unit:later" if later else "unit")
         spread()
         return out
-
-
-def _marker_bounds(role: str, centre: tuple[float, float], radius: float, looks: dict) -> pygame.Rect:
-    """Where a marker would draw (measured on a scratch surface, nothing shown)."""
-    return style.draw_marker(pygame.Surface((1, 1)), role, centre, radius, **looks)
 
 
 def _wall_direction(grid: floorplan.Grid, cells: Sequence[tuple[int, int]]) -> bool:

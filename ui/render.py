@@ -16,8 +16,8 @@ import pygame
 from sim.format import floorplan
 from sim.format.scenario import Scenario
 from sim.engine.snapshot import Marker, Snapshot
-from ui import style
-from ui.style import GREEN, INK, ORANGE, YELLOW
+from ui.style.markers import draw_marker as draw_role_marker
+from ui.style.palette import GREEN, INK, ORANGE, VERMILLION, YELLOW
 from ui.widgets import font
 
 WHITE = (240, 240, 240)
@@ -27,7 +27,7 @@ FLOOR_SHARED = (165, 170, 176)  # corridors, landings, stairwells
 WALL = (38, 40, 46)
 OUTSIDE = (52, 58, 66)
 DOOR_COLOURS = {"open": (120, 200, 120), "closed": (150, 110, 70), "locked": (150, 110, 70),
-                "barricaded": style.VERMILLION, "forced": (110, 110, 110)}
+                "barricaded": VERMILLION, "forced": (110, 110, 110)}
 SHARED_KINDS = {"corridor", "landing", "stairwell", "lift", "street", "staging", "yard", "roof"}
 
 
@@ -178,9 +178,9 @@ def _label(surface, view: MapView, cell, words: str, size: int, colour, *, box=N
 
 def draw_marker(surface: pygame.Surface, centre: tuple[int, int], kind: str, radius: int, *,
                 stale: bool = False, selected: bool = False, armed: Optional[str] = None) -> None:
-    """One person or item, drawn as on the preview (ui/style.py); hollow when last-known."""
-    style.draw_marker(surface, kind, centre, radius, armed=armed if armed != "none" else None, hollow=stale,
-                      dashed=stale)
+    """One person or item, drawn as on the preview (ui/style/markers.py); hollow when last-known."""
+    draw_role_marker(surface, kind, centre, radius, armed=armed if armed != "none" else None, hollow=stale,
+                     dashed=stale)
     if selected:
         pygame.draw.circle(surface, YELLOW, centre, radius + 5, 2)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pygame
 
-from ui import style
+from ui.style import fonts
 
 TEXT = (232, 234, 237)
 MUTED = (160, 166, 175)
@@ -13,7 +13,7 @@ ACCENT = (230, 159, 0)  # Okabe-Ito orange
 
 
 def font(size: int = 16, bold: bool = False) -> pygame.font.Font:
-    return style.font(size, bold)
+    return fonts.font(size, bold)
 
 
 def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int = 16,
@@ -24,7 +24,7 @@ def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int
     return rect
 
 
-wrap = style.wrap  # one word-wrap for the preview and the window
+wrap = fonts.wrap  # one word-wrap for the preview and the window
 
 
 def text_block(surface: pygame.Surface, words: str, rect: pygame.Rect, *, size: int = 16,

@@ -1,21 +1,49 @@
-"""A screen of the window: builds its widgets, turns their events into commands, draws."""
+"""A screen of the window: builds its widgets, turns their events into commands, draws,
+and says which screen comes next.
+
+A scene never makes another scene: `handle_event` and `update` return a `Next` naming
+where to go, and `ui.flow` (the one place that knows every scene) makes it. So the
+scenes need not import one another, and the window is reached only through `Window`.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import Optional, Protocol
 
 import pygame
+import pygame_gui
 
-if TYPE_CHECKING:
-    from ui.app import App
+from ui.context import Context
+
+
+class Next(Enum):
+    """Where a scene hands over: the screen to show next, or the end of the session."""
+    MENU = "menu"
+    BRIEFING = "briefing"
+    PLANNING = "planning"
+    EXECUTION = "execution"
+    DEBRIEF = "debrief"
+    QUIT = "quit"
+
+
+class Window(Protocol):
+    """What a scene uses of the window it is shown in (`ui.app.App` is one)."""
+    ctx: Context
+    manager: pygame_gui.UIManager
+    help_visible: bool
+    time_scale: float  # simulated time runs this many times faster (autoplay sets it)
+
+    @property
+    def size(self) -> tuple[int, int]: ...
 
 
 class Scene:
     name = "scene"
 
-    def __init__(self, app: "App"):
-        self.app = app
-        self.ctx = app.ctx
-        self.manager = app.manager
+    def __init__(self, window: Window):
+        self.window = window
+        self.ctx = window.ctx
+        self.manager = window.manager
 
     def enter(self) -> None:
         self.build()
@@ -26,11 +54,13 @@ class Scene:
     def exit(self) -> None:
         """Leave the scene (save what must be saved)."""
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        pass
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
+        """Turn one event into commands; return where to go if the scene is done."""
+        return None
 
-    def update(self, dt: float) -> None:
-        pass
+    def update(self, dt: float) -> Optional[Next]:
+        """Advance by `dt` seconds of wall time; return where to go if the scene is done."""
+        return None
 
     def draw(self, surface: pygame.Surface) -> None:
         pass

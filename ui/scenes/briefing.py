@@ -3,13 +3,14 @@ far as it is known, and the units available by agency."""
 from __future__ import annotations
 
 import html
+from typing import Optional
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
 from ui import render
-from ui.scenes.base import Scene
+from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, panel, text
 
 CONFIDENCE = {"confirmed": "confirmed", "probable": "probably true", "possible": "possibly true",
@@ -54,7 +55,7 @@ class BriefingScene(Scene):
     name = "briefing"
 
     def build(self) -> None:
-        w, h = self.app.size
+        w, h = self.window.size
         spec = self.ctx.scenario.spec
         self.text_rect = pygame.Rect(20, 70, int(w * 0.42), h - 150)
         self.map_rect = pygame.Rect(self.text_rect.right + 20, 70, w - self.text_rect.right - 40, int((h - 150) * 0.6))
@@ -65,25 +66,24 @@ class BriefingScene(Scene):
         self.next_button = UIButton(pygame.Rect(w - 260, h - 60, 240, 44), "Plan the operation  >", self.manager)
         self.back_button = UIButton(pygame.Rect(20, h - 60, 140, 44), "<  Menu", self.manager)
 
-    def handle_event(self, event: pygame.event.Event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.next_button:
-                self.go_on()
-            elif event.ui_element is self.back_button:
-                self.back()
+                return self.go_on()
+            if event.ui_element is self.back_button:
+                return self.back()
         elif event.type == pygame.KEYDOWN:
             if event.key == pygame.K_ESCAPE:
-                self.back()
-            elif event.key == pygame.K_RETURN:
-                self.go_on()
+                return self.back()
+            if event.key == pygame.K_RETURN:
+                return self.go_on()
+        return None
 
-    def go_on(self) -> None:
-        from ui.scenes.planning import PlanningScene
-        self.app.switch(PlanningScene(self.app))
+    def go_on(self) -> Next:
+        return Next.PLANNING
 
-    def back(self) -> None:
-        from ui.scenes.menu import MenuScene
-        self.app.switch(MenuScene(self.app))
+    def back(self) -> Next:
+        return Next.MENU
 
     def draw(self, surface: pygame.Surface) -> None:
         spec = self.ctx.scenario.spec

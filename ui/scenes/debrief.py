@@ -13,7 +13,7 @@ from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextBox
 from sim.engine.narrate import clock, names_of, timeline
 from sim.evaluation.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
 from ui import render
-from ui.scenes.base import Scene
+from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text
 
 RATING_SHADE = {"P": (0, 158, 115), "S": (86, 180, 233), "M": (230, 159, 0), "U": (213, 94, 0)}
@@ -59,7 +59,7 @@ class DebriefScene(Scene):
         return max(self.own.duration, self.other.duration, 1.0)
 
     def build(self) -> None:
-        w, h = self.app.size
+        w, h = self.window.size
         self.left = pygame.Rect(12, 64, 380, h - 76)
         self.right = pygame.Rect(w - 340, 64, 328, h - 76)
         self.centre = pygame.Rect(self.left.right + 10, 64, self.right.left - self.left.right - 20, h - 150)
@@ -112,7 +112,7 @@ class DebriefScene(Scene):
         return ids[(ids.index(d["option"]) + self.alternative.get(d["decision"], 0)) % len(ids)]
 
     # -- commands ----------------------------------------------------------------------
-    def handle_event(self, event: pygame.event.Event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             el = event.ui_element
             if el is self.play_button:
@@ -130,7 +130,7 @@ class DebriefScene(Scene):
                 self.other_name = "Doctrine plan, same seed"
                 self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
             elif el is self.menu_button:
-                self.to_menu()
+                return self.to_menu()
         elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element is self.slider:
             self.scrub(float(event.value))
         elif event.type == pygame.KEYDOWN:
@@ -143,7 +143,8 @@ class DebriefScene(Scene):
             elif event.key == pygame.K_LEFT:
                 self.scrub(self.t - 10)
             elif event.key == pygame.K_ESCAPE:
-                self.to_menu()
+                return self.to_menu()
+        return None
 
     def toggle_play(self) -> None:
         self.playing = not self.playing
@@ -172,19 +173,19 @@ class DebriefScene(Scene):
         self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
         self.ctx.message = ""
 
-    def to_menu(self) -> None:
-        from ui.scenes.menu import MenuScene
+    def to_menu(self) -> Next:
         self.ctx.exercise = None
         self.ctx.journal = None
         self.ctx.message = f"Run saved: {self.ctx.record_path}" if self.ctx.record_path else ""
-        self.app.switch(MenuScene(self.app))
+        return Next.MENU
 
-    def update(self, dt: float) -> None:
+    def update(self, dt: float) -> Optional[Next]:
         if self.playing:
             self.scrub(self.t + dt * 20)
             if self.t >= self.duration:
                 self.playing = False
                 self._labels()
+        return None
 
     # -- drawing -----------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

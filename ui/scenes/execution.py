@@ -23,7 +23,7 @@ from sim.engine.narrate import clock, describe, humanise, names_of
 from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
-from ui.scenes.base import Scene
+from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
 
 SPEEDS = (1, 2, 4, 8, 16)
@@ -76,13 +76,13 @@ class ExecutionScene(Scene):
         self.feed_count = -1
         self.finished_shown = False
         if ctx.show_help:
-            self.app.help_visible = True
+            self.window.help_visible = True
             ctx.show_help = False
         self.build()
 
     # -- layout ------------------------------------------------------------------------
     def build(self) -> None:
-        w, h = self.app.size
+        w, h = self.window.size
         self.top = pygame.Rect(0, 0, w, 56)
         self.left = pygame.Rect(12, 64, 290, h - 76)
         self.right = pygame.Rect(w - 372, 64, 360, h - 76)
@@ -131,11 +131,11 @@ class ExecutionScene(Scene):
             self._open_menu()
 
     # -- commands ----------------------------------------------------------------------
-    def handle_event(self, event: pygame.event.Event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             el = event.ui_element
             if el in self.menu_buttons:
-                self._menu_choice(self.menu_buttons[el])
+                return self._menu_choice(self.menu_buttons[el])
             elif el in self.decision_buttons:
                 self.choose(self.decision_buttons[el])
             elif el is self.pause_button:
@@ -158,6 +158,7 @@ class ExecutionScene(Scene):
             self.message = "Order cancelled."
         elif event.type == pygame.KEYDOWN:
             self.key(event)
+        return None
 
     def key(self, event) -> None:
         if event.key == pygame.K_SPACE:
@@ -268,7 +269,7 @@ class ExecutionScene(Scene):
     def _open_menu(self) -> None:
         self.menu_open = True
         self.paused = True
-        w, h = self.app.size
+        w, h = self.window.size
         labels = [("resume", "Resume"), ("finish", "End the operation now and debrief"),
                   ("leave", "Leave to the menu (the journal keeps the run)")]
         self.menu_buttons = {}
@@ -282,7 +283,7 @@ class ExecutionScene(Scene):
         self.menu_buttons = {}
         self.menu_open = False
 
-    def _menu_choice(self, key: str) -> None:
+    def _menu_choice(self, key: str) -> Optional[Next]:
         self._close_menu()
         if key == "finish":
             self.exercise._end("ended by the trainee")
@@ -290,15 +291,14 @@ class ExecutionScene(Scene):
             self.ctx.message = f"Run kept in {self.ctx.journal.path}: play --resume it later."
             self.exit()
             self.ctx.exercise = None
-            from ui.scenes.menu import MenuScene
-            self.app.switch(MenuScene(self.app))
+            return Next.MENU
+        return None
 
     # -- time --------------------------------------------------------------------------
-    def update(self, dt: float) -> None:
+    def update(self, dt: float) -> Optional[Next]:
         ex = self.exercise
         if ex.finished:
-            self.finish()
-            return
+            return self.finish()
         pending = ex.pending_decision
         if pending is not None and pending.paused:
             self.decision_wall += dt
@@ -306,10 +306,11 @@ class ExecutionScene(Scene):
                 ex.decide(pending.id, pending.decision.default, how="defaulted")
                 self.message = f"Time ran out: '{pending.decision.default}' applied by default."
         elif not self.paused and not self.menu_open:
-            ex.advance(dt * self.speed * getattr(self.app, "time_scale", 1.0))
+            ex.advance(dt * self.speed * self.window.time_scale)
         self._sync_decision()
         if ex.finished:
-            self.finish()
+            return self.finish()
+        return None
 
     def _sync_decision(self) -> None:
         pending = self.exercise.pending_decision
@@ -345,9 +346,10 @@ class ExecutionScene(Scene):
         rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - 36)
         return rect
 
-    def finish(self) -> None:
+    def finish(self) -> Optional[Next]:
+        """Save the record (and store it), close the journal: on to the debrief, once."""
         if self.finished_shown:
-            return
+            return None
         self.finished_shown = True
         ctx = self.ctx
         record = records.make_record(self.exercise)
@@ -363,8 +365,7 @@ class ExecutionScene(Scene):
         if ctx.journal is not None:
             ctx.journal.append({"type": "end", "record": str(ctx.record_path)})
             ctx.journal.close()
-        from ui.scenes.debrief import DebriefScene
-        self.app.switch(DebriefScene(self.app))
+        return Next.DEBRIEF
 
     def exit(self) -> None:
         if self.ctx.journal is not None and not self.exercise.finished:

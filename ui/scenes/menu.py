@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import pygame
 import pygame_gui
@@ -9,7 +10,7 @@ from pygame_gui.elements import UIButton, UITextEntryLine
 
 from sim.format.problems import InputError
 from sim.format.scenario import load
-from ui.scenes.base import Scene
+from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, TEXT, text
 
 DIFFICULTY_ORDER = {"introductory": 0, "intermediate": 1, "advanced": 2, "expert": 3}
@@ -36,7 +37,7 @@ class MenuScene(Scene):
         self.build()
 
     def build(self) -> None:
-        w, h = self.app.size
+        w, h = self.window.size
         self.buttons: dict[object, Path] = {}
         top = 190
         for i, (path, scenario) in enumerate(self.entries):
@@ -56,18 +57,18 @@ class MenuScene(Scene):
             self.name_entry.set_text(self.ctx.trainee)
         self.quit_button = UIButton(pygame.Rect(w - 140, h - 60, 120, 40), "Quit", self.manager)
 
-    def handle_event(self, event: pygame.event.Event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.quit_button:
-                self.app.quit()
-            elif event.ui_element in self.buttons:
-                self.start(self.buttons[event.ui_element])
+                return Next.QUIT
+            if event.ui_element in self.buttons:
+                return self.start(self.buttons[event.ui_element])
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.app.quit()
+            return Next.QUIT
+        return None
 
-    def start(self, path: Path) -> None:
-        from ui.scenes.briefing import BriefingScene
-
+    def start(self, path: Path) -> Next:
+        """Choose the scenario at `path`: on to its briefing."""
         known = {p.resolve(): s for p, s in self.entries}
         scenario = known.get(Path(path).resolve())
         if scenario is None or isinstance(scenario, InputError):
@@ -76,7 +77,7 @@ class MenuScene(Scene):
         self.ctx.trainee = name or self.ctx.trainee
         self.ctx.scenario = scenario
         self.ctx.plan = None
-        self.app.switch(BriefingScene(self.app))
+        return Next.BRIEFING
 
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()

@@ -11,7 +11,7 @@ from pygame_gui.elements import UIButton, UITextBox
 from sim.engine.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
-from ui.scenes.base import Scene
+from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text
 
 
@@ -41,7 +41,7 @@ class PlanningScene(Scene):
         self.build()
 
     def build(self) -> None:
-        w, h = self.app.size
+        w, h = self.window.size
         spec = self.ctx.scenario.spec
         self.left = pygame.Rect(16, 64, 300, h - 140)
         self.right = pygame.Rect(w - 360, 64, 344, h - 140)
@@ -125,7 +125,7 @@ class PlanningScene(Scene):
                 y += 30
 
     # -- commands ----------------------------------------------------------------------
-    def handle_event(self, event: pygame.event.Event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             el = event.ui_element
             if el in self.unit_buttons:
@@ -162,15 +162,14 @@ class PlanningScene(Scene):
                 self.draft.request_support = not self.draft.request_support
                 self._refresh()
             elif el is self.start_button:
-                self.start()
+                return self.start()
             elif el is self.back_button:
-                from ui.scenes.briefing import BriefingScene
-                self.app.switch(BriefingScene(self.app))
+                return Next.BRIEFING
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.map_rect.collidepoint(event.pos):
             self.click_map(event.pos)
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            from ui.scenes.menu import MenuScene
-            self.app.switch(MenuScene(self.app))
+            return Next.MENU
+        return None
 
     def click_map(self, pos) -> None:
         if not (self.unit and self.tool):
@@ -189,18 +188,19 @@ class PlanningScene(Scene):
         self.warned = False
         self._refresh()
 
-    def start(self) -> None:
+    def start(self) -> Optional[Next]:
+        """On to the operation if the plan passes its check; None while errors or a first
+        warning keep the trainee here."""
         errors, warnings = self.draft.check()
         if errors:
             self.messages = [(e, (240, 120, 100)) for e in errors]
-            return
+            return None
         if warnings and not self.warned:
             self.messages = [(w, ACCENT) for w in warnings] + [("Press Start again to go as planned.", TEXT)]
             self.warned = True
-            return
+            return None
         self.ctx.plan = self.draft.build(name=f"{self.ctx.trainee or 'Trainee'} plan")
-        from ui.scenes.execution import ExecutionScene
-        self.app.switch(ExecutionScene(self.app))
+        return Next.EXECUTION
 
     # -- drawing -----------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

@@ -1,0 +1,27 @@
+"""Which scene each `Next` names: the one place that knows every screen of the window.
+
+Menu -> briefing -> planning -> execution -> debrief -> menu, with ways back. Scenes
+return a `Next` instead of importing the scene they hand over to, so they form no import
+circle; the window (`ui.app.App.go`) comes here for the scene to show.
+"""
+from __future__ import annotations
+
+from ui.scenes.base import Next, Scene, Window
+from ui.scenes.briefing import BriefingScene
+from ui.scenes.debrief import DebriefScene
+from ui.scenes.execution import ExecutionScene
+from ui.scenes.menu import MenuScene
+from ui.scenes.planning import PlanningScene
+
+SCENES: dict[Next, type[Scene]] = {
+    Next.MENU: MenuScene,
+    Next.BRIEFING: BriefingScene,
+    Next.PLANNING: PlanningScene,
+    Next.EXECUTION: ExecutionScene,
+    Next.DEBRIEF: DebriefScene,
+}
+
+
+def scene_for(next_: Next, window: Window) -> Scene:
+    """A new scene for the screen `next_` names (not Next.QUIT, which the window handles)."""
+    return SCENES[next_](window)
