@@ -109,7 +109,7 @@ class SeatClient:
                     return
                 ws.send(text)
             try:
-                raw = ws.recv(timeout=0.02)
+                raw = ws.recv(timeout=0.005)  # short: what waits in the outbox goes soon
             except TimeoutError:
                 continue
             except ConnectionClosed:
@@ -136,5 +136,5 @@ class SeatClient:
         while time.monotonic() < end:
             if test(self):
                 return True
-            time.sleep(0.02)
+            time.sleep(0.002)
         return False

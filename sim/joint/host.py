@@ -115,8 +115,7 @@ class Host:
         except (ValueError, RuntimeError, KeyError, TypeError) as exc:
             return self._refuse(conn, "refused", str(exc), ref)
         conn.applied = ref
-        for other in self.connections:
-            other.wants_picture = True
+        conn.wants_picture = True  # its own picture at once; the others' at the next round
         return [{"type": "ack", "ref": ref, "t": round(self.exercise.now, 3)}]
 
     def _refuse(self, conn: Connection, code: str, text: str, ref: Optional[int] = None) -> list[dict]:
@@ -217,10 +216,10 @@ class Host:
                 "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
                 "snapshot": protocol.snapshot_to_dict(snap)}
 
-    def pictures_due(self) -> list[tuple[Connection, str]]:
-        """The pictures to send now: to each seat whose picture changed."""
+    def pictures_due(self, only: Optional[Connection] = None) -> list[tuple[Connection, str]]:
+        """The pictures to send now: to each seat (or `only` one) whose picture changed."""
         out = []
-        for conn in self.connections:
+        for conn in self.connections if only is None else [only]:
             if conn.seat is None:
                 continue
             text = json.dumps(self.picture(conn), separators=(",", ":"))
@@ -287,7 +286,7 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
                 for reply in host.receive(conn, raw):
                     await websocket.send(json.dumps(reply, separators=(",", ":")))
                 if conn.wants_picture and conn.seat is not None:
-                    await _send_pictures(host)
+                    await _send_pictures(host, conn)
         except ConnectionClosed:
             pass
         finally:
@@ -322,9 +321,9 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             ticker.cancel()
 
 
-async def _send_pictures(host: Host) -> None:
+async def _send_pictures(host: Host, only: Optional[Connection] = None) -> None:
     from websockets.exceptions import ConnectionClosed
-    for conn, text in host.pictures_due():
+    for conn, text in host.pictures_due(only):
         try:
             await conn.send(text)
         except ConnectionClosed:
