@@ -79,7 +79,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = _load(args.scenario)
     plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
-    exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee)
+    if args.joint and not scenario.spec.seats:
+        from sim.format.problems import InputError, Problem
+        raise InputError([Problem(args.scenario, 1, 1, "seats", "--joint needs a scenario with seats")])
+    exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee,
+                        joint=() if args.joint else None)
     exercise.run_to_end()
     record = records.make_record(exercise)
     path = records.save(record, args.out)
@@ -88,7 +92,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps({"record": str(path), **record["metrics"]}, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(outcome_text(record, scenario, timeline(record["events"], scenario.spec)))
+    if args.joint:
+        from sim.evaluation.joint_view import joint_view_text
+        print("\n" + joint_view_text(scenario.spec, record["events"]))
     print(f"\nrun record: {path}")
+    return EXIT_OK
+
+
+def cmd_joint_view(args: argparse.Namespace) -> int:
+    from sim.evaluation import record as records
+    from sim.evaluation.joint_view import joint_view_text
+    from sim.format.problems import InputError, Problem
+
+    record = records.load(args.record)
+    scenario = _scenario_of_record(args.record, record, args.scenario)
+    if "joint" not in record:
+        raise InputError([Problem(args.record, 1, 1, "joint", "not a joint run: it was played solo, by one "
+                                  "trainee commanding every unit")])
+    print(joint_view_text(scenario.spec, record["events"]))
     return EXIT_OK
 
 
@@ -415,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the run record (default results/)")
     p.add_argument("--trainee", metavar="NAME", help="name the run after a trainee")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--joint", action="store_true", help="as a joint exercise, every seat played by the plan; "
+                                                        "prints who knew what, and when")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("verify", help="re-simulate a run record and check it matches")
@@ -450,6 +473,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the record and journal")
     p.add_argument("--db", metavar="PATH", help="results store (default results/exercise.db)")
     p.set_defaults(func=cmd_host)
+
+    p = sub.add_parser("joint-view", help="who knew what, when and how, in a joint run's record; the messages")
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
+    p.set_defaults(func=cmd_joint_view)
 
     p = sub.add_parser("join", help="open the window as one seat of a hosted joint exercise")
     p.add_argument("address", metavar="ADDRESS", help="host:port, as the host printed it")
