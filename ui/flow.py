@@ -1,6 +1,7 @@
 """Which scene each `Next` names: the one place that knows every screen of the window.
 
-Menu -> briefing -> planning -> execution -> debrief -> menu, with ways back. Scenes
+Menu -> briefing -> planning -> execution -> debrief -> menu, with ways back; a joint
+exercise's window goes seat (or control, or observe) -> joint debrief. Scenes
 return a `Next` instead of importing the scene they hand over to, so they form no import
 circle; the window (`ui.app.App.go`) comes here for the scene to show.
 """
@@ -12,6 +13,10 @@ from ui.scenes.debrief import DebriefScene
 from ui.scenes.execution import ExecutionScene
 from ui.scenes.menu import MenuScene
 from ui.scenes.planning import PlanningScene
+from ui.scenes.control import ControlScene
+from ui.scenes.joint_debrief import JointDebriefScene
+from ui.scenes.observe import ObserveScene
+from ui.scenes.seat import SeatScene
 
 SCENES: dict[Next, type[Scene]] = {
     Next.MENU: MenuScene,
@@ -19,6 +24,10 @@ SCENES: dict[Next, type[Scene]] = {
     Next.PLANNING: PlanningScene,
     Next.EXECUTION: ExecutionScene,
     Next.DEBRIEF: DebriefScene,
+    Next.SEAT: SeatScene,  # a joint exercise (ui/joint_main.py): one of these per window
+    Next.CONTROL: ControlScene,
+    Next.OBSERVE: ObserveScene,
+    Next.JOINT_DEBRIEF: JointDebriefScene,
 }
 
 

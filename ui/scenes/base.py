@@ -23,6 +23,10 @@ class Next(Enum):
     PLANNING = "planning"
     EXECUTION = "execution"
     DEBRIEF = "debrief"
+    SEAT = "seat"  # the joint exercise's windows: an agency's seat, control, observer, debrief
+    CONTROL = "control"
+    OBSERVE = "observe"
+    JOINT_DEBRIEF = "joint_debrief"
     QUIT = "quit"
 
 
