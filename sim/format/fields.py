@@ -8,7 +8,7 @@ behind the trainer's back.
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -27,3 +27,13 @@ Fraction = Probability
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 """A language as a BCP 47 / ISO 639 code: th (Thai), zh (Mandarin), yue (Cantonese), en."""
+
+
+class TriggerFields(Model):
+    """When something fires: one of at, on, when (the trigger vocabulary, `triggers.py`)."""
+    at: Optional[Seconds] = None
+    """Fire this many seconds into the exercise."""
+    on: Optional[str] = None
+    """Fire the first time this event happens, e.g. `breach_started front_gate`."""
+    when: Optional[str] = None
+    """Fire as soon as this condition holds, e.g. `perpetrator_alerted`."""

@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from pydantic import Field
 
-from .fields import Id, Model, Seconds, Text
+from .fields import Id, Model, Seconds, Text, TriggerFields
 
 ThingKind = Literal["victims", "perpetrators", "evidence"]
 
@@ -40,7 +40,7 @@ class Channel(Model):
     """The channel works only while this unit is on scene (e.g. the liaison officer)."""
 
 
-class PlannedMessage(Model):
+class PlannedMessage(TriggerFields):
     """A message a seat sends by itself when its trigger fires: part of a seat's plan, played
     when nobody takes the seat."""
     sender: Id
@@ -52,9 +52,6 @@ class PlannedMessage(Model):
     text: Text
     about: Optional[Id] = None
     """A person or item whose last-known place (in the sender's picture) goes with the text."""
-    at: Optional[Seconds] = None
-    on: Optional[str] = None
-    when: Optional[str] = None
 
 
 class Report(Model):

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field
 
-from .fields import Id, Language, Model, Probability, Seconds, Text
+from .fields import Id, Language, Model, Probability, Seconds, Text, TriggerFields
 from .joint import Channel, PlannedMessage, Report, Seat
 from .orders import AnyOrder
 
@@ -192,15 +192,6 @@ class Unit(Model):
 
 
 # --- injects, decisions, scoring, plans -----------------------------------------------
-
-class TriggerFields(Model):
-    at: Optional[Seconds] = None
-    """Fire this many seconds into the exercise."""
-    on: Optional[str] = None
-    """Fire the first time this event happens, e.g. `breach_started front_gate`."""
-    when: Optional[str] = None
-    """Fire as soon as this condition holds, e.g. `perpetrator_alerted`."""
-
 
 class Effect(Model):
     """Something an inject changes in the world."""
