@@ -24,7 +24,10 @@ SCENES: dict[Next, type[Scene]] = {
     Next.PLANNING: PlanningScene,
     Next.EXECUTION: ExecutionScene,
     Next.DEBRIEF: DebriefScene,
-    Next.SEAT: SeatScene,  # a joint exercise (ui/joint_main.py): one of these per window
+}
+# a joint exercise's window (ui/joint_main.py): its seat's scene, then the joint debrief
+JOINT_SCENES: dict[Next, type[Scene]] = {
+    Next.SEAT: SeatScene,
     Next.CONTROL: ControlScene,
     Next.OBSERVE: ObserveScene,
     Next.JOINT_DEBRIEF: JointDebriefScene,
@@ -33,4 +36,4 @@ SCENES: dict[Next, type[Scene]] = {
 
 def scene_for(next_: Next, window: Window) -> Scene:
     """A new scene for the screen `next_` names (not Next.QUIT, which the window handles)."""
-    return SCENES[next_](window)
+    return (SCENES.get(next_) or JOINT_SCENES[next_])(window)

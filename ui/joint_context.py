@@ -1,0 +1,15 @@
+"""What a joint exercise's window shares between its scenes: the usual context plus the
+seat's connection to the host (`ui.joint_client_view.SeatLink`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ui.context import Context
+from ui.joint_client_view import SeatLink
+
+
+@dataclass
+class JointContext(Context):
+    link: Optional[SeatLink] = None
+    observations: list = field(default_factory=list)  # the observer's own, (ref, kind, text, t)
