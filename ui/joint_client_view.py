@@ -119,7 +119,9 @@ class SeatLink:
 
     # -- words -------------------------------------------------------------------------------
     def seat_name(self, seat: str) -> str:
-        return self.seat_names.get(seat, seat)
+        """The seat's name without its parenthesis: 'HKPF incident command', short enough for a
+        menu or a feed line (the top bar shows the whole name)."""
+        return self.seat_names.get(seat, seat).split(" (")[0]
 
     def channel_label(self, channel: str) -> str:
         c = self.channels.get(channel)
@@ -153,8 +155,8 @@ class SeatLink:
         name = self.names.get(m.id, m.name).split(" (")[0]
         room = self.scenario.grid.room_at(tuple(m.cell))
         where = f" in {self.names.get(room, room)}" if room else ""
-        how = self._source_words(m.source) if m.source else ("in sight" if not m.stale else "last seen")
-        when = "now" if not m.stale or m.seen_at is None else age_words(now - m.seen_at)
+        how = self._source_words(m.source) if m.source else ("seen" if not m.stale else "seen earlier")
+        when = "in sight now" if not m.stale or m.seen_at is None else f"last known {age_words(now - m.seen_at)}"
         return f"{name}{where} — {how}, {when}"
 
     def _source_words(self, source: str) -> str:

@@ -20,7 +20,7 @@ from ui import render
 from ui.joint_client_view import SeatLink
 from ui.scenes.base import Next, Scene
 from ui.style.palette import SKY, VERMILLION
-from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text
+from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text, wrap
 
 LEFT_WIDTH = 316
 RIGHT_WIDTH = 400
@@ -52,8 +52,8 @@ def feed_words(event: dict, link: SeatLink) -> Optional[str]:
         by = names.get(event.get("by", ""), event.get("by", ""))
         how = f"told by {by} via {names.get(event['via'], event['via'])}" if event.get("how") == "told" \
             else f"{event.get('how')} from {by}"
-        learner = "WE LEARNED" if link.role == "agency" else f"{who(event['seat'])} learned"
-        return f"{learner} where {thing} is: {how}"
+        learner = "WE LEARNED of" if link.role == "agency" else f"{who(event['seat'])} learned of"
+        return f"{learner} {thing}: {how}"
     if k == "decision_extended":
         return f"decision {event.get('subject', '')}: time extended"
     if k == "inject" and event.get("to"):
@@ -82,6 +82,7 @@ class JointScene(Scene):
         self.message_is_error = False
         self.feed_key = None
         self.known_rows: list[tuple[pygame.Rect, str]] = []
+        self.messages: dict[str, dict] = {}  # every message seen in the feed, kept past its length
         self.build()
 
     # -- layout ------------------------------------------------------------------------------
@@ -102,9 +103,13 @@ class JointScene(Scene):
         self.build_left()
 
     def map_area(self) -> pygame.Rect:
-        """The map inside its panel, leaving room at the foot for the banner and the status line."""
-        return pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 32, self.map_rect.width - 24,
-                           self.map_rect.height - 42 - 56)
+        """The map at the top of its panel, as tall as its shape needs, so that the space
+        below it (not the map) takes the decision, the banner and the status line."""
+        rows, cols = self.link.scenario.grid.shape
+        width = self.map_rect.width - 24
+        most = self.map_rect.height - 42 - 150
+        return pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 32, width,
+                           max(120, min(most, int(width * rows / cols) + 4)))
 
     def build_left(self) -> None:
         """The seat's own panel (orders, control, observations)."""
@@ -154,6 +159,9 @@ class JointScene(Scene):
     def update(self, dt: float) -> Optional[Next]:
         for words in self.link.new_errors():
             self.say(words, error=True)
+        snap = self.link.snapshot()
+        if snap is not None:
+            self._track_messages(snap)
         if self.link.record_path:
             return Next.JOINT_DEBRIEF
         self.update_left()
@@ -161,6 +169,40 @@ class JointScene(Scene):
 
     def update_left(self) -> None:
         """Keep the seat's own panel in step with the latest picture."""
+
+    def _track_messages(self, snap: Snapshot) -> None:
+        for e in snap.feed:
+            if e["kind"] in ("message_sent", "message_delivered", "message_failed"):
+                m = self.messages.setdefault(e.get("subject") or f"{e['t']}", {})
+                m.setdefault("sent", e["t"] if e["kind"] != "message_delivered" else None)
+                m.update({k: e[k] for k in ("sender", "to", "via", "text", "about", "delay") if e.get(k) is not None})
+                if e["kind"] == "message_delivered":
+                    m["arrived"] = e["t"]
+                elif e["kind"] == "message_failed":
+                    m["failed"] = e.get("reason", "not delivered")
+
+    def message_lines(self, now: float) -> list[tuple[str, tuple]]:
+        """Newest first: '→ Thai liaison · Phone · sent 01:35 · arrives in 62 s: text'."""
+        out = []
+        names, who, me = self.link.names, self.link.seat_name, self.link.seat
+        for m in sorted(self.messages.values(), key=lambda m: -(m.get("sent") or m.get("arrived") or 0)):
+            via = names.get(m.get("via", ""), m.get("via", "")).split(" (")[0]
+            said = _said(m, names)
+            if m.get("sender") == me or self.link.role != "agency":
+                head = f"→ {who(m.get('to', ''))}" if self.link.role == "agency" else \
+                    f"{who(m.get('sender', ''))} → {who(m.get('to', ''))}"
+                if "failed" in m:
+                    state, colour = f"not delivered: {m['failed']}", VERMILLION
+                elif "arrived" in m:
+                    state, colour = f"arrived {clock(m['arrived'])}", MUTED
+                else:  # a sender sees no delivery, but the channel's delay is known
+                    due = (m.get("sent") or now) + float(m.get("delay", 0))
+                    state, colour = (f"on its way, arrives in {due - now:.0f} s", ACCENT) if due > now else \
+                        (f"reached them {clock(due)}", MUTED)
+                out.append((f"{head} · {via} · sent {clock(m.get('sent') or 0)} · {state}: {said}", colour))
+            else:
+                out.append((f"← from {who(m.get('sender', ''))} · {via} · {clock(m.get('arrived') or 0)}: {said}", SKY))
+        return out
 
     # -- drawing -------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -175,6 +217,7 @@ class JointScene(Scene):
         else:
             view = render.view_for(self.link.scenario, self.map_inner)
             render.draw_snapshot(surface, view, self.link.scenario, snap, selected=self.selected)
+            self.draw_messages(surface, snap)
             self.draw_on_map(surface, view, snap)
             self.draw_known(surface, snap)
             self.draw_feed(snap)
@@ -206,7 +249,7 @@ class JointScene(Scene):
              colour=TEXT if status.startswith("RUNNING") else YELLOW_TEXT)
         text(surface, link.scenario.spec.title, (172, 36), size=14, colour=MUTED)
         w = self.top.width
-        who = link.seat_name(link.seat) + (f" · {link.client.name}" if link.client.name else "")
+        who = link.seat_names.get(link.seat, link.seat) + (f" · {link.client.name}" if link.client.name else "")
         text(surface, who, (w - 14, 8), size=18, bold=True, anchor="topright")
         state = link.state
         colour = (120, 200, 120) if state == "connected" else VERMILLION
@@ -219,11 +262,20 @@ class JointScene(Scene):
         if snap is None or not snap.decisions_elsewhere:
             return
         prompt, seat = snap.decisions_elsewhere[0]
-        words = f"{self.link.seat_name(seat) if seat in self.link.seat_names else seat} is deciding: {prompt}"
-        box = pygame.Rect(self.map_rect.left + 8, self.map_rect.bottom - 60, self.map_rect.width - 16, 26)
+        who = (self.link.seat_name(seat) if seat in self.link.seat_names else seat).split(" (")[0]
+        width = self.map_rect.width - 16
+        lines = wrap(prompt, width - 16, 15)[:3]
+        box = pygame.Rect(self.map_rect.left + 8, 0, width, self._banner_height(snap))
+        box.bottom = self.map_rect.bottom - 36
         pygame.draw.rect(surface, (26, 52, 74), box, border_radius=4)
         pygame.draw.rect(surface, SKY, box, 1, border_radius=4)
-        text(surface, _fit(words, box.width - 12, 16), (box.left + 6, box.top + 4), size=16, colour=TEXT)
+        head = f"{who.upper()} IS TAKING A DECISION"
+        if font(15, True).size(head + "  ·  the team waits on it")[0] < width - 16:
+            head += "  ·  the team waits on it"
+        text(surface, _fit(head, width - 16, 15, True),
+             (box.left + 8, box.top + 6), size=15, bold=True, colour=SKY)
+        for i, line in enumerate(lines):
+            text(surface, line, (box.left + 8, box.top + 28 + 19 * i), size=15, colour=TEXT)
 
     def draw_known(self, surface: pygame.Surface, snap: Snapshot) -> None:
         """The side list: each thing known with how the seat knows it and how old it is."""
@@ -234,21 +286,50 @@ class JointScene(Scene):
         if not rows:
             text(surface, "Nothing seen or reported yet.", (inner.left, y), size=15, colour=MUTED)
         for m, line in rows:
-            if y + 2 * KNOWN_ROW > inner.bottom:
+            name, _, how = line.partition(" — ")
+            how_lines = wrap(how, inner.width - 12, 14)[:2]
+            height = KNOWN_ROW * (1 + len(how_lines))
+            if y + height > inner.bottom:
                 text(surface, f"… and {len(rows) - len(self.known_rows)} more", (inner.left, y), size=14, colour=MUTED)
                 break
-            name, _, how = line.partition(" — ")
-            rect = pygame.Rect(inner.left - 4, y - 1, inner.width + 8, 2 * KNOWN_ROW - 2)
+            rect = pygame.Rect(inner.left - 4, y - 1, inner.width + 8, height - 2)
             if m.id == self.selected:
                 pygame.draw.rect(surface, (70, 64, 30), rect, border_radius=3)
             colour = MUTED if m.stale else TEXT
-            text(surface, _fit(name + ("" if not m.stale else "  (last known)"), inner.width, 15, bold=True),
+            text(surface, _fit(name, inner.width, 15, bold=True),
                  (inner.left, y), size=15, bold=True, colour=colour)
             told = how.startswith("told") or how.startswith("intelligence")
-            text(surface, _fit(how, inner.width - 12, 14), (inner.left + 12, y + KNOWN_ROW - 2), size=14,
-                 colour=SKY if told else MUTED)
+            for i, words in enumerate(how_lines):  # how it is known is the point: never cut
+                text(surface, words, (inner.left + 12, y + KNOWN_ROW * (i + 1) - 2), size=14,
+                     colour=SKY if told else MUTED)
             self.known_rows.append((rect, m.id))
-            y += 2 * KNOWN_ROW + 2
+            y += height + 2
+
+    def draw_messages(self, surface: pygame.Surface, snap: Snapshot) -> None:
+        """Under the map: the messages sent and received, with those still on their way."""
+        bottom = self.map_rect.bottom - 36 - (self._banner_height(snap) + 6 if snap.decisions_elsewhere else 0)
+        area = pygame.Rect(self.map_inner.left, self.map_inner.bottom + 8, self.map_inner.width,
+                           bottom - self.map_inner.bottom - 8)
+        if area.height < 60:
+            return
+        title = "MESSAGES, SENT AND RECEIVED" if self.link.role == "agency" else "MESSAGES BETWEEN THE SEATS"
+        text(surface, title, (area.left, area.top), size=14, colour=MUTED, bold=True)
+        y = area.top + 22
+        lines = self.message_lines(snap.t)
+        if not lines:
+            text(surface, "None yet.", (area.left, y), size=14, colour=MUTED)
+        for words, colour in lines:
+            wrapped = wrap(words, area.width - 4, 15)[:3]
+            if y + 19 * len(wrapped) > area.bottom:
+                break
+            for line in wrapped:
+                text(surface, line, (area.left, y), size=15, colour=colour)
+                y += 19
+            y += 5
+
+    def _banner_height(self, snap: Snapshot) -> int:
+        prompt = snap.decisions_elsewhere[0][0] if snap.decisions_elsewhere else ""
+        return 34 + 19 * len(wrap(prompt, self.map_rect.width - 32, 15)[:3])
 
     def known_title(self) -> str:
         return "What we know, and how"

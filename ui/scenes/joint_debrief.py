@@ -9,6 +9,7 @@ every message on the timeline with its sending and arrival times.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -66,6 +67,8 @@ def joint_view_html(spec, events: list[dict], link: SeatLink) -> str:
             colour = HOW_COLOURS.get(k.how, "#e8eaed")
             who = html.escape(link.seat_name(k.seat)) + (" (you)" if k.seat == link.seat else "")
             lag = f"  +{k.t - fact.happened:.0f} s" if k.t is not None and k.t > fact.happened else ""
+            if k.how == "intelligence":  # named by its inject in the log; by its source here
+                k = replace(k, by=link.names.get(k.by, k.by))
             parts.append(f"    {who}: <font color='{colour}'>{html.escape(how_text(k))}</font>{lag}")
         parts.append("")
     return "<br>".join(parts) or "<i>No fact was learned by any seat.</i>"
@@ -113,7 +116,7 @@ class JointDebriefScene(Scene):
             centre = pygame.Rect(left.right + 10, body.top, right.left - left.right - 20, body.height)
             self.map_rect = centre
             self.panels = [(left, "Score card (the whole team)"), (centre, "Your last picture"),
-                           (right, f"Timeline of {self.link.seat_name(self.link.seat)}")]
+                           (right, "Your timeline: what you did, saw, sent and were told")]
             lines = []
             for e in seat_events(events, self.link):
                 words = feed_words(e, self.link)
@@ -154,9 +157,10 @@ class JointDebriefScene(Scene):
         for rect, title in self.panels:
             panel(surface, rect, title)
         if self.tab == "joint":
-            key = "  ".join(f"{how}" for how in HOW_COLOURS)
-            text(surface, f"colour: {key}", (self.panels[0][0].right - 12, self.panels[0][0].top + 9), size=13,
-                 colour=MUTED, anchor="topright")
+            x = self.panels[0][0].right - 12
+            for how, colour in reversed(list(HOW_COLOURS.items())):  # the key, each word in its colour
+                x = text(surface, how, (x, self.panels[0][0].top + 9), size=14, bold=True,
+                         colour=pygame.Color(colour), anchor="topright").left - 12
         if self.map_rect is not None:
             snap = self.link.snapshot()
             if snap is not None:

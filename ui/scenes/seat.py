@@ -278,7 +278,9 @@ class SeatScene(JointScene):
         prompt = wrap(decision.prompt, width - 28, 16)
         height = 62 + len(prompt) * 22 + 38 * len(decision.options) + 8
         rect = pygame.Rect(0, 0, width, min(height, int(self.map_rect.height * 0.62)))
-        rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - 66)
+        rect.midtop = (self.map_rect.centerx, self.map_inner.bottom + 8)  # under the map where it fits
+        if rect.bottom > self.map_rect.bottom - 36:
+            rect.bottom = self.map_rect.bottom - 36
         return rect
 
     # -- drawing -------------------------------------------------------------------------------
