@@ -116,7 +116,7 @@ def test_a_seat_window_shows_only_its_own_units_and_sends_an_order_and_a_message
     # a message by a channel the host refuses now: the refusal is shown in plain words
     scene.set_recipient("thai_liaison")
     assert set(scene.via_labels.values()) == {"liaison_direct", "phone", "formal_request"}
-    assert "Direct police-to-police liaison (30 s)" in scene.via_labels
+    assert "30 s · Direct police-to-police liaison" in scene.via_labels
     scene.via = "liaison_direct"
     scene.text_entry.set_text("Stacking at the gate")
     scene.send()
@@ -159,6 +159,7 @@ def test_the_controller_resumes_and_fires_an_inject_from_its_window(host, window
     events = lambda: host.call(lambda: [e for e in host.host.exercise.world.log.events if e["kind"] == "inject"])  # noqa: E731
     assert frames_until(app, lambda: any(e["subject"] == "family_message" for e in events()))
     assert frames_until(app, lambda: "family_message" in scene.fired)
+    assert frames_until(app, lambda: not button.is_enabled)  # an inject fires once
     assert not app.scene.link.client.errors
 
 

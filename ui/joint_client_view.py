@@ -123,13 +123,15 @@ class SeatLink:
         menu or a feed line (the top bar shows the whole name)."""
         return self.seat_names.get(seat, seat).split(" (")[0]
 
-    def channel_label(self, channel: str) -> str:
+    def channel_label(self, channel: str, *, delay_first: bool = False) -> str:
+        """'Direct police-to-police liaison (30 s)'; in a narrow menu the delay comes first,
+        so a cut name never hides how long the message takes."""
         c = self.channels.get(channel)
         if c is None:
             return channel
         delay = c.delay
         wait = f"{delay:.0f} s" if delay < 120 else f"{delay / 60:.0f} min"
-        return f"{c.name} ({wait})"
+        return f"{wait} · {c.name}" if delay_first else f"{c.name} ({wait})"
 
     def recipients(self) -> list[str]:
         """The seats this seat can message, in the scenario's order."""
@@ -155,6 +157,8 @@ class SeatLink:
         name = self.names.get(m.id, m.name).split(" (")[0]
         room = self.scenario.grid.room_at(tuple(m.cell))
         where = f" in {self.names.get(room, room)}" if room else ""
+        if self.role != "agency":  # the trainer's view is the truth: say what it is doing
+            return f"{name}{where} — {humanise(m.state, self.names) if m.state else m.kind}"
         how = self._source_words(m.source) if m.source else ("seen" if not m.stale else "seen earlier")
         when = "in sight now" if not m.stale or m.seen_at is None else f"last known {age_words(now - m.seen_at)}"
         return f"{name}{where} — {how}, {when}"

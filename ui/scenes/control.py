@@ -129,7 +129,7 @@ class ControlScene(JointScene):
         self.say(f"Speed {x:g}x for everyone.")
 
     def fire(self, inject: str) -> int:
-        self.fired.add(inject)
+        # marked fired when the host's picture shows it, not before: the host may refuse it
         self.say(f"Inject fired: {inject}.")
         return self.link.client.control({"do": "fire_inject", "inject": inject})
 
@@ -163,6 +163,10 @@ class ControlScene(JointScene):
         snap = self.link.snapshot()
         if snap is not None:  # fired by anyone (or by their trigger): the feed says so
             self.fired |= {e.get("subject") for e in snap.feed if e["kind"] == "inject"}
+        for b, ident in self.inject_buttons.items():  # an inject fires once
+            if ident in self.fired and b.is_enabled:
+                b.set_text("fired")
+                b.disable()
         if self.message.startswith("The seats wait") and self.link.started:
             self.say("The exercise is running.")
         words = "Start" if not self.link.started else "Resume" if self.link.paused else "Pause"

@@ -36,7 +36,7 @@ def feed_words(event: dict, link: SeatLink) -> Optional[str]:
     if k == "message_sent":
         if link.role == "agency":
             return f"SENT to {who(event['to'])} by {names.get(event['via'], event['via'])}: {_said(event, names)}"
-        return f"MESSAGE {who(event['sender'])} → {who(event['to'])} by {names.get(event['via'], event['via'])}: " \
+        return f"MESSAGE {who(event['sender'])} to {who(event['to'])} by {names.get(event['via'], event['via'])}: " \
                f"{_said(event, names)}"
     if k == "message_delivered":
         if link.role == "agency":

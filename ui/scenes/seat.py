@@ -99,10 +99,11 @@ class SeatScene(JointScene):
         channels = self.link.channels_to(self.to) if self.to else []
         if self.via not in channels:
             self.via = channels[0] if channels else None
-        self.via_labels = {self.link.channel_label(c): c for c in channels}
+        self.via_labels = {self.link.channel_label(c, delay_first=True): c for c in channels}
         top, x, w = self.composer.top, self.composer.left + 4, self.composer.width - 8
         self.via_menu = UIDropDownMenu(list(self.via_labels) or ["(no channel)"],
-                                       self.link.channel_label(self.via) if self.via else "(no channel)",
+                                       self.link.channel_label(self.via, delay_first=True) if self.via
+                                       else "(no channel)",
                                        pygame.Rect(x + 30, top + 60, w - 30, 28), self.manager)
 
     # -- commands ------------------------------------------------------------------------------
