@@ -205,3 +205,56 @@ def test_host_refuses_a_scenario_without_seats_and_a_wrong_seat(tmp_path):
                                 cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 2, result.stderr
         assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_order_naming_nothing_real_is_refused_and_the_run_goes_on(tmp_path, fast):
+    # found in review: an order to arrest 'nobody' was accepted and froze the host's clock
+    running, secret = start_host(KOWLOON, tmp_path, AGENCY_SEATS)
+    try:
+        crime = seat(running, secret, "crime_bureau")
+        controller = seat(running, secret, "controller")
+        bad = [crime.order({"do": "arrest", "unit": "octb", "target": "nobody"}),
+               crime.order({"do": "escort", "unit": "octb", "victim": "guard", "to": "corridor"}),
+               crime.order({"do": "arrest", "unit": "octb", "target": "manager"})]  # not in its picture yet
+        crime.raw("[" * 5000)
+        assert crime.wait_for(lambda c: len(c.errors) >= 4)
+        assert {e.get("ref") for e in crime.errors} >= set(bad)
+        assert "knows nothing of 'manager'" in " ".join(e["message"] for e in crime.errors)
+        controller.control({"do": "speed", "x": 16})
+        controller.control({"do": "resume"})
+        assert crime.wait_for(lambda c: c.picture["snapshot"]["t"] > 20), running.log.getvalue()
+    finally:
+        crime.close()
+        controller.close()
+        running.stop()
+
+
+def test_a_rejoin_closes_the_old_connection(tmp_path):
+    running, secret = start_host(KOWLOON, tmp_path, AGENCY_SEATS)
+    try:
+        first = SeatClient(running.address, "thai_liaison", secret["thai_liaison"], reconnect=False)
+        assert first.wait_for(lambda c: c.picture is not None)
+        second = seat(running, secret, "thai_liaison")
+        assert first.wait_for(lambda c: not c.connected.is_set(), 5)
+        ref = second.message("hk_command", "phone", "it is me")
+        assert second.wait_for(lambda c: ref in c.acks)
+    finally:
+        first.close()
+        second.close()
+        running.stop()
+
+
+def test_a_torn_journal_line_is_cut_off_on_resume(tmp_path):
+    from sim.evaluation.journal import resume
+    running, secret = start_host(KOWLOON, tmp_path, AGENCY_SEATS)
+    journal = running.host.journal.path
+    running.call(lambda: running.host.exercise.observe("one", seat="observer"))
+    running.stop()
+    with open(journal, "a") as fh:
+        fh.write('{"type": "observation", "te')  # the host died writing this
+    exercise, again = resume(journal, KOWLOON)
+    exercise.observe("two", seat="observer")
+    again.close()
+    exercise, again = resume(journal, KOWLOON)
+    again.close()
+    assert [e["text"] for e in exercise.inputs] == ["one", "two"]

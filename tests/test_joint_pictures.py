@@ -64,7 +64,7 @@ def test_no_seat_ever_pictures_what_it_did_not_perceive_and_was_not_told(seed, h
         if decision is not None:
             exercise.decide(decision.id, decision.decision.default, how="chosen")
         exercise.advance(15.0)
-        while pending and pending[0][3] <= exercise.now:
+        while pending and pending[0][3] <= exercise.now and not exercise.finished:
             sender, to, via, _ = pending.pop(0)
             about = next(iter(exercise.seats.pictures[sender]), None)
             try:
@@ -120,3 +120,17 @@ def test_the_channel_chosen_in_planning_changes_when_the_team_knows():
     slow = learned(doctrine.model_copy(update={"routes": {}}))
     assert fast is not None and fast < 180
     assert slow is None or slow > 2400  # the run may be over before it comes
+
+
+def test_other_seats_see_that_a_decision_is_taken_not_what_nor_the_controllers_alerts():
+    exercise = Exercise(KOWLOON, 1, KOWLOON.spec.doctrine_plan, joint=tuple(SEATS), interactive=True)
+    exercise.apply(order_of({"unit": "eu_entry", "do": "stack", "door": "front_gate"}), seat="hk_command")
+    decision = exercise.run_until_decision_or_end(limit=300)
+    assert exercise.snapshot("thai_liaison").decisions_elsewhere == (("a decision", "HKPF incident command (Emergency Unit)"),)
+    exercise.decide(decision.id, "key", seat="hk_command")
+    exercise.control({"do": "alert", "perpetrator": "manager"})
+    for seat in ("thai_liaison", "crime_bureau"):
+        feed = exercise.snapshot(seat).feed
+        assert not any(e.get("option") == "key" for e in feed)
+        assert not any("alerted" in str(e.get("message", "")) for e in feed)
+    assert any(e.get("option") == "key" for e in exercise.snapshot("hk_command").feed)

@@ -156,6 +156,7 @@ class Exercise(JointInputs):
         if self.finished:
             raise RuntimeError("the exercise is over")
         self._check_unit(seat, order.unit)
+        self._check_targets(seat, order, queued=queue)
         self._issue(order, "trainee", now=not queue)
         self._log_input(self._entry("order", seat, queue=queue, order=order.model_dump(exclude_none=True)))
 

@@ -39,6 +39,25 @@ class JointInputs:
         if owner != seat:
             raise NotYours(f"unit {unit_id!r} belongs to seat {owner!r}, not {seat!r}")
 
+    def _check_targets(self, seat: Optional[str], order, *, queued: bool = False) -> None:
+        """Every id an order names is a thing of the right kind; in a joint run, a person or
+        item a seat's unit is sent to now must be in that seat's picture (else a unit would
+        find for its seat what nobody told it). An order queued or waiting for a trigger
+        (`when victim_safe ploy`) is part of a plan and may name the briefing's people and items."""
+        from sim.format.orders import REFERENCES
+        scenario = self.scenario
+        for field_name, kinds in REFERENCES[order.do].items():
+            value = getattr(order, field_name, None)
+            if value is None:
+                continue
+            kind = scenario.kind_of(value)
+            if kind not in kinds:
+                raise ValueError(f"{order.do}: {field_name} {value!r} is not a {' or '.join(kinds)}")
+            untriggered = not queued and all(getattr(order, k, None) is None for k in ("at", "on", "when"))
+            if untriggered and seat is not None and self.seats is not None and seat in self.seats.seats \
+                    and kind in ("victim", "perpetrator", "evidence") and value not in self.seats.pictures[seat]:
+                raise NotYours(f"your seat knows nothing of {value!r} yet: send a unit to a room instead")
+
     def _check_owner(self, seat: Optional[str], decision) -> None:
         if seat is None or self.seats is None or seat == CONTROLLER:
             return
@@ -88,7 +107,7 @@ class JointInputs:
             if to not in self.seats.seats:
                 raise ValueError(f"unknown seat {to!r}")
             world.emit("inject", subject=f"controller_{len(self.inputs) + 1}", message=str(action.get("text", "")),
-                       source=action.get("source") or "exercise control", to=to, by=CONTROLLER)
+                       source=str(action.get("source") or "exercise control")[:120], to=to, by=CONTROLLER)
         elif kind == "alert":
             target = action.get("perpetrator")
             perps = list(world.people("perpetrator")) if target == "all" else \
@@ -96,7 +115,7 @@ class JointInputs:
             if not perps:
                 raise ValueError(f"unknown perpetrator {target!r}")
             world.emit("inject", subject=f"controller_{len(self.inputs) + 1}", message=f"{target} alerted",
-                       source="exercise control", by=CONTROLLER)
+                       source="exercise control", to=CONTROLLER, by=CONTROLLER)
             for perp in perps:
                 perp.alert("exercise control")
         elif kind in ("extend_decision", "close_decision"):
@@ -118,6 +137,8 @@ class JointInputs:
     # -- the observer ------------------------------------------------------------------
     def observe(self, text: str, *, seat: str = OBSERVER, kind: str = "note") -> None:
         """An evaluator's time-stamped observation; it changes nothing in the simulation."""
+        if self.finished:
+            raise RuntimeError("the exercise is over: add observations in the review")
         self._log_input(self._entry("observation", seat, kind=kind, text=text))
 
 

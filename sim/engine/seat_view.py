@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .world import NOTICE_FROM_DB
 from .snapshot import (FEED_LENGTH, NOISE_SHOWN_SECONDS, QUIET_EVENTS, TRAINEE_EVENTS, DecisionView,
                        DoorView, Marker, NoiseView, Snapshot)
 
@@ -23,6 +24,7 @@ def seat_feed(world: "World", seats: "Seats", seat: str) -> list[dict]:
     """The events a seat learns of: what its own units do, see and hear, the messages it
     sends and receives, the injects addressed to it, and decisions (its own in full)."""
     mine = {u for u, s in seats.seat_of_unit.items() if s == seat}
+    owners = {d.id: seats.owner_of(d) for d in world.scenario.spec.decisions}
     out = []
     for event in world.log.events:
         kind = event["kind"]
@@ -34,8 +36,12 @@ def seat_feed(world: "World", seats: "Seats", seat: str) -> list[dict]:
             keep = event.get("to") == seat
         elif kind == "inject":
             keep = event.get("to") in (None, seat)
-        elif kind in ("decision_opened", "decision_made", "decision_extended", "exercise_started",
-                      "exercise_ended"):
+        elif kind in ("decision_opened", "decision_made", "decision_extended"):
+            keep = owners.get(event.get("subject")) == seat or kind == "decision_opened"
+            if keep and owners.get(event.get("subject")) != seat:  # only that one is being taken
+                event = {"t": event["t"], "kind": "decision_opened", "subject": event["subject"],
+                         "elsewhere": owners.get(event.get("subject"))}
+        elif kind in ("exercise_started", "exercise_ended"):
             keep = True
         elif kind == "seat_learned":
             keep = event.get("seat") == seat and event.get("how") != "seen"
@@ -94,9 +100,10 @@ def take_seat_snapshot(world: "World", seats: "Seats", seat: str, *, open_decisi
                for d in spec.floor_plan.doors}  # as the plan shows it, until a unit sees it
     doors = tuple(DoorView(d.id, d.kind, d.cells, seen_doors.get(d.id, planned[d.id]))
                   for d in world.doors.values())
-    heard = any(u.present for u in world.people("unit") if seats.seat_of_unit[u.id] == seat)
+    ears = [u.cell for u in world.people("unit") if u.present and seats.seat_of_unit[u.id] == seat]
     noises = tuple(NoiseView(n.cell, n.t, n.level_db, n.cause) for n in world.noises
-                   if heard and now - n.t <= NOISE_SHOWN_SECONDS)
+                   if now - n.t <= NOISE_SHOWN_SECONDS
+                   and any(world.heard_level(n.cell, ear, n.level_db) >= NOTICE_FROM_DB for ear in ears))
     decision, elsewhere = None, []
     for state in open_decisions:
         owner = seats.owner_of(state.decision)
@@ -104,8 +111,8 @@ def take_seat_snapshot(world: "World", seats: "Seats", seat: str, *, open_decisi
             d = state.decision
             decision = DecisionView(d.id, d.prompt, tuple((o.id, o.label) for o in d.options), d.default,
                                     max(0.0, state.deadline - now), state.paused)
-        elif owner != seat:
-            elsewhere.append((state.decision.prompt, names.get(owner, owner)))
+        elif owner != seat:  # that it is being taken, not what it is about
+            elsewhere.append(("a decision", names.get(owner, owner)))
     own_units = {u for u, s in seats.seat_of_unit.items() if s == seat}
     cordons = tuple(sorted((t, u) for t, u in world.cordons.items() if u in own_units))
     feed = seat_feed(world, seats, seat)

@@ -85,6 +85,17 @@ def read(path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return header, inputs
 
 
+def _drop_torn_line(path: Path) -> None:
+    """A line the process died writing (never acknowledged) is cut off, so the next entry
+    starts a line of its own."""
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        with open(path, "r+b") as fh:
+            fh.truncate(data.rfind(b"\n") + 1)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
 def resume(path: Path | str, scenario: "Scenario") -> tuple["Exercise", Journal]:
     """Rebuild the exercise from a journal and keep appending to the same journal."""
     header, inputs = read(path)
@@ -94,6 +105,7 @@ def resume(path: Path | str, scenario: "Scenario") -> tuple["Exercise", Journal]
                                   f"'{header['scenario']['id']}'; the file has changed since")])
     record = {**header, "inputs": inputs}
     exercise = resimulate(scenario, record, upto_input=len(inputs))
+    _drop_torn_line(Path(path))
     journal = Journal(Path(path), header, existing=True)
     exercise._on_input = journal.append
     return exercise, journal

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from sim.format.spec import Scenario as ScenarioSpec
 
 KINDS = {"victim": "victims", "perpetrator": "perpetrators", "evidence": "evidence"}
+NEVER_TOLD_S = 1800.0  # a seat that never learned what it needed: as if told half an hour late
 
 
 def _kind_of(spec: ScenarioSpec) -> dict[str, str]:
@@ -55,7 +56,8 @@ def measure_sharing(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any
         elif kind == "seat_learned":
             thing, seat = e["subject"], e["seat"]
             known[seat].setdefault(thing, t)
-            first_known.setdefault(thing, t)
+            if e.get("how") == "seen":  # the clock starts when a unit sees it, not at a tip
+                first_known.setdefault(thing, (t, seat))
         elif kind == "message_sent":
             messages += 1
             by_channel[e["via"]] = by_channel.get(e["via"], 0) + 1
@@ -72,11 +74,14 @@ def measure_sharing(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any
                 uninformed.append({"decision": e["subject"], "seat": seat, "t": t, "missing": missing})
     latencies = []
     for seat, wanted in needs.items():
-        for thing, first in first_known.items():
-            if kind_of.get(thing) in wanted:
-                learned = known[seat].get(thing, end)
-                latencies.append({"seat": seat, "thing": thing, "first_s": first, "knew_s": known[seat].get(thing),
-                                  "latency_s": round(learned - first, 3)})
+        for thing, (first, seer) in first_known.items():
+            if kind_of.get(thing) not in wanted or seer == seat:
+                continue  # its own sighting is no sharing: only what others had to pass on counts
+            knew = known[seat].get(thing)
+            # never told: the worst a late message could be, however soon the run ended
+            latency = knew - first if knew is not None else NEVER_TOLD_S
+            latencies.append({"seat": seat, "thing": thing, "first_s": first, "knew_s": knew,
+                              "latency_s": round(max(0.0, latency), 3)})
     return {"joint": True, "latencies": latencies, "messages_by_channel": dict(sorted(by_channel.items())),
             "messages": messages, "fastest_channel_messages": fastest_used, "decisions": decisions,
             "uninformed_decisions": uninformed}

@@ -34,12 +34,15 @@ RATE_PER_SECOND = 30.0  # messages a connection may send, on average...
 BURST = 60.0  # ...and at once
 SPEEDS = (0.5, 1, 2, 4, 8, 16)
 HOST_ACTIONS = ("pause", "resume", "speed")
+HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
+MAX_CONNECTIONS = 64
 
 
 @dataclass
 class Connection:
     """One client's connection, before and after its hello."""
     send: Callable[[str], Any]
+    close: Optional[Callable[[], Any]] = None  # ends the connection (a rejoin replaces it)
     seat: Optional[str] = None
     name: Optional[str] = None
     allowance: float = BURST
@@ -79,6 +82,8 @@ class Host:
 
     # -- the log -------------------------------------------------------------------------
     def log(self, text: str) -> None:
+        # what a client sent is never written raw: no fake lines in the host's log
+        text = text.replace("\n", "\\n").replace("\r", "\\r")[:300]
         print(f"[host T+{self.exercise.now:7.1f}s] {text}", file=self.log_file, flush=True)
 
     # -- one message -----------------------------------------------------------------------
@@ -99,6 +104,8 @@ class Host:
             message = protocol.parse(raw)
         except BadMessage as exc:
             return self._refuse(conn, "bad_message", str(exc))
+        except Exception as exc:  # nothing a client sends may take the host down
+            return self._refuse(conn, "bad_message", f"unreadable message ({type(exc).__name__})")
         ref = getattr(message, "ref", None)
         if isinstance(message, Hello):
             return self._hello(conn, message)
@@ -114,6 +121,8 @@ class Host:
             return self._refuse(conn, "cannot_send", str(exc), ref)
         except (ValueError, RuntimeError, KeyError, TypeError) as exc:
             return self._refuse(conn, "refused", str(exc), ref)
+        except Exception as exc:  # a bug of ours: the seat is told, the host goes on
+            return self._refuse(conn, "internal", f"the host could not apply it ({type(exc).__name__})", ref)
         conn.applied = ref
         conn.wants_picture = True  # its own picture at once; the others' at the next round
         return [{"type": "ack", "ref": ref, "t": round(self.exercise.now, 3)}]
@@ -138,7 +147,10 @@ class Host:
         for other in list(self.connections):  # a rejoin replaces the seat's old connection
             if other is not conn and other.seat == hello.seat:
                 self.connections.remove(other)
-                self.log(f"{hello.seat}: rejoined; the old connection is dropped")
+                other.seat = None  # whatever it still sends is refused
+                if other.close is not None:
+                    other.close()
+                self.log(f"{hello.seat}: rejoined; the old connection is closed")
         conn.seat, conn.name, conn.wants_picture, conn.last_picture = hello.seat, hello.name, True, None
         self.log(f"{hello.seat}: joined" + (f" ({hello.name})" if hello.name else ""))
         return [self.welcome(hello.seat), self.picture(conn)]
@@ -232,9 +244,19 @@ class Host:
     # -- the clock -------------------------------------------------------------------------
     def tick(self, wall_seconds: float) -> None:
         exercise = self.exercise
-        if self.paused or exercise.finished:
+        if exercise.finished:
+            if self.record_path is None:  # also a resumed exercise that had ended
+                self.finish()
             return
-        exercise.advance(wall_seconds * self.speed)
+        if self.paused:
+            return
+        try:
+            exercise.advance(wall_seconds * self.speed)
+        except Exception as exc:  # never a silent freeze: say so, pause, keep serving
+            self.paused = True
+            self.log(f"the simulation failed ({type(exc).__name__}: {exc}); paused. The journal keeps "
+                     "every input; report this with it")
+            return
         if exercise.finished and self.record_path is None:
             self.finish()
 
@@ -279,8 +301,20 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
     from websockets.exceptions import ConnectionClosed
 
     async def handler(websocket) -> None:
-        conn = Connection(send=websocket.send)
+        if len(host.connections) >= MAX_CONNECTIONS:
+            await websocket.close(1013, "too many connections")
+            return
+        conn = Connection(send=websocket.send,
+                          close=lambda: asyncio.ensure_future(websocket.close(4000, "replaced by a rejoin")))
         host.connections.append(conn)
+
+        async def hello_or_close() -> None:
+            await asyncio.sleep(HELLO_WITHIN)
+            if conn.seat is None and conn in host.connections:
+                host.log("a client said no hello in time; closed")
+                await websocket.close(4001, "no hello")
+
+        deadline = asyncio.ensure_future(hello_or_close())
         try:
             async for raw in websocket:
                 for reply in host.receive(conn, raw):
@@ -290,6 +324,7 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
             if conn in host.connections:
                 host.connections.remove(conn)
                 if conn.seat:
@@ -301,7 +336,10 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
         while True:
             await asyncio.sleep(TICK_SECONDS)
             now = time.monotonic()
-            host.tick(min(now - last, 0.5))  # a stalled loop does not leap the exercise ahead
+            try:
+                host.tick(min(now - last, 0.5))  # a stalled loop does not leap the exercise ahead
+            except Exception as exc:  # e.g. the record could not be written: say so, keep serving
+                host.log(f"could not finish: {type(exc).__name__}: {exc}")
             last = now
             if now >= next_picture:
                 next_picture = now + PICTURE_EVERY

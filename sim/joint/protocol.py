@@ -92,18 +92,21 @@ class BadMessage(ValueError):
 
 def parse(raw: str | bytes) -> Message:
     import json
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise BadMessage(f"message of {len(raw)} bytes; at most {MAX_MESSAGE_BYTES}")
+    size = len(raw.encode("utf-8", "replace")) if isinstance(raw, str) else len(raw)
+    if size > MAX_MESSAGE_BYTES:
+        raise BadMessage(f"message of {size} bytes; at most {MAX_MESSAGE_BYTES}")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadMessage("not JSON") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadMessage("not JSON (or nested too deep)") from None
     try:
         return _CLIENT.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "message"
+        where = ".".join(str(p)[:40] for p in first.get("loc", ())) or "message"
         raise BadMessage(f"{where}: {first.get('msg', 'invalid')}") from None
+    except RecursionError:
+        raise BadMessage("nested too deep") from None
 
 
 # -- pictures ---------------------------------------------------------------------------
