@@ -249,6 +249,10 @@ class Checker:
         who = {"perpetrators": "perpetrator", "victims": "victim"}
         who.update({p.id: "perpetrator" for p in self.s.get("perpetrators", ())})
         who.update({v.id: "victim" for v in self.s.get("victims", ())})
+        for key in challenge.steady:
+            if key not in METRICS:
+                self.add(("challenge", "steady", key), f"unknown metric '{key}'{did_you_mean(key, METRICS)}; "
+                                                       f"{one_of(METRICS)}")
         for key in challenge.overrides:
             path = ("challenge", "overrides", key)
             ident, dot, name = key.partition(".")

@@ -335,6 +335,8 @@ class Challenge(Model):
     overrides: dict[str, Probability] = {}
     """Behaviour probabilities set for this session, as 'ID.FIELD: value', e.g. 'guard.take_hostage: 0.3';
     ID is a perpetrator or victim id, or 'perpetrators'/'victims' for all of them. Applied before the level."""
+    steady: dict[str, Text] = {}
+    """Descriptive: outcome metrics that do not vary under any plan, each with the reason (read by `calibrate`)."""
 
 
 class Scenario(Model):

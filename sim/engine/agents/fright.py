@@ -85,9 +85,10 @@ def _flee(victim: "Victim") -> Generator:
                 found(victim, guard)
                 victim.make_safe(guard)
                 return
-            if window:
+            ledge = window and next(w for w in world.scenario.spec.floor_plan.windows if w.id == route).escape == "ledge"
+            if ledge:
                 yield from _on_ledge(victim, route)
-            else:
+            else:  # an exit, or a window onto the ground, a roof or next door: she is away
                 victim.present = False
                 victim.fled = True
                 victim.state = "fled"

@@ -28,7 +28,7 @@ BARRICADE_SECONDS = 25.0
 OFFICER_INJURY = {"none": 0.04, "blunt": 0.12, "knife": 0.2, "firearm": 0.3}
 HOSTAGE_HARM = {"none": 0.1, "blunt": 0.25, "knife": 0.35, "firearm": 0.5}
 CAUGHT_BEFORE_ACTING_YIELDS = 0.85  # alerted, but the police reached him before he could act
-PANIC_INJURY_IN_STRUGGLE = 0.3  # a panicking woman in the room hurts herself in a struggle
+PANIC_INJURY_IN_STRUGGLE = 0.15  # a panicking woman in the room hurts herself in a struggle
 
 
 class Perpetrator(Agent):

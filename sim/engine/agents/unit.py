@@ -31,6 +31,9 @@ CALM_SWEEP_FACTOR = 1.3
 SHOUTING_TRUST_LOSS = 0.05
 HANDCUFF_TRUST_LOSS = 0.3
 FIRST_AID_SECONDS = 60.0
+PANIC_HURT = {"calm": 0.0, "dynamic": 0.05, "hard": 0.3}  # a panicking woman hurts herself as officers come in
+REFUSE_CHECK, REFUSE_CHECK_UNDERSTOOD = 0.4, 0.15  # x (1 - trust): she will not be examined
+RELAY_SPREAD = 0.25  # log-spread of the time an order takes through another agency's liaison
 CUFF_SEARCH_SECONDS_PER_M2 = 0.8
 OUTSIDE_DETOUR_SECONDS = 60.0  # round the building or into the next flat to cover a window
 INTERVIEW_SECONDS = 150.0
@@ -168,8 +171,9 @@ class Unit(Agent):
         if queued.source != "plan" and self.coordination_delay > 0 and queued.batch not in self._relayed:
             self._relayed.add(queued.batch)
             self.activity = "order passing through liaison"
-            yield world.env.timeout(self.coordination_delay)
-            world.emit("order_relayed", subject=self.id, order=order.do, delay=self.coordination_delay)
+            delay = world.streams.lognormal(f"{self.id}:relay", self.coordination_delay, RELAY_SPREAD)
+            yield world.env.timeout(delay)
+            world.emit("order_relayed", subject=self.id, order=order.do, delay=round(delay, 3))
         queued.started = True
         if self.cordoning:
             world.cordons.pop(self.cordoning, None)
@@ -228,6 +232,11 @@ class Unit(Agent):
             victim.officers_burst_in(self.id)
             if victim.hidden or victim.state == "fleeing":
                 continue
+            if victim.state == "panicked" and world.streams.chance(f"{victim.id}:panic_hurt:{self.id}",
+                                                                   PANIC_HURT[approach]):
+                victim.injured = True
+                world.emit("victim_injured", subject=victim.id, by=self.id,
+                           why="hurt in a panic as officers came in" + (" and handcuffed her" if approach == "hard" else ""))
             if approach == "hard" and not victim.identified:
                 victim.change_fear(0.15, "handcuffed")
                 victim.lose_trust(HANDCUFF_TRUST_LOSS, f"handcuffed by {self.id}")
@@ -500,6 +509,11 @@ class Unit(Agent):
             self.activity = f"first aid for {victim.id}"
             yield world.env.timeout(world.streams.lognormal(f"{victim.id}:first_aid", FIRST_AID_SECONDS, 0.3))
             world.emit("first_aid_given", subject=victim.id, by=self.id, why="no medical kit for what she needs")
+            return
+        understood = self.shares_language(victim) or self._interpreter_for(victim) is not None
+        refusal = (REFUSE_CHECK_UNDERSTOOD if understood else REFUSE_CHECK) * (1 - victim.trust)
+        if world.streams.chance(f"{victim.id}:refuses_check:{self.id}", refusal):
+            world.emit("medical_check_refused", subject=victim.id, by=self.id, understood=understood)
             return
         self.activity = f"treating {victim.id}"
         median = TREAT_SECONDS["injured" if victim.needs_care else "well"]

@@ -137,7 +137,7 @@ class Victim(Agent):
     def make_safe(self, unit_id: str) -> None:
         if self.safe or self.hostage_of or self.state == "panicked" or self.fled or self.on_ledge:
             return
-        if self.flight is not None and self.flight.is_alive:
+        if self.flight is not None and self.flight.is_alive and self.flight is not self.world.env.active_process:
             self.flight.interrupt("officers with her")
         self.hidden = False
         self.safe = True
