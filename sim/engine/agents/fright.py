@@ -72,7 +72,8 @@ def _flee(victim: "Victim") -> Generator:
     try:
         for route in victim.spec.flee_via:
             try:
-                yield from victim.walk(world.targets_of(route))
+                # to the cell by a window (she climbs from there), or onto an exit
+                yield from victim.walk(world.targets_of(route), stop_before=world.scenario.kind_of(route) == "window")
             except Blocked:
                 continue
             window = world.scenario.kind_of(route) == "window"
