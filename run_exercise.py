@@ -94,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def outcome_text(record: dict, scenario, lines: list[str]) -> str:
     metrics = record["metrics"]
-    out = [f"{scenario.title}", f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
+    out = [f"{scenario.title}", scenario.spec.challenge.briefing_line(), f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
            f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
     out += [f"  {line}" for line in lines]
     out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
@@ -186,7 +186,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """The scenario's three shipped plans over N seeds: outcome distribution and bad outcomes."""
     from sim.evaluation.calibrate import Bar, calibrate, plan_files, table, targets_met
-    from sim.engine.challenge import describe
     from sim.format.problems import InputError, Problem
     from sim.format.scenario import load_plan
 
@@ -196,7 +195,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if missing:
         raise InputError([Problem(args.scenario, 1, 1, "", f"calibration needs the plan file {m}") for m in missing])
     plans = {kind: load_plan(str(path), scenario) for kind, path in files.items()}
-    print(f"{scenario.title}: {args.runs} seeds from {args.seed} per plan; {describe(scenario.spec.challenge)}",
+    print(f"{scenario.title}: {args.runs} seeds from {args.seed} per plan; {scenario.spec.challenge.briefing_line()}",
           flush=True)
     results = calibrate(scenario, plans, runs=args.runs, first_seed=args.seed, workers=args.workers,
                         progress=Bar(sys.stderr.isatty()))

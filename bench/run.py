@@ -201,9 +201,29 @@ def bench_memory() -> None:
            ratio <= 1.10)
 
 
+def bench_calibrate() -> None:
+    runs = 50 if QUICK else 200
+    print(f"7. Calibration: the reference scenario's three plans, {runs} seeds each "
+          f"(`calibrate` uses 1,000; a shorter run here keeps the bench quick)", flush=True)
+    from sim.evaluation.calibrate import calibrate, plan_files, table, targets_met
+    from sim.format.scenario import load_plan
+
+    scenario = load(str(REFERENCE))
+    plans = {kind: load_plan(str(path), scenario) for kind, path in plan_files(str(REFERENCE)).items()}
+    start = time.perf_counter()
+    results = calibrate(scenario, plans, runs=runs)
+    seconds = time.perf_counter() - start
+    for line in table(results).splitlines():
+        print(f"     {line}")
+    for text, met in targets_met(results, dict(scenario.spec.challenge.steady)):
+        print(f"     {'ok ' if met else 'MISS'} {text}")
+    report("calibration speed", f"{3 * runs} runs in {seconds:.1f} s ({3 * runs / seconds:.0f} runs/s)",
+           "informational", True)
+
+
 def main() -> int:
     print(f"Benchmarks ({'quick' if QUICK else 'full'}) on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
-    for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory):
+    for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory, bench_calibrate):
         bench()
     missed = [r for r in results if not r[3]]
     print(f"\n{len(results) - len(missed)} of {len(results)} figures meet their targets")

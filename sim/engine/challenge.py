@@ -72,16 +72,6 @@ def behaviour(challenge: Challenge, kind: str, ident: str, reactions: dict[str, 
 SCALED = {"resist_to_hostage", "blocked_to_barricade", "coached_identity"}
 
 
-def describe(challenge: Challenge) -> str:
-    """What the briefing says: the setting, never the probabilities."""
-    words = {"easy": "the people in the flat are calmer than usual",
-             "standard": "the people in the flat behave as the intelligence suggests",
-             "hard": "the people in the flat are more likely than usual to react dangerously",
-             "severe": "the people in the flat are much more likely than usual to react dangerously"}
-    extra = " (adjusted by the trainer)" if challenge.overrides else ""
-    return f"Challenge: {challenge.level}{extra}: {words[challenge.level]}."
-
-
 def perpetrator_behaviour(challenge: Challenge, spec: Any) -> tuple[dict[str, float], dict[str, float]]:
     return behaviour(challenge, "perpetrator", spec.id, spec.alert_reaction.model_dump(),
                      {**spec.escalation.model_dump(), "vigilance": spec.vigilance})

@@ -338,6 +338,15 @@ class Challenge(Model):
     steady: dict[str, Text] = {}
     """Descriptive: outcome metrics that do not vary under any plan, each with the reason (read by `calibrate`)."""
 
+    def briefing_line(self) -> str:
+        """What the briefing tells the trainee: the setting, never the probabilities."""
+        words = {"easy": "the people inside are calmer than usual",
+                 "standard": "the people inside behave as the intelligence suggests",
+                 "hard": "the people inside are more likely than usual to react dangerously",
+                 "severe": "the people inside are much more likely than usual to react dangerously"}
+        extra = " (adjusted by the trainer)" if self.overrides else ""
+        return f"Challenge: {self.level}{extra}: {words[self.level]}."
+
 
 class Scenario(Model):
     """A rescue exercise scenario, format version 1."""

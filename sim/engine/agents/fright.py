@@ -1,5 +1,6 @@
 """A frightened victim: she freezes (and may panic), hides, or flees, as her scenario's
-`fear_reaction` says, once, when her fear is high and danger is close.
+`fear_reaction` says, once, when her fear is high and danger is close. (The victim agent
+calls these; they take her as an Agent, so the two modules do not import each other.)
 
 - **Hide**: units do not see her; a search finds her (certainly with the `search` skill,
   otherwise in 4 of 10 sweeps), as does a unit sent to her by name.
@@ -10,14 +11,12 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 import simpy
 
-from .base import Blocked
+from .base import Agent, Blocked
 
-if TYPE_CHECKING:
-    from .victim import Victim
 
 FRIGHT_FEAR = 0.6  # below this she stays where she is
 CLIMB_OUT_SECONDS = 20.0
@@ -27,7 +26,7 @@ COAX_SECONDS = {True: 30.0, False: 90.0}  # talked back in, in her language or n
 SEARCH_FINDS = 0.4  # a sweep without the search skill finds a hiding woman
 
 
-def frightened(victim: "Victim", cause: str, *, seen: bool) -> None:
+def frightened(victim: "Agent", cause: str, *, seen: bool) -> None:
     world = victim.world
     if (victim.reacted or victim.safe or victim.hostage_of or victim.fear < FRIGHT_FEAR
             or "restrained" in victim.spec.condition or not victim.present):
@@ -44,12 +43,12 @@ def frightened(victim: "Victim", cause: str, *, seen: bool) -> None:
         victim.flight = world.env.process(_flee(victim))
 
 
-def hide(victim: "Victim") -> None:
+def hide(victim: "Agent") -> None:
     victim.hidden = True
     victim.world.emit("victim_hid", subject=victim.id, room=victim.world.room_of(victim.cell))
 
 
-def searched(victim: "Victim", unit) -> None:
+def searched(victim: "Agent", unit) -> None:
     """A unit sweeps her room: does it find her where she hides?"""
     world = victim.world
     if not victim.hidden:
@@ -58,7 +57,7 @@ def searched(victim: "Victim", unit) -> None:
         found(victim, unit.id)
 
 
-def found(victim: "Victim", unit_id: str) -> None:
+def found(victim: "Agent", unit_id: str) -> None:
     world = victim.world
     victim.hidden = False
     world.poke()
@@ -67,7 +66,7 @@ def found(victim: "Victim", unit_id: str) -> None:
         world.emit("victim_found", subject=victim.id, by=unit_id, room=world.room_of(victim.cell))
 
 
-def _flee(victim: "Victim") -> Generator:
+def _flee(victim: "Agent") -> Generator:
     world = victim.world
     try:
         for route in victim.spec.flee_via:
@@ -103,7 +102,7 @@ def _flee(victim: "Victim") -> Generator:
         victim.state = "captive"
 
 
-def _on_ledge(victim: "Victim", window: str) -> Generator:
+def _on_ledge(victim: "Agent", window: str) -> Generator:
     world = victim.world
     victim.on_ledge = window
     victim.present = False

@@ -28,7 +28,8 @@ BARRICADE_SECONDS = 25.0
 OFFICER_INJURY = {"none": 0.04, "blunt": 0.12, "knife": 0.2, "firearm": 0.3}
 HOSTAGE_HARM = {"none": 0.1, "blunt": 0.25, "knife": 0.35, "firearm": 0.5}
 CAUGHT_BEFORE_ACTING_YIELDS = 0.85  # alerted, but the police reached him before he could act
-PANIC_INJURY_IN_STRUGGLE = 0.15  # a panicking woman in the room hurts herself in a struggle
+PANIC_INJURY_IN_STRUGGLE = 0.15  # a panicking woman close by hurts herself in a struggle
+STRUGGLE_REACH_M = 3.0
 
 
 class Perpetrator(Agent):
@@ -302,7 +303,8 @@ class Perpetrator(Agent):
                 world.emit("victim_injured", subject=self.hostage.id, by=self.id)
             room = world.room_of(self.cell)
             for victim in sorted(world.in_room(room, "victim") if room else (), key=lambda v: v.id):
-                if victim.state == "panicked" and victim is not self.hostage and \
+                close = np.hypot(victim.cell[0] - self.cell[0], victim.cell[1] - self.cell[1]) * world.grid.cell_size
+                if victim.state == "panicked" and victim is not self.hostage and close <= STRUGGLE_REACH_M and \
                         world.streams.chance(f"{victim.id}:panic_injury", PANIC_INJURY_IN_STRUGGLE):
                     victim.injured = True
                     world.emit("victim_injured", subject=victim.id, by=self.id, why="hurt in a panic during a struggle")

@@ -1,4 +1,7 @@
-"""How a perpetrator's situation shapes his reaction: the scenario gives the probabilities,
+"""(Called by the perpetrator agent; people are typed as Agent so the modules do not
+import each other.)
+
+How a perpetrator's situation shapes his reaction: the scenario gives the probabilities,
 and what he sees when he acts weighs them.
 
 - **Escape route open**: flight needs a route he can reach that no unit covers; without
@@ -12,13 +15,12 @@ and what he sees when he acts weighs them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .perpetrator import Perpetrator
-    from .victim import Victim
+from .base import Agent
+
 
 REACH_M = 8.0  # a victim he can get to before the police get to him
 SHIELD_REACH_M = 2.5  # a victim he can grab as police come through the door
@@ -26,7 +28,7 @@ MANY_OFFICERS = 4
 CLOSE_M = 5.0
 
 
-def open_route(perp: "Perpetrator") -> Optional[str]:
+def open_route(perp: "Agent") -> Optional[str]:
     """The first route in his flee_via that he can reach and no unit covers."""
     world = perp.world
     for route in perp.spec.flee_via:
@@ -37,7 +39,7 @@ def open_route(perp: "Perpetrator") -> Optional[str]:
     return None
 
 
-def victim_in_reach(perp: "Perpetrator", metres: float = REACH_M) -> Optional["Victim"]:
+def victim_in_reach(perp: "Agent", metres: float = REACH_M) -> Optional["Agent"]:
     world = perp.world
     best = None
     for victim in world.people("victim"):
@@ -49,7 +51,7 @@ def victim_in_reach(perp: "Perpetrator", metres: float = REACH_M) -> Optional["V
     return best[1] if best else None
 
 
-def officers_in_sight(perp: "Perpetrator") -> tuple[int, float]:
+def officers_in_sight(perp: "Agent") -> tuple[int, float]:
     """(officers he can see, metres to the nearest)."""
     world = perp.world
     count, nearest = 0, float("inf")
@@ -61,7 +63,7 @@ def officers_in_sight(perp: "Perpetrator") -> tuple[int, float]:
     return count, nearest
 
 
-def situated(perp: "Perpetrator", weights: dict[str, float], why: str) -> tuple[dict[str, float], dict]:
+def situated(perp: "Agent", weights: dict[str, float], why: str) -> tuple[dict[str, float], dict]:
     """The weights as his situation makes them, and the situation (for the event log)."""
     w = dict(weights)
     route = open_route(perp)
