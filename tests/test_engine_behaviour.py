@@ -62,6 +62,7 @@ def test_a_cordon_on_his_route_turns_flight_into_a_barricade_by_his_escalation()
     cordon = [{"unit": "team", "do": "cordon", "target": "bedroom_window"}]
     covered = [run(scenario, s, cordon) for s in range(10)]
     assert all(events_of(ex, "barricade_built") for ex in covered)
+    assert all(ex.world.room_of(ex.world.agents["guard"].cell) == "bedroom" for ex in covered)  # back inside
     assert not any(events_of(ex, "perpetrator_fled") for ex in covered)
     uncovered = [run(scenario, s) for s in range(10)]
     assert all(events_of(ex, "perpetrator_fled") for ex in uncovered)

@@ -130,6 +130,9 @@ class Perpetrator(Agent):
             guard = world.cordons.get(route)
             if guard is not None and world.streams.chance(f"{self.id}:blocked", self.escalation["blocked_to_barricade"]):
                 world.emit("flight_blocked", subject=self.id, via=route, by=guard)
+                if world.room_of(self.cell) is None and getattr(self, "previous_cell", None) is not None:
+                    self.cell = self.previous_cell  # back in from the window or the exit
+                    world.poke()
                 yield from self._barricade()
                 return True
             if guard is not None:
