@@ -115,7 +115,7 @@ def cmd_joint_view(args: argparse.Namespace) -> int:
 
 def outcome_text(record: dict, scenario, lines: list[str]) -> str:
     metrics = record["metrics"]
-    out = [f"{scenario.title}", f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
+    out = [f"{scenario.title}", scenario.spec.challenge.briefing_line(), f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
            f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
     out += [f"  {line}" for line in lines]
     out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
@@ -201,6 +201,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
         s = summarise(values)
         low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
         print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+    return EXIT_OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """The scenario's three shipped plans over N seeds: outcome distribution and bad outcomes."""
+    from sim.evaluation.calibrate import Bar, calibrate, plan_files, table, targets_met
+    from sim.format.problems import InputError, Problem
+    from sim.format.scenario import load_plan
+
+    scenario = _load(args.scenario)
+    files = plan_files(args.scenario)
+    missing = [str(f) for f in files.values() if not f.exists()]
+    if missing:
+        raise InputError([Problem(args.scenario, 1, 1, "", f"calibration needs the plan file {m}") for m in missing])
+    plans = {kind: load_plan(str(path), scenario) for kind, path in files.items()}
+    print(f"{scenario.title}: {args.runs} seeds from {args.seed} per plan; {scenario.spec.challenge.briefing_line()}",
+          flush=True)
+    results = calibrate(scenario, plans, runs=args.runs, first_seed=args.seed, workers=args.workers,
+                        progress=Bar(sys.stderr.isatty()))
+    print(table(results))
+    for text, met in targets_met(results, dict(scenario.spec.challenge.steady)):
+        print(f"  {'ok ' if met else 'MISS'} {text}")
     return EXIT_OK
 
 
@@ -504,6 +526,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
     store_option(p)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("calibrate", help="the scenario's reckless, cautious and doctrine plans over N seeds: "
+                                         "outcome distribution and share of bad outcomes")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=RUNS, default=1000, metavar="N", help="seeds per plan (default 1000)")
+    p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K", help="processes (default: all cores)")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("score", help="skill, not luck: a trainee's choices over N seeds beside the doctrine plan")
     p.add_argument("record", metavar="RECORD")

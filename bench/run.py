@@ -204,7 +204,7 @@ def bench_memory() -> None:
 def bench_joint() -> None:
     from bench.joint import message_rate, round_trip_and_cpu
 
-    print("7. Joint exercise: six seats on loopback at 8x (host in its own process)", flush=True)
+    print("8. Joint exercise: six seats on loopback at 8x (host in its own process)", flush=True)
     trips, cpu, seats = round_trip_and_cpu(4 if QUICK else 10)
     p50, p95 = statistics.median(trips), statistics.quantiles(trips, n=20)[-1]
     report("order round trip, seat to host and its picture back", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms "
@@ -214,10 +214,30 @@ def bench_joint() -> None:
     report("messages the host handles", f"{rate:,.0f}/s from six clients (flood limit lifted)", "reported", True)
 
 
+def bench_calibrate() -> None:
+    runs = 50 if QUICK else 200
+    print(f"7. Calibration: the reference scenario's three plans, {runs} seeds each "
+          f"(`calibrate` uses 1,000; a shorter run here keeps the bench quick)", flush=True)
+    from sim.evaluation.calibrate import calibrate, plan_files, table, targets_met
+    from sim.format.scenario import load_plan
+
+    scenario = load(str(REFERENCE))
+    plans = {kind: load_plan(str(path), scenario) for kind, path in plan_files(str(REFERENCE)).items()}
+    start = time.perf_counter()
+    results = calibrate(scenario, plans, runs=runs)
+    seconds = time.perf_counter() - start
+    for line in table(results).splitlines():
+        print(f"     {line}")
+    for text, met in targets_met(results, dict(scenario.spec.challenge.steady)):
+        print(f"     {'ok ' if met else 'MISS'} {text}")
+    report("calibration speed", f"{3 * runs} runs in {seconds:.1f} s ({3 * runs / seconds:.0f} runs/s)",
+           "informational", True)
+
+
 def main() -> int:
     print(f"Benchmarks ({'quick' if QUICK else 'full'}) on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory,
-                  bench_joint):
+                  bench_calibrate, bench_joint):
         bench()
     missed = [r for r in results if not r[3]]
     print(f"\n{len(results) - len(missed)} of {len(results)} figures meet their targets")

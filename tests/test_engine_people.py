@@ -35,7 +35,9 @@ def flee_scenario(orders: list[dict], alert_at: float = 90):
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 def test_perpetrator_climbing_out_of_a_cordoned_window_is_arrested(seed):
-    scenario = flee_scenario([{"unit": "team", "do": "cordon", "target": "bedroom_window"}])
+    # Alerted at 47 s he decides to flee before the cordon is up (60 s), and reaches the
+    # window after it is: the cordon arrests him there.
+    scenario = flee_scenario([{"unit": "team", "do": "cordon", "target": "bedroom_window"}], alert_at=47)
     ex = Exercise(scenario, seed, scenario.spec.doctrine_plan)
     ex.run_to_end()
     cordon = first_time(ex, "cordon_set", "bedroom_window")
@@ -47,6 +49,19 @@ def test_perpetrator_climbing_out_of_a_cordoned_window_is_arrested(seed):
     assert arrests[0]["t"] > cordon
     assert not events_of(ex, "perpetrator_fled")
     assert ex.world.agents["runner"].arrested and not ex.world.agents["runner"].fled
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_perpetrator_whose_only_route_is_already_cordoned_does_not_try_it(seed):
+    # The cordon is up long before he is alerted: with no way out he gives up (he is
+    # unarmed and has no escalation to a barricade).
+    scenario = flee_scenario([{"unit": "team", "do": "cordon", "target": "bedroom_window"}])
+    ex = Exercise(scenario, seed, scenario.spec.doctrine_plan)
+    ex.run_to_end()
+    reaction = events_of(ex, "perpetrator_reaction")
+    assert [e["reaction"] for e in reaction] == ["surrender"]
+    assert reaction[0]["route_open"] is False
+    assert events_of(ex, "flight_blocked") == [] and not events_of(ex, "perpetrator_fled")
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])

@@ -26,7 +26,7 @@ from sim.evaluation.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 KOWLOON = ROOT / "scenarios" / "kowloon_flat.yaml"
-RECKLESS = ROOT / "scenarios" / "plans" / "kowloon_reckless.yaml"
+RECKLESS = ROOT / "scenarios" / "plans" / "kowloon_flat_reckless.yaml"
 TRAINEE_SEED = 10  # on this seed both decision points open for a trainee who knocks at the gate
 
 

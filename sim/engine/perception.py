@@ -181,7 +181,8 @@ class Perception:
         world, now = self.world, self.env.now
         # a unit covering a window from outside neither sees in nor is seen from inside
         units = [u for u in world.people("unit") if u.present and u.outside_at is None]
-        others = [a for a in world.agents.values() if a.kind != "unit" and a.present]
+        # a woman hiding is not seen until a search finds her
+        others = [a for a in world.agents.values() if a.kind != "unit" and a.present and not getattr(a, "hidden", False)]
         people, items = self.sightings(units, others)
         for agent, unit in people:
             first = agent.id not in world.last_seen
@@ -193,7 +194,7 @@ class Perception:
                 if not world.has_happened("perpetrator_seen", agent.id):
                     world.emit("perpetrator_seen", subject=agent.id, by=unit.id)
                 if agent.state == "unaware" and world.streams.chance(
-                        f"{agent.id}:spot", 0.3 + 0.7 * agent.spec.vigilance):
+                        f"{agent.id}:spot", 0.3 + 0.7 * agent.vigilance):
                     agent.saw_police(unit.id)
             elif first:
                 world.emit("seen", subject=agent.id, by=unit.id)
@@ -218,6 +219,8 @@ class Perception:
             room = world.room_of(victim.cell)
             officers = officers_in.get(room) if room else None
             if not officers:
+                continue
+            if victim.hidden:
                 continue
             if victim.fear > 0.0:  # most women the officers are with are calm already
                 victim.change_fear(-CALMING_PER_SECOND * elapsed, "officers with her")

@@ -32,7 +32,7 @@ class Referee:
         if self.idle_since is None:
             self.idle_since = now
         idle_for = now - self.idle_since + 1e-9  # a deadline met to the last bit counts
-        resolved = (all(v.safe for v in world.people("victim"))
+        resolved = (all(v.safe or v.fled for v in world.people("victim"))  # one who fled is not coming back
                     and all(p.controlled for p in world.people("perpetrator")))
         if resolved and idle_for >= COMPLETE_AFTER_IDLE:
             return "operation complete"

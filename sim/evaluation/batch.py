@@ -178,7 +178,8 @@ RUNS_PER_TASK = 4
 
 
 def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: Callable[[dict], None],
-                 where: tuple) -> None:
+                 where: tuple, task: Callable[..., list[dict]] = run_and_store) -> None:
+    """Chunks of `jobs` through `task(chunk, *where)` on a pool; `keep` gets each summary."""
     pending: set = set()
     queue = iter(jobs)
 
@@ -186,7 +187,7 @@ def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: C
         for _ in range(tasks):
             chunk = _take(queue, per_task)
             if chunk:
-                pending.add(pool.submit(run_and_store, chunk, *where))
+                pending.add(pool.submit(task, chunk, *where))
 
     with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=(path,)) as pool:
         try:

@@ -13,6 +13,7 @@ from .catalogue import METRICS, TIMED_METRICS
 from .joint_checks import JointChecks
 from .orders import REFERENCES
 from .problems import Problem, did_you_mean, one_of
+from .spec import Escalation, Reactions, VictimReactions
 from .yamlsource import Locator
 
 # The section that declares each kind of id (see `Checker.broken`).
@@ -206,6 +207,9 @@ class Checker(JointChecks):
                 self.add(("perpetrators", i, "flee_via"),
                          "this perpetrator may flee (alert_reaction.flee > 0) but has no route; "
                          "list windows, exits or doors in flee_via")
+        for i, victim in enumerate(self.s.get("victims", ())):
+            self.check_victim(i, victim)
+        self.check_challenge()
         unit_cells = []
         agencies = {a.id for a in self.s.get("agencies", ())}
         for i, unit in enumerate(self.s.get("units", ())):
@@ -219,6 +223,52 @@ class Checker(JointChecks):
             lead = self.s["lead_agency"]
             self.add(("lead_agency",), f"unknown agency '{lead}'{did_you_mean(lead, agencies)}; {one_of(agencies)}")
         self.check_reach(unit_cells, starts)
+
+    def check_victim(self, i: int, victim: Any) -> None:
+        total = sum(victim.fear_reaction.model_dump().values())
+        if abs(total - 1) > 1e-6:
+            self.add(("victims", i, "fear_reaction"), f"the probabilities add up to {total:g}; they must add up to 1")
+        for j, route in enumerate(victim.flee_via):
+            path = ("victims", i, "flee_via", j)
+            if self.ref(path, route, ("window", "exit")) and self.names.kinds[route] == "window":
+                window = next(w for w in self.s["floor_plan"].windows if w.id == route)
+                if window.grille or window.escape == "none":
+                    why = "has a grille" if window.grille else "leads nowhere (escape: none)"
+                    self.add(path, f"window '{route}' {why}, so she cannot get out by it")
+        if victim.fear_reaction.flee > 0 and not victim.flee_via:
+            self.add(("victims", i, "flee_via"), "she may flee (fear_reaction.flee > 0) but has no route; "
+                     "list windows or exits in flee_via")
+
+    def check_challenge(self) -> None:
+        """Each override key is 'ID.FIELD': a perpetrator or victim (or all of them) and one
+        of its behaviour probabilities."""
+        challenge = self.s.get("challenge")
+        if challenge is None:
+            return
+        fields = {"perpetrator": sorted(Reactions.model_fields) + sorted(Escalation.model_fields) + ["vigilance"],
+                  "victim": sorted(VictimReactions.model_fields) + ["coached_identity", "fear", "trust_in_police"]}
+        who = {"perpetrators": "perpetrator", "victims": "victim"}
+        who.update({p.id: "perpetrator" for p in self.s.get("perpetrators", ())})
+        who.update({v.id: "victim" for v in self.s.get("victims", ())})
+        for key in challenge.steady:
+            if key not in METRICS:
+                self.add(("challenge", "steady", key), f"unknown metric '{key}'{did_you_mean(key, METRICS)}; "
+                                                       f"{one_of(METRICS)}")
+        for key in challenge.overrides:
+            path = ("challenge", "overrides", key)
+            ident, dot, name = key.partition(".")
+            if not dot or not name:
+                self.add(path, f"'{key}' is not 'ID.FIELD'; write e.g. 'guard.take_hostage' or 'victims.hide'")
+                continue
+            kind = who.get(ident)
+            if kind is None:
+                if not self.unsure("perpetrator", "victim"):
+                    self.add(path, f"unknown perpetrator or victim '{ident}'{did_you_mean(ident, who)}; "
+                                   f"{one_of(who)}")
+                continue
+            if name not in fields[kind]:
+                self.add(path, f"'{name}' is not a behaviour probability of a {kind}"
+                               f"{did_you_mean(name, fields[kind])}; {one_of(fields[kind])}")
 
     def check_reach(self, unit_cells: list, starts: dict) -> None:
         grid = self.grid

@@ -68,6 +68,9 @@ class Clear(Order):
     """Enter and search a room; anyone found is seen and controlled."""
     do: Literal["clear"]
     room: Id
+    approach: Literal["dynamic", "calm", "hard"] = "dynamic"
+    """dynamic: shout 'Police!' (85 dB); calm: announce in a level voice (70 dB, the search takes 1.3x as long);
+    hard: shout and handcuff everyone in the room, victims too, until identified (frightens them and costs trust)."""
 
 
 class Cordon(Order):

@@ -23,7 +23,7 @@ Place = Union[Id, Cell]
 # --- briefing --------------------------------------------------------------------------
 
 class Intelligence(Model):
-    """One piece of intelligence, with how sure it is and how it arrived."""
+    """One piece of intelligence, with how sure it is and how it arrived. Descriptive: what the trainee is told; it does not change the simulation."""
     text: Text
     confidence: Literal["confirmed", "probable", "possible", "doubtful"] = "probable"
     channel: Literal["direct_liaison", "formal_request", "informant", "surveillance",
@@ -74,7 +74,7 @@ class Window(Model):
     escape: Literal["none", "ground", "ledge", "fire_escape", "roof", "neighbour"] = "none"
     """Where someone climbing out ends up; 'none' (too high, nothing outside) means it is no escape route."""
     storey: Optional[int] = None
-    """Storey of the window if different from the plan's."""
+    """Storey of the window if different from the plan's. Descriptive: shown on the preview; it does not change the simulation."""
 
 
 class Exit(Model):
@@ -83,6 +83,7 @@ class Exit(Model):
     name: Text
     kind: Literal["street", "stairs_down", "stairs_up", "roof", "fire_escape", "back_door",
                   "lift", "yard"] = "stairs_down"
+    """Descriptive: shown on the preview and in the timeline; it does not change the simulation."""
 
 
 class FloorPlan(Model):
@@ -107,19 +108,42 @@ VictimCondition = Literal["injured", "restrained", "sedated", "ill", "pregnant",
                           "traumatised"]
 
 
+class VictimReactions(Model):
+    """Behaviour: what she does when frightened (officers burst in, a loud noise close by)
+    while her fear is 0.6 or more, as probabilities that add up to 1."""
+    freeze: Probability = 0
+    """Stays where she is (she may panic: not safe to move until calmed)."""
+    hide: Probability = 0
+    """Hides in her room: units do not see her; a search finds her (certainly with the search skill)."""
+    flee: Probability = 0
+    """Runs for the first route in her flee_via: past a cordon she is stopped and safe; out of a
+    window she is on the ledge (she may fall) until a unit comes for her; by an open exit she is gone."""
+
+
 class Victim(Model):
     """A person held in the flat; the reason for the operation."""
     id: Id
     name: Text
+    """Descriptive: shown to the trainee and in reports; it does not change the simulation."""
     at: Place
     languages: tuple[Language, ...] = Field(min_length=1)
     """Languages she speaks, first the one she is most at ease in (e.g. [th] or [zh, en])."""
     nationality: Text
+    """Descriptive: shown to the trainee and in reports; it does not change the simulation."""
     condition: tuple[VictimCondition, ...] = ()
+    """Behaviour: injured and sedated walk at 0.55x, pregnant and ill at 0.8x; injured, sedated, pregnant and ill need
+    care beyond first aid (a medical kit); sedated, minor and traumatised make an interview harder; restrained cannot
+    hide or flee."""
     fear: Probability = 0.6
-    """0 calm .. 1 terrified. High fear: hides or panics when police enter."""
+    """0 calm .. 1 terrified. High fear: hides, flees or panics when police enter."""
     trust_in_police: Probability = 0.3
-    """0 none .. 1 full. Low trust: may deny being a victim unless spoken to in her language."""
+    """0 none .. 1 full. Low trust: refuses to speak or gives a false identity unless trust is built."""
+    fear_reaction: VictimReactions = VictimReactions(freeze=1)
+    flee_via: tuple[Id, ...] = ()
+    """Behaviour: windows or exits she would run for, in order of preference (needed if fear_reaction.flee > 0)."""
+    coached_identity: Probability = 0
+    """Behaviour: the chance that, when an interview does not win her trust, she gives the false identity she was
+    coached to give (fear of arrest or deportation) rather than staying silent."""
 
 
 class Reactions(Model):
@@ -133,10 +157,21 @@ class Reactions(Model):
     resist: Probability = 0
 
 
+class Escalation(Model):
+    """Behaviour: how a reaction turns worse."""
+    resist_to_hostage: Probability = 0
+    """When police reach him while he resists and a victim is within reach (2.5 m): the chance he seizes her as a
+    human shield."""
+    blocked_to_barricade: Probability = 0
+    """When his flight is blocked (a cordon on his route, or no route he can reach): the chance he barricades
+    himself in instead of giving up."""
+
+
 class Perpetrator(Model):
     """Someone holding the victims or running the operation."""
     id: Id
     name: Text
+    """Descriptive: shown to the trainee and in reports; it does not change the simulation."""
     role: Literal["guard", "manager", "lookout", "recruiter", "driver", "enforcer"]
     at: Place
     armed: Literal["none", "blunt", "knife", "firearm"] = "none"
@@ -146,6 +181,10 @@ class Perpetrator(Model):
     """Windows, exits or doors this perpetrator would try to escape by, in order of preference."""
     vigilance: Probability = 0.5
     """How readily noise alerts them: a lookout is high, a sleeping guard low."""
+    act_seconds: Annotated[float, Field(gt=0, le=600)] = 4
+    """Behaviour: median seconds he needs, once alerted, before he acts. Police who reach him sooner catch him
+    before he can (the more complete the surprise, the less time he has)."""
+    escalation: Escalation = Escalation()
 
 
 class Evidence(Model):
@@ -154,6 +193,7 @@ class Evidence(Model):
     name: Text
     kind: Literal["ledger", "phone", "computer", "passports", "documents", "cash", "sim_cards",
                   "cctv_recorder"]
+    """Descriptive: shown to the trainee and in reports; it does not change the simulation."""
     at: Place
     destroy_seconds: Annotated[float, Field(gt=0, le=3600)] = 60
     """How long a perpetrator needs to destroy it (wipe a phone, burn a ledger), in seconds."""
@@ -164,6 +204,7 @@ class Agency(Model):
     id: Id
     name: Text
     country: Text
+    """Descriptive: shown to the trainee and in reports; it does not change the simulation."""
     coordination_delay: Seconds = 0
     """Seconds for an order from incident command to reach this agency's units (0 for the lead agency)."""
 
@@ -180,9 +221,16 @@ class Unit(Model):
     skills: tuple[Literal["breach", "arrest", "search", "first_aid", "negotiation", "interview",
                           "interpreting", "evidence", "trauma_care", "surveillance",
                           "victim_support"], ...] = ()
+    """Behaviour: arrest (fewer struggles), search (finds a hiding victim), first_aid/trauma_care (medical check),
+    negotiation, interview (better identification), interpreting (others interview in the languages this unit speaks),
+    evidence (faster seizure), victim_support (calms and builds trust). breach and surveillance are descriptive."""
     equipment: tuple[Literal["manual_ram", "halligan", "hydraulic_spreader", "angle_grinder",
                              "shields", "key", "door_camera", "ladder", "medical_kit",
                              "evidence_bags"], ...] = ()
+    """Behaviour: the breaching tools and key (entry methods), shields (halve officer injury in a struggle),
+    medical_kit (care beyond first aid). door_camera, ladder and evidence_bags are descriptive."""
+    female_officer: bool = False
+    """Behaviour: the unit includes a female officer; a woman she speaks to trusts her more readily."""
     at: Id
     """Where the unit starts or arrives: a room or exit id."""
     arrives: Seconds = 0
@@ -278,6 +326,32 @@ class Plan(Model):
     """Joint exercise: inject id -> the channel its intelligence is asked to come by (instead of the inject's own)."""
 
 
+ChallengeLevel = Literal["easy", "standard", "hard", "severe"]
+CHALLENGE_SCALE = {"easy": 0.5, "standard": 1.0, "hard": 1.5, "severe": 2.0}
+"""How the challenge level scales every dangerous behaviour probability (the calm one takes the rest)."""
+
+
+class Challenge(Model):
+    """Behaviour: the trainer's difficulty setting. The briefing names the level, never the probabilities."""
+    level: ChallengeLevel = "standard"
+    """Scales the dangerous reactions (everything but surrender and freeze) and escalations: easy 0.5x,
+    standard 1x, hard 1.5x, severe 2x; surrender (or freeze) takes what is left."""
+    overrides: dict[str, Probability] = {}
+    """Behaviour probabilities set for this session, as 'ID.FIELD: value', e.g. 'guard.take_hostage: 0.3';
+    ID is a perpetrator or victim id, or 'perpetrators'/'victims' for all of them. Applied before the level."""
+    steady: dict[str, Text] = {}
+    """Descriptive: outcome metrics that do not vary under any plan, each with the reason (read by `calibrate`)."""
+
+    def briefing_line(self) -> str:
+        """What the briefing tells the trainee: the setting, never the probabilities."""
+        words = {"easy": "the people inside are calmer than usual",
+                 "standard": "the people inside behave as the intelligence suggests",
+                 "hard": "the people inside are more likely than usual to react dangerously",
+                 "severe": "the people inside are much more likely than usual to react dangerously"}
+        extra = " (adjusted by the trainer)" if self.overrides else ""
+        return f"Challenge: {self.level}{extra}: {words[self.level]}."
+
+
 class Scenario(Model):
     """A rescue exercise scenario, format version 1."""
     format: Literal[1]
@@ -288,6 +362,8 @@ class Scenario(Model):
     summary: Text
     estimated_minutes: Annotated[int, Field(ge=1, le=600)]
     difficulty: Literal["introductory", "intermediate", "advanced", "expert"]
+    """Descriptive: how demanding the scenario is, shown in the menu (the behaviour setting is `challenge`)."""
+    challenge: Challenge = Challenge()
     briefing: Briefing
     floor_plan: FloorPlan
     agencies: tuple[Agency, ...] = Field(min_length=1)

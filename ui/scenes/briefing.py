@@ -22,7 +22,7 @@ CHANNEL = {"direct_liaison": "direct police liaison", "formal_request": "formal 
 
 def briefing_html(spec) -> str:
     b = spec.briefing
-    parts = [f"<b>SITUATION</b><br>{html.escape(b.situation).replace(chr(10), ' ')}<br><br><b>INTELLIGENCE</b><br>"]
+    parts = [f"<b>SITUATION</b><br>{html.escape(b.situation).replace(chr(10), ' ')}<br><br>{html.escape(spec.challenge.briefing_line())}<br><br><b>INTELLIGENCE</b><br>"]
     for item in b.intelligence:
         age = f"{item.age_hours:g} h old" if item.age_hours else "fresh"
         source = f"{html.escape(item.source)}, " if item.source else ""

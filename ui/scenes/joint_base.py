@@ -54,6 +54,8 @@ def feed_words(event: dict, link: SeatLink) -> Optional[str]:
             else f"{event.get('how')} from {by}"
         learner = "WE LEARNED of" if link.role == "agency" else f"{who(event['seat'])} learned of"
         return f"{learner} {thing}: {how}"
+    if k == "decision_opened" and event.get("elsewhere"):  # another seat's: that it is taken, not what
+        return f"{who(event['elsewhere'])} is taking a decision"
     if k == "decision_extended":
         return f"decision {event.get('subject', '')}: time extended"
     if k == "inject" and event.get("to"):
@@ -261,10 +263,10 @@ class JointScene(Scene):
         """Decisions that other seats are taking: everyone should know the team is waiting."""
         if snap is None or not snap.decisions_elsewhere:
             return
-        prompt, seat = snap.decisions_elsewhere[0]
+        _, seat = snap.decisions_elsewhere[0]
         who = (self.link.seat_name(seat) if seat in self.link.seat_names else seat).split(" (")[0]
         width = self.map_rect.width - 16
-        lines = wrap(prompt, width - 16, 15)[:3]
+        lines = self._banner_lines(snap)
         box = pygame.Rect(self.map_rect.left + 8, 0, width, self._banner_height(snap))
         box.bottom = self.map_rect.bottom - 36
         pygame.draw.rect(surface, (26, 52, 74), box, border_radius=4)
@@ -328,8 +330,15 @@ class JointScene(Scene):
             y += 5
 
     def _banner_height(self, snap: Snapshot) -> int:
+        return 34 + 19 * len(self._banner_lines(snap)) - (8 if not self._banner_lines(snap) else 0)
+
+    def _banner_lines(self, snap: Snapshot) -> list[str]:
+        """The prompt of another seat's decision, where the host tells it (it may say only
+        that a decision is being taken)."""
         prompt = snap.decisions_elsewhere[0][0] if snap.decisions_elsewhere else ""
-        return 34 + 19 * len(wrap(prompt, self.map_rect.width - 32, 15)[:3])
+        if prompt.strip().lower() in ("", "a decision"):
+            return []
+        return wrap(prompt, self.map_rect.width - 32, 15)[:3]
 
     def known_title(self) -> str:
         return "What we know, and how"

@@ -116,7 +116,7 @@ class JointDebriefScene(Scene):
             centre = pygame.Rect(left.right + 10, body.top, right.left - left.right - 20, body.height)
             self.map_rect = centre
             self.panels = [(left, "Score card (the whole team)"), (centre, "Your last picture"),
-                           (right, "Your timeline: what you did, saw, sent and were told")]
+                           (right, "Your timeline")]
             lines = []
             for e in seat_events(events, self.link):
                 words = feed_words(e, self.link)

@@ -164,6 +164,7 @@ class Agent:
     def _move_to(self, cell: Cell, follower: Optional["Agent"]) -> None:
         previous = self.cell
         self.cell = cell
+        self.previous_cell = previous
         self.world.poke()
         if follower is not None:
             follower.cell = previous

@@ -1,6 +1,8 @@
 """A perpetrator: unaware until alerted (noise, sight of police, a lookout's warning),
-then reacting as the scenario's probabilities say: flee, barricade, destroy evidence,
-take or move a victim, surrender or resist.
+then, after the time he needs to act, reacting as the scenario's probabilities weighed
+by his situation say (`reactions.py`): flee, barricade, destroy evidence, take or move a
+victim, surrender or resist. Reactions escalate: resisting with a victim within reach
+becomes a human shield, a flight blocked at a cordon a barricade.
 """
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from typing import TYPE_CHECKING, Generator, Optional
 import numpy as np
 import simpy
 
+from sim.engine.challenge import perpetrator_behaviour
 from sim.engine.world import notice_probability
+from . import reactions
 from .base import Agent, Blocked
 
 if TYPE_CHECKING:
@@ -23,6 +27,9 @@ BARRICADE_SECONDS = 25.0
 # How likely a struggle hurts an officer, by the perpetrator's weapon.
 OFFICER_INJURY = {"none": 0.04, "blunt": 0.12, "knife": 0.2, "firearm": 0.3}
 HOSTAGE_HARM = {"none": 0.1, "blunt": 0.25, "knife": 0.35, "firearm": 0.5}
+CAUGHT_BEFORE_ACTING_YIELDS = 0.85  # alerted, but the police reached him before he could act
+PANIC_INJURY_IN_STRUGGLE = 0.15  # a panicking woman close by hurts herself in a struggle
+STRUGGLE_REACH_M = 3.0
 
 
 class Perpetrator(Agent):
@@ -39,6 +46,10 @@ class Perpetrator(Agent):
         self.held_by: Optional[str] = None  # the unit arresting him, while it does
         self.custody: Optional[simpy.Event] = None
         self.alerted = world.env.event()
+        self.alerted_by = ""
+        self.reactions, values = perpetrator_behaviour(world.scenario.spec.challenge, spec)
+        self.vigilance = values.pop("vigilance")
+        self.escalation = values
         self.process = world.env.process(self.run())
 
     @property
@@ -54,12 +65,13 @@ class Perpetrator(Agent):
         if self.state != "unaware" or self.controlled:
             return
         self.state = "alerted"
+        self.alerted_by = why
         self.world.emit("perpetrator_alerted", subject=self.id, why=why)
         self.alerted.succeed()
 
     def hear(self, level_db: float, cause: str) -> None:
         if self.state == "unaware" and not self.controlled:
-            p = notice_probability(level_db, self.spec.vigilance)
+            p = notice_probability(level_db, self.vigilance)
             if p > 0 and self.world.streams.chance(f"{self.id}:hear", p):
                 self.alert(f"heard {cause}")
 
@@ -73,10 +85,10 @@ class Perpetrator(Agent):
             yield self.alerted
             if self.spec.role == "lookout":
                 world.env.process(self._warn_others())
-            yield world.env.timeout(world.streams.lognormal(f"{self.id}:think", 4.0, 0.4))
-            self.reaction = world.streams.choose(f"{self.id}:reaction",
-                                                 self.spec.alert_reaction.model_dump())
-            world.emit("perpetrator_reaction", subject=self.id, reaction=self.reaction)
+            yield world.env.timeout(world.streams.lognormal(f"{self.id}:think", self.spec.act_seconds, 0.4))
+            weights, situation = reactions.situated(self, self.reactions, self.alerted_by)
+            self.reaction = world.streams.choose(f"{self.id}:reaction", weights)
+            world.emit("perpetrator_reaction", subject=self.id, reaction=self.reaction, **situation)
             yield from self._react(self.reaction)
         except simpy.Interrupt:
             self.release_door()
@@ -93,7 +105,7 @@ class Perpetrator(Agent):
         if reaction == "flee":
             fled = yield from self._flee()
             if not fled:
-                self.state = "resisting" if self.spec.armed != "none" else "surrendering"
+                yield from self._blocked("no route he can reach")
         elif reaction == "barricade":
             yield from self._barricade()
         elif reaction == "destroy_evidence":
@@ -116,6 +128,13 @@ class Perpetrator(Agent):
             if world.scenario.kind_of(route) == "window":
                 yield world.env.timeout(world.streams.lognormal(f"{self.id}:climb", CLIMB_OUT_SECONDS, 0.3))
             guard = world.cordons.get(route)
+            if guard is not None and world.streams.chance(f"{self.id}:blocked", self.escalation["blocked_to_barricade"]):
+                world.emit("flight_blocked", subject=self.id, via=route, by=guard)
+                if world.room_of(self.cell) is None and getattr(self, "previous_cell", None) is not None:
+                    self.cell = self.previous_cell  # back in from the window or the exit
+                    world.poke()
+                yield from self._barricade()
+                return True
             if guard is not None:
                 self.state = "arrested"
                 self.arrested = True
@@ -127,6 +146,14 @@ class Perpetrator(Agent):
             world.emit("perpetrator_fled", subject=self.id, via=route)
             return True
         return False
+
+    def _blocked(self, why: str) -> Generator:
+        """His flight is blocked: a barricade (escalation), or resistance if armed, or giving up."""
+        self.world.emit("flight_blocked", subject=self.id, why=why)
+        if self.world.streams.chance(f"{self.id}:blocked", self.escalation["blocked_to_barricade"]):
+            yield from self._barricade()
+        else:
+            self.state = "resisting" if self.spec.armed != "none" else "surrendering"
 
     def _barricade(self) -> Generator:
         world = self.world
@@ -191,7 +218,7 @@ class Perpetrator(Agent):
     def _seize_victim(self, *, move: bool) -> Generator:
         world = self.world
         candidates = [v for v in world.people("victim")
-                      if v.present and not v.safe and v.hostage_of is None]
+                      if v.present and not v.safe and v.hostage_of is None and v.state != "fleeing"]
         if not candidates:
             self.state = "resisting"
             return
@@ -223,6 +250,18 @@ class Perpetrator(Agent):
                     pass
 
     # -- meeting the police ------------------------------------------------------------
+    def _grab_shield(self, unit: Agent) -> None:
+        """Escalation: resisting as the police come in, he seizes a woman within reach as a shield."""
+        world = self.world
+        victim = reactions.victim_in_reach(self, reactions.SHIELD_REACH_M)
+        if victim is None or not world.streams.chance(f"{self.id}:shield", self.escalation["resist_to_hostage"]):
+            return
+        victim.hostage_of = self.id
+        self.hostage = victim
+        victim.change_fear(0.2, "seized")
+        world.emit("hostage_taken", subject=victim.id, by=self.id, room=world.room_of(self.cell), how="human shield")
+        self.state = "holding a hostage"
+
     def confront(self, unit: Agent, *, negotiated: bool = False) -> Generator:
         """Run inside the unit's process: the arrest, peaceful or with a struggle."""
         world = self.world
@@ -237,12 +276,18 @@ class Perpetrator(Agent):
             self.process.interrupt("police")
         self.release_door()
         surprised = self.state == "unaware"
+        if self.state == "resisting" and self.hostage is None and not negotiated:
+            self._grab_shield(unit)
         if surprised:
             yielding = True
         elif self.state == "surrendering" or negotiated:
             yielding = True
+        elif self.state == "alerted":  # reached before he could act
+            yielding = world.streams.chance(f"{self.id}:yield", CAUGHT_BEFORE_ACTING_YIELDS)
         else:
             chance = 0.15 if self.state in ("resisting", "holding a hostage") else 0.5
+            if "arrest" not in unit.spec.skills:
+                chance *= 0.7  # officers not trained to arrest give him more chances to fight
             yielding = world.streams.chance(f"{self.id}:yield", chance)
         force = "none"
         if yielding:
@@ -259,11 +304,19 @@ class Perpetrator(Agent):
                                                                  HOSTAGE_HARM[self.spec.armed]):
                 self.hostage.injured = True
                 world.emit("victim_injured", subject=self.hostage.id, by=self.id)
+            room = world.room_of(self.cell)
+            for victim in sorted(world.in_room(room, "victim") if room else (), key=lambda v: v.id):
+                close = np.hypot(victim.cell[0] - self.cell[0], victim.cell[1] - self.cell[1]) * world.grid.cell_size
+                if victim.state == "panicked" and victim is not self.hostage and close <= STRUGGLE_REACH_M and \
+                        world.streams.chance(f"{victim.id}:panic_injury", PANIC_INJURY_IN_STRUGGLE):
+                    victim.injured = True
+                    world.emit("victim_injured", subject=victim.id, by=self.id, why="hurt in a panic during a struggle")
         if self.hostage is not None:
             victim = self.hostage
             victim.hostage_of = None
             self.hostage = None
-            world.emit("hostage_released", subject=victim.id, by=unit.id)
+            how = "negotiation" if negotiated else "surrender" if self.state == "surrendering" else "entry"
+            world.emit("hostage_released", subject=victim.id, by=unit.id, how=how)
         self.arrested = True
         self.state = "arrested"
         world.emit("perpetrator_arrested", subject=self.id, by=unit.id, force=force,

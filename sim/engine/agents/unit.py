@@ -16,6 +16,7 @@ import simpy
 
 from sim.engine import entry
 from sim.format.orders import Order
+from . import fright
 from .base import ESCORT_FACTOR, TACTICAL_FACTOR, Agent, Blocked
 
 if TYPE_CHECKING:
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
     from .victim import Victim
 
 SHOUT_DB = 85.0  # "Police! Get down!" on entering a room
+CALM_DB = 70.0  # "Police, stay where you are" in a level voice
+CALM_SWEEP_FACTOR = 1.3
+SHOUTING_TRUST_LOSS = 0.05
+HANDCUFF_TRUST_LOSS = 0.3
+FIRST_AID_SECONDS = 60.0
+PANIC_HURT = {"calm": 0.0, "dynamic": 0.03, "hard": 0.3}  # a panicking woman hurts herself as officers come in
+REFUSE_CHECK, REFUSE_CHECK_UNDERSTOOD = 0.4, 0.15  # x (1 - trust): she will not be examined
+RELAY_SPREAD = 0.25  # log-spread of the time an order takes through another agency's liaison
 CUFF_SEARCH_SECONDS_PER_M2 = 0.8
 OUTSIDE_DETOUR_SECONDS = 60.0  # round the building or into the next flat to cover a window
 INTERVIEW_SECONDS = 150.0
@@ -162,8 +171,9 @@ class Unit(Agent):
         if queued.source != "plan" and self.coordination_delay > 0 and queued.batch not in self._relayed:
             self._relayed.add(queued.batch)
             self.activity = "order passing through liaison"
-            yield world.env.timeout(self.coordination_delay)
-            world.emit("order_relayed", subject=self.id, order=order.do, delay=self.coordination_delay)
+            delay = world.streams.lognormal(f"{self.id}:relay", self.coordination_delay, RELAY_SPREAD)
+            yield world.env.timeout(delay)
+            world.emit("order_relayed", subject=self.id, order=order.do, delay=round(delay, 3))
         queued.started = True
         if self.cordoning:
             world.cordons.pop(self.cordoning, None)
@@ -207,15 +217,32 @@ class Unit(Agent):
     def _agent(self, ident: str):
         return self.world.agents[ident]
 
-    def _contact(self, room: Optional[str]) -> Generator:
-        """Enter a room as police: shout, control anyone hostile, find victims."""
+    def _contact(self, room: Optional[str], approach: str = "dynamic") -> Generator:
+        """Enter a room as police: announce (shouting unless calm), control anyone hostile,
+        find victims; a hard approach handcuffs everyone in the room."""
         world = self.world
         if room is None:
             return
         world.emit("room_entered", subject=room, by=self.id)
-        world.make_noise(self.cell, SHOUT_DB, "shouting 'Police!'")
+        if approach == "calm":
+            world.make_noise(self.cell, CALM_DB, "announcing 'Police'")
+        else:
+            world.make_noise(self.cell, SHOUT_DB, "shouting 'Police!'")
         for victim in world.in_room(room, "victim"):
             victim.officers_burst_in(self.id)
+            if victim.hidden or victim.state == "fleeing":
+                continue
+            if victim.state == "panicked" and world.streams.chance(f"{victim.id}:panic_hurt:{self.id}",
+                                                                   PANIC_HURT[approach]):
+                victim.injured = True
+                world.emit("victim_injured", subject=victim.id, by=self.id,
+                           why="hurt in a panic as officers came in" + (" and handcuffed her" if approach == "hard" else ""))
+            if approach == "hard" and not victim.identified:
+                victim.change_fear(0.15, "handcuffed")
+                victim.lose_trust(HANDCUFF_TRUST_LOSS, f"handcuffed by {self.id}")
+                world.emit("victim_handcuffed", subject=victim.id, by=self.id)
+            elif approach != "calm":
+                victim.lose_trust(SHOUTING_TRUST_LOSS, f"shouted at by {self.id}")
         for perp in sorted(world.in_room(room, "perpetrator"), key=lambda p: p.id):
             self.activity = f"arresting {perp.id}"
             yield from perp.confront(self)
@@ -258,9 +285,11 @@ class Unit(Agent):
         self.speed_factor = TACTICAL_FACTOR
         self.activity = f"clearing {order.room}"
         yield from self._go(order.room, force_doors=True)
-        yield from self._contact(order.room)
+        yield from self._contact(order.room, order.approach)
         sweep = 5.0 + CUFF_SEARCH_SECONDS_PER_M2 * world.room_area.get(order.room, 10.0)
-        yield world.env.timeout(sweep)
+        yield world.env.timeout(sweep * (CALM_SWEEP_FACTOR if order.approach == "calm" else 1.0))
+        for victim in sorted(world.in_room(order.room, "victim"), key=lambda v: v.id):
+            fright.searched(victim, self)
         # anyone who came in meanwhile
         for perp in sorted(world.in_room(order.room, "perpetrator"), key=lambda p: p.id):
             yield from perp.confront(self)
@@ -385,7 +414,11 @@ class Unit(Agent):
             world.emit("evidence_secured", subject=item_id, by=self.id)
 
     def _reach_victim(self, victim: "Victim") -> Generator:
+        if victim.fled or victim.on_ledge:
+            raise OrderFailed(f"{victim.id} is {victim.label}")
         yield from self._go(victim.id, force_doors=True)
+        if victim.hidden:
+            fright.found(victim, self.id)
         if victim.hostage_of:
             raise OrderFailed(f"{victim.id} is held hostage by {victim.hostage_of}")
         if not victim.safe:
@@ -413,23 +446,57 @@ class Unit(Agent):
         self.activity = f"going to {victim.id}"
         yield from self._reach_victim(victim)
         self.activity = f"interviewing {victim.id}"
-        shared = self.shares_language(victim)
-        victim.spoken_to(self, care=self.spec.kind == "victim_care")
+        interpreter = None if self.shares_language(victim) else self._interpreter_for(victim)
+        shared = self.shares_language(victim) or interpreter is not None
+        victim.spoken_to(interpreter or self, care=self.spec.kind == "victim_care")
         median = INTERVIEW_SECONDS if shared else INTERVIEW_NO_LANGUAGE_SECONDS
+        if "sedated" in victim.spec.condition:
+            median *= 1.5
         yield world.env.timeout(world.streams.lognormal(f"{victim.id}:interview_time:{self.id}", median, 0.3))
         draw = world.streams(f"{victim.id}:interview:{self.id}").random()
-        if shared and draw < 0.55 + 0.45 * victim.trust:
+        coached = world.streams(f"{victim.id}:coached:{self.id}").random() < victim.coached
+        if shared and draw < (0.55 + 0.45 * victim.trust) * self._interview_factor(victim):
             victim.identified = True
             world.emit("victim_identified", subject=victim.id, by=self.id)
             outcome = "identified as a victim"
-        elif not shared and not victim.identified and draw < 0.6 * (1 - victim.trust):
+        elif victim.identified:
+            outcome = "inconclusive"
+        elif not shared and draw < 0.6 * (1 - victim.trust) + (0.3 if coached else 0.0):
             victim.offender = True
             world.emit("victim_treated_as_offender", subject=victim.id, by=self.id,
                        why="no shared language: she could not explain; taken for an immigration offender")
             outcome = "treated as an offender"
+        elif shared and coached:
+            world.emit("victim_false_identity", subject=victim.id, by=self.id)
+            outcome = "gave the false identity she was coached to give"
+            if world.streams.chance(f"{victim.id}:taken_in:{self.id}", 0.5 * (1 - victim.trust)):
+                victim.offender = True
+                world.emit("victim_treated_as_offender", subject=victim.id, by=self.id,
+                           why="her coached false identity was believed; taken for an immigration offender")
+                outcome = "treated as an offender"
         else:
-            outcome = "inconclusive" if shared else "no shared language"
+            outcome = "refused to speak" if shared else "no shared language"
         world.emit("interview_done", subject=victim.id, by=self.id, outcome=outcome)
+
+    def _interpreter_for(self, victim: "Victim") -> Optional["Unit"]:
+        """A unit with the interpreting skill, in the room, who speaks her language."""
+        room = self.world.room_of(victim.cell)
+        for unit in self.world.in_room(room, "unit") if room else ():
+            if unit is not self and "interpreting" in unit.spec.skills and unit.shares_language(victim):
+                return unit
+        return None
+
+    def _interview_factor(self, victim: "Victim") -> float:
+        """How her state and the interviewer's skills change the chance she is identified."""
+        factor = 1.0 if "interview" in self.spec.skills else 0.8
+        condition = victim.spec.condition
+        if "sedated" in condition:
+            factor *= 0.5  # drugged: a confused account
+        if "minor" in condition and not ("victim_support" in self.spec.skills or self.spec.kind == "victim_care"):
+            factor *= 0.6
+        if "traumatised" in condition:
+            factor *= 0.9
+        return factor
 
     def _do_treat(self, order) -> Generator:
         world = self.world
@@ -438,8 +505,18 @@ class Unit(Agent):
         victim: "Victim" = self._agent(order.victim)
         self.activity = f"going to {victim.id}"
         yield from self._reach_victim(victim)
+        if victim.needs_care and "medical_kit" not in self.equipment:
+            self.activity = f"first aid for {victim.id}"
+            yield world.env.timeout(world.streams.lognormal(f"{victim.id}:first_aid", FIRST_AID_SECONDS, 0.3))
+            world.emit("first_aid_given", subject=victim.id, by=self.id, why="no medical kit for what she needs")
+            return
+        understood = self.shares_language(victim) or self._interpreter_for(victim) is not None
+        refusal = (REFUSE_CHECK_UNDERSTOOD if understood else REFUSE_CHECK) * (1 - victim.trust)
+        if world.streams.chance(f"{victim.id}:refuses_check:{self.id}", refusal):
+            world.emit("medical_check_refused", subject=victim.id, by=self.id, understood=understood)
+            return
         self.activity = f"treating {victim.id}"
-        median = TREAT_SECONDS["injured" if victim.injured else "well"]
+        median = TREAT_SECONDS["injured" if victim.needs_care else "well"]
         yield world.env.timeout(world.streams.lognormal(f"{victim.id}:treat", median, 0.3))
         victim.treated = True
         world.emit("victim_treated", subject=victim.id, by=self.id, injured=victim.injured)

@@ -1,0 +1,103 @@
+"""(Called by the perpetrator agent; people are typed as Agent so the modules do not
+import each other.)
+
+How a perpetrator's situation shapes his reaction: the scenario gives the probabilities,
+and what he sees when he acts weighs them.
+
+- **Escape route open**: flight needs a route he can reach that no unit covers; without
+  one, flight turns into a barricade (his `blocked_to_barricade`) or into the others.
+- **A victim within reach** (8 m of walking): without one, taking a hostage is not an
+  option; with one and no way out, he is cornered and twice as likely to seize her.
+- **Officers seen**: four or more in sight make surrender twice as likely, resistance half.
+- **Armed**: an unarmed man is half as likely to resist or seize a hostage.
+- **Warning**: alerted by distant noise he has time (flight and destroying evidence count
+  1.5x); alerted by police at arm's length he does not (they count half).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from .base import Agent
+
+
+REACH_M = 8.0  # a victim he can get to before the police get to him
+SHIELD_REACH_M = 2.5  # a victim he can grab as police come through the door
+MANY_OFFICERS = 4
+CLOSE_M = 5.0
+
+
+def open_route(perp: "Agent") -> Optional[str]:
+    """The first route in his flee_via that he can reach and no unit covers."""
+    world = perp.world
+    for route in perp.spec.flee_via:
+        if route in world.cordons:
+            continue
+        if np.isfinite(world.distance_to(world.targets_of(route))[perp.cell]):
+            return route
+    return None
+
+
+def victim_in_reach(perp: "Agent", metres: float = REACH_M) -> Optional["Agent"]:
+    world = perp.world
+    best = None
+    for victim in world.people("victim"):
+        if not victim.present or victim.safe or victim.hostage_of is not None or victim.state == "fleeing":
+            continue
+        d = world.distance_to((victim.cell,))[perp.cell] * world.grid.cell_size
+        if d <= metres and (best is None or (d, victim.id) < best[0]):
+            best = ((d, victim.id), victim)
+    return best[1] if best else None
+
+
+def officers_in_sight(perp: "Agent") -> tuple[int, float]:
+    """(officers he can see, metres to the nearest)."""
+    world = perp.world
+    count, nearest = 0, float("inf")
+    for unit in world.people("unit"):
+        if unit.present and unit.outside_at is None and world.can_see(perp.cell, unit.cell):
+            count += unit.size
+            nearest = min(nearest, float(np.hypot(unit.cell[0] - perp.cell[0], unit.cell[1] - perp.cell[1]))
+                          * world.grid.cell_size)
+    return count, nearest
+
+
+def situated(perp: "Agent", weights: dict[str, float], why: str) -> tuple[dict[str, float], dict]:
+    """The weights as his situation makes them, and the situation (for the event log)."""
+    w = dict(weights)
+    route = open_route(perp)
+    victim = victim_in_reach(perp)
+    seen, nearest = officers_in_sight(perp)
+    armed = perp.spec.armed != "none"
+    if route is None and w.get("flee", 0) > 0:
+        flee = w.pop("flee")
+        to_barricade = flee * perp.escalation["blocked_to_barricade"]
+        w["barricade"] = w.get("barricade", 0) + to_barricade
+        w["resist" if armed else "surrender"] = w.get("resist" if armed else "surrender", 0) + flee - to_barricade
+    if victim is None:
+        for name in ("take_hostage", "move_victim"):
+            if w.get(name, 0) > 0:
+                w["resist" if armed else "surrender"] = w.get("resist" if armed else "surrender", 0) + w.pop(name)
+    elif route is None:
+        w["take_hostage"] = w.get("take_hostage", 0) * 2
+    if seen >= MANY_OFFICERS:
+        w["surrender"] = w.get("surrender", 0) * 2
+        w["resist"] = w.get("resist", 0) * 0.5
+    if not armed:
+        w["resist"] = w.get("resist", 0) * 0.5
+        w["take_hostage"] = w.get("take_hostage", 0) * 0.5
+    if nearest <= CLOSE_M:
+        time_factor = 0.5
+    elif why.startswith("heard") or why.startswith("warned"):
+        time_factor = 1.5
+    else:
+        time_factor = 1.0
+    for name in ("flee", "destroy_evidence"):
+        if name in w:
+            w[name] *= time_factor
+    if sum(w.values()) <= 0:
+        w = {"surrender": 1.0}
+    situation = {"route_open": route is not None, "victim_in_reach": victim.id if victim else None,
+                 "officers_seen": seen, "armed": armed}
+    return w, situation
