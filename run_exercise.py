@@ -179,10 +179,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if record["scenario"]["sha256"] != scenario.sha256:
             return _refuse_version(args.record, record)
         plan = policy_from_record(record)
-        trainee = None  # simulated runs of the trainee's policy: named by the plan, not played by them
+        # simulated runs of the trainee's policy: named by the plan, not played by them,
+        # unless --trainee says whose runs they are
+        trainee = args.trainee
     else:
         plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
-        trainee = None
+        trainee = args.trainee  # a trainee's plan batched under the trainee's name
+    if trainee is not None and not trainee.strip():
+        from sim.format.problems import InputError, Problem
+        raise InputError([Problem("batch", 1, 1, "--trainee", "the trainee's name is empty; give a name")])
     store = _store(args)
     result = run_batch(scenario, plan, runs=args.runs, first_seed=args.seed, workers=args.workers, store=store,
                        resume=args.resume, trainee=trainee, executor=args.executor, scheduler=args.scheduler,
@@ -259,13 +264,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      ("yes" if test.significant else "no") if test else ""] +
                     [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
     print(f"{scenario.id}: by {args.by}; paired tests on shared seeds against '{reference.name}'; * p < 0.05")
-    print(f"{args.by:<28}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
+    import shutil
+    import textwrap
+    # whole names: as wide as the longest (within the terminal), wrapped beyond that, never cut
+    width = max(len(args.by), *(len(str(row[0])) for row in rows)) + 2
+    width = max(12, min(width, shutil.get_terminal_size((100, 24)).columns - 51))
+    print(f"{args.by:<{width}}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
     for row in rows:
         mark = "*" if row[7] == "yes" else " "
         vs = f"{row[5]:+.3f}{mark}" if row[5] != "" else "-"
         p = f"{row[6]:.3f}" if row[6] != "" else ""
         ci = f"{row[3]:.3f} to {row[4]:.3f}" if row[1] > 1 else "  (one run)   "
-        print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
+        lines = textwrap.wrap(str(row[0]), width - 2, break_on_hyphens=False) or [""]
+        print(f"{lines[0]:<{width}}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
+        for more in lines[1:]:
+            print(f"  {more}")
     if args.csv:
         from sim.evaluation.record import write_atomic
         buffer = __import__("io").StringIO()
@@ -280,16 +293,53 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from sim.evaluation.record import write_atomic
     from sim.evaluation.report import report_inputs_missing, write_report
+    from sim.format.problems import InputError, Problem
 
+    outputs = [Path(p) for p in [args.out_file, args.docx] if p]
+    for out in outputs:
+        if out.suffix.lower() not in (".html", ".htm", ".docx"):
+            raise InputError([Problem(str(out), 1, 1, "--out", "write the report to a .html or a .docx file")])
     store = _store(args, must_exist=True)
     missing = report_inputs_missing(store, args.scenario, args.trainee)
     if missing:
         print(missing, file=sys.stderr)
         return EXIT_BAD_INPUT
     scenario = _scenario_by_id(args.scenario, store)
-    write_atomic(Path(args.out_file), write_report(store, scenario, trainee=args.trainee, by=args.by))
-    print(f"report written to {args.out_file}")
+    if args.trainee is None:
+        if any(out.suffix.lower() == ".docx" for out in outputs):
+            raise InputError([Problem("report", 1, 1, "--trainee", "the Word document is the after-action report "
+                                      "of one trainee (or team): give --trainee NAME")])
+        write_atomic(outputs[0], write_report(store, scenario, trainee=None, by=args.by))
+        print(f"report written to {outputs[0]}")
+        return EXIT_OK
+    from sim.evaluation import aar as aars
+    from sim.evaluation.aar_docx import docx_bytes
+
+    luck = None
+    run = aars._trainee_run(store, scenario.id, args.trainee, args.record)
+    if args.runs:
+        luck = _luck_of(run, scenario, store, args)
+    report = aars.build(store, scenario, args.trainee, luck=luck, record_path=args.record)
+    for out in outputs:
+        write_atomic(out, docx_bytes(report) if out.suffix.lower() == ".docx" else aars.html(report))
+        print(f"after-action report of {args.trainee} written to {out}")
     return EXIT_OK
+
+
+def _luck_of(run: dict, scenario, store, args):
+    """The luck-adjusted score of a stored run: its choices over --runs seeds beside doctrine."""
+    from sim.evaluation import record as records
+    from sim.evaluation.skill import skill
+
+    path = run.get("record_path")
+    if not path or not Path(path).exists():
+        print(f"note: the run record {path!r} is gone; the report has no luck-adjusted score", file=sys.stderr)
+        return None
+    record = records.load(path)
+    if record["scenario"]["sha256"] != scenario.sha256:
+        print(f"note: {path} was made with another version of the scenario; no luck-adjusted score", file=sys.stderr)
+        return None
+    return skill(scenario, record, runs=args.runs, first_seed=0, store=store, workers=args.workers)
 
 
 def _run_of_record(args: argparse.Namespace):
@@ -610,6 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("process", "dask"), default="process")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
+    p.add_argument("--trainee", metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
     store_option(p)
     p.set_defaults(func=cmd_batch)
 
@@ -629,11 +680,17 @@ def build_parser() -> argparse.ArgumentParser:
     store_option(p)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("report", help="after-action report as one HTML file with embedded charts")
+    p = sub.add_parser("report", help="after-action report and improvement plan of a trainee (HTML and/or Word); "
+                       "without --trainee, a summary of every trainee and plan with charts")
     p.add_argument("--scenario", metavar="ID")
-    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--trainee", metavar="NAME", help="the trainee (or team name) whose exercise is reported")
+    p.add_argument("--record", metavar="RECORD", help="with --trainee: which of their runs (default: the latest)")
     p.add_argument("--by", choices=("trainee", "plan"), default="plan")
-    p.add_argument("--out", dest="out_file", metavar="HTML", required=True)
+    p.add_argument("--out", dest="out_file", metavar="FILE", required=True, help="report.html or report.docx")
+    p.add_argument("--docx", metavar="FILE", help="also write the Word document here")
+    p.add_argument("--runs", type=_bounded(0, 100_000, "a number of seeds"), default=100, metavar="N",
+                   help="seeds for the luck-adjusted score (default 100; 0: leave it out)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K")
     store_option(p)
     p.set_defaults(func=cmd_report)
 

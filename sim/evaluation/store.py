@@ -322,6 +322,17 @@ class Store:
                 out[run_id][cap] = (score, rating)
         return out
 
+    def decisions_of(self, run_ids: list[int]) -> dict[int, list[str]]:
+        """The decisions that opened in each run (answered, planned or defaulted)."""
+        out: dict[int, list[str]] = {i: [] for i in run_ids}
+        for chunk in range(0, len(run_ids), 500):
+            ids = run_ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(ids))
+            for run_id, decision in self.db.execute(
+                    f"SELECT run_id, decision FROM decisions WHERE run_id IN ({marks})", ids):
+                out[run_id].append(decision)
+        return out
+
     def events(self, run_id: int) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self.db.execute("SELECT data FROM events WHERE run_id = ? ORDER BY seq",
                                                           (run_id,))]
