@@ -387,12 +387,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     if writes and not args.evaluator:
         raise InputError([Problem("review", 1, 1, "--evaluator", "say who is reviewing: --evaluator NAME "
                                   "(kept with every rating, observation and plan item)")])
-    if changes and len(args.reason) not in (1, len(changes)):
-        raise InputError([Problem("review", 1, 1, "--reason", f"{len(changes)} ratings set and {len(args.reason)} "
-                                  "reasons given: give one --reason for each --set (in the same order), or one for all")])
     if changes and not args.reason:
         raise InputError([Problem("review", 1, 1, "--reason", "a changed rating needs its reason: "
                                   "--reason \"why the evidence says otherwise\"")])
+    if changes and len(args.reason) not in (1, len(changes)):
+        raise InputError([Problem("review", 1, 1, "--reason", f"{len(changes)} ratings set and {len(args.reason)} "
+                                  "reasons given: give one --reason for each --set (in the same order), or one for all")])
     reviewed = rv.reviewed_run(store, spec, row, record["events"])
     at = rv.now_utc()
     for i, (item, rating) in enumerate(changes):
@@ -443,6 +443,36 @@ def cmd_review(args: argparse.Namespace) -> int:
               f"{p.get('agency') or 'agency not set'}{dates})")
     if writes:
         print(f"stored in {store.path} by {args.evaluator} at {at}")
+    return EXIT_OK
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from sim.evaluation.cohort import cohort, text
+    from sim.format.problems import InputError, Problem
+
+    scenario = _load(args.scenario)
+    store = _store(args, must_exist=True)
+    result = cohort(store, scenario, runs=args.runs, first_seed=args.seed, workers=args.workers,
+                    progress=sys.stderr.isatty())
+    if not result.members:
+        raise InputError([Problem(str(store.path), 1, 1, "", f"no trainee has played scenario '{scenario.id}' "
+                                  "(this version of it) yet: run or play it with --trainee NAME first"
+                                  + ("; " + "; ".join(result.skipped) if result.skipped else ""))])
+    print(text(result))
+    return EXIT_OK
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from sim.evaluation.guide import guide_html
+    from sim.evaluation.record import write_atomic
+    from sim.format.problems import InputError, Problem
+
+    scenario = _load(args.scenario)
+    out = Path(args.out or Path("results") / f"{scenario.id}_guide.html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError([Problem(str(out), 1, 1, "--out", "the guide is an HTML page: give a file ending in .html")])
+    write_atomic(out, guide_html(scenario))
+    print(f"{args.scenario}: evaluation guide written to {out}")
     return EXIT_OK
 
 
@@ -713,6 +743,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-plan", action="store_true", help="store the draft improvement plan as it is")
     store_option(p)
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("cohort", help="every trainee of a scenario: luck-adjusted scores with CIs on common seeds, "
+                       "a ranking with paired tests, and how each decision was taken and what it cost")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=RUNS, default=100, metavar="N", help="common seeds (default 100)")
+    p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K")
+    store_option(p)
+    p.set_defaults(func=cmd_cohort)
+
+    p = sub.add_parser("guide", help="write a scenario's exercise evaluation guide as HTML: the evaluator's checklist")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--out", metavar="HTML", help="output file (default results/ID_guide.html)")
+    p.set_defaults(func=cmd_guide)
 
     p = sub.add_parser("export", help="export the store to CSV files for spreadsheets")
     p.add_argument("--csv", metavar="DIR", required=True)

@@ -130,7 +130,8 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
         view = CapabilityView(capability.id, capability.name, [])
         for target in [t for t in reviewed.targets if t.capability == capability.id]:
             v = reviewed.verdicts[target.id]
-            changed = (f"draft {v.draft}; changed by {v.evaluator} on {v.at[:10]}: {v.reason}" if v.changed else None)
+            changed = (f"draft {v.draft}; changed by {v.evaluator} on {v.at[:10]}: {v.reason}" if v.changed else
+                       f"draft {v.draft}; re-rated from its tasks as reviewed" if v.rederived else None)
             tasks = []
             for task in target.tasks:
                 tv = reviewed.verdicts[task.id]

@@ -35,7 +35,12 @@ class Verdict:
 
     @property
     def changed(self) -> bool:
-        return self.rating != self.draft
+        """Changed by an evaluator (a target re-rated from its reviewed tasks is `rederived`)."""
+        return self.evaluator is not None and self.rating != self.draft
+
+    @property
+    def rederived(self) -> bool:
+        return self.evaluator is None and self.rating != self.draft
 
     @property
     def reviewed(self) -> bool:
@@ -205,7 +210,8 @@ def describe(reviewed: ReviewedRun) -> list[str]:
     for target in reviewed.targets:
         v = reviewed.verdicts[target.id]
         mark = f"  (draft {v.draft}, changed by {v.evaluator} {v.at})" if v.changed else (
-            f"  (confirmed by {v.evaluator} {v.at})" if v.reviewed else "  (draft)")
+            f"  (confirmed by {v.evaluator} {v.at})" if v.reviewed else
+            f"  (draft {v.draft}, re-rated from its reviewed tasks)" if v.rederived else "  (draft)")
         lines.append(f"{target.rating}  {target.id}: {target.target}{mark}")
         lines.append(f"      {target.reason}")
         for task in target.tasks:

@@ -119,12 +119,19 @@ class Group:
     by_seed: dict[int, float]
 
 
-def groups(store: Store, scenario: str, by: str) -> list[Group]:
-    rows = one_per_run(store.runs(scenario=scenario))
+def groups(store: Store, scenario: str, by: str, kinds: Optional[tuple[str, ...]] = None,
+           reference_apart: bool = False) -> list[Group]:
+    """Runs grouped by trainee or plan; `kinds` keeps only runs of those kinds (a trainee's
+    own runs, the doctrine plan, ...: see store.RUN_KINDS); `reference_apart` puts the
+    doctrine plan's own runs in a group of their own, '... (reference)', apart from a
+    trainee who played the doctrine plan."""
+    rows = one_per_run([r for r in store.runs(scenario=scenario) if kinds is None or r.get("kind") in kinds])
     metrics = store.metric_scores([r["id"] for r in rows])
     out: dict[str, Group] = {}
     for row in rows:
         key = (row["trainee"] or "(no trainee)") if by == "trainee" else row["plan_name"]
+        if reference_apart and row.get("kind") == "doctrine":
+            key = f"{row['plan_name']} (reference)"
         group = out.setdefault(key, Group(key, [], {}, {}))
         group.runs.append(row)
         group.scores.setdefault("overall", []).append(row["overall_score"])
