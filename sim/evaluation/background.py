@@ -1,0 +1,72 @@
+"""The luck-adjusted score computed in the background, for the debrief: a thread that asks
+the warm process pool (sim/evaluation/batch.py) for the trainee's choices and the doctrine
+plan over the same seeds, and the cost of each choice that differs. The thread only waits
+on the pool's workers, so the window's loop keeps its frame rate; the debrief polls `done`."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from .skill import SkillReport, skill
+from .store import Store
+
+
+class LuckJob:
+    def __init__(self, scenario, record: dict[str, Any], store_path: Path | str, *, runs: int = 200,
+                 workers: Optional[int] = None):
+        self.scenario, self.record, self.store_path = scenario, record, Path(store_path)
+        self.runs, self.workers = runs, workers
+        self.report: Optional[SkillReport] = None
+        self.error: Optional[str] = None
+        self.started = 0.0
+        self.seconds: Optional[float] = None
+        self._thread = threading.Thread(target=self._work, name="luck-adjusted-score", daemon=True)
+
+    def start(self) -> "LuckJob":
+        self.started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        try:
+            store = Store(self.store_path)  # a connection of this thread's own
+            try:
+                self.report = skill(self.scenario, self.record, runs=self.runs, store=store, workers=self.workers)
+            finally:
+                store.close()
+        except Exception as exc:  # shown in the debrief, never a crash of the window
+            self.error = f"{type(exc).__name__}: {exc}"
+        self.seconds = time.monotonic() - self.started
+
+    @property
+    def done(self) -> bool:
+        return self.seconds is not None
+
+    @property
+    def elapsed(self) -> float:
+        return self.seconds if self.seconds is not None else time.monotonic() - self.started
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        self._thread.join(timeout)
+        return self.done
+
+
+def luck_lines(job: LuckJob) -> list[str]:
+    """What the debrief shows: computing, the error, or the score and the cost of each choice."""
+    if not job.done:
+        return [f"Luck-adjusted score: computing over {job.runs} seeds… {job.elapsed:.0f} s"]
+    if job.error:
+        return [f"Luck-adjusted score could not be computed: {job.error}"]
+    r = job.report
+    d = r.difference
+    out = [f"Luck-adjusted ({r.runs} seeds, {job.seconds:.1f} s): your choices {r.trainee.mean:.3f} "
+           f"(95% CI {r.trainee.ci_low:.3f}–{r.trainee.ci_high:.3f}); doctrine {r.doctrine.mean:.3f}; "
+           f"difference {d.mean_difference:+.3f}{' (real)' if d.significant else ' (within luck)'}"]
+    for c in r.costs:
+        out.append(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option} cost {c.cost:+.3f}"
+                   f"{'' if c.test.significant else ' (within luck)'}")
+    if not r.costs:
+        out.append("  every choice matched doctrine")
+    return out
