@@ -214,10 +214,47 @@ def bench_joint() -> None:
     report("messages the host handles", f"{rate:,.0f}/s from six clients (flood limit lifted)", "reported", True)
 
 
+def bench_debrief_score() -> None:
+    """The debrief's luck-adjusted score: the trainee's choices and doctrine over 200 seeds,
+    and each differing choice swapped back. Timed as the debrief sees it: a background job on
+    the warm pool, with the doctrine runs already stored (the window runs them while the
+    trainee plays), and once more from an empty store."""
+    from sim.evaluation.background import LuckJob
+    from sim.evaluation.batch import run_batch, stop_pools, warm_pool
+    from sim.evaluation.record import make_record
+    from sim.evaluation.store import Store
+    from sim.format.scenario import load_plan
+
+    print("8. Debrief: luck-adjusted score over 200 seeds (a trainee who knocks and lets detectives speak first)",
+          flush=True)
+    scenario = load(REFERENCE)
+    plan = load_plan(ROOT / "scenarios" / "plans" / "kowloon_reckless.yaml", scenario)
+    played = Exercise(scenario, 5, plan, trainee="bench")
+    played.run_to_end()
+    record = make_record(played)
+    runs = 60 if QUICK else 200
+    with tempfile.TemporaryDirectory() as folder:
+        cold_db, warm_db = Path(folder) / "cold.db", Path(folder) / "warm.db"
+        workers = os.cpu_count() or 1
+        list(warm_pool(workers, scenario.path).map(abs, range(workers)))  # the pool the window keeps warm
+        run_batch(scenario, scenario.spec.doctrine_plan, runs=runs, store=Store(warm_db), resume=True,
+                  progress=False, keep_events=False, kind="doctrine")
+        timings = {}
+        for name, db in (("doctrine stored", warm_db), ("empty store", cold_db)):
+            job = LuckJob(scenario, record, db, runs=runs).start()
+            job.wait()
+            assert job.error is None, job.error
+            timings[name] = job.seconds
+        stop_pools()
+    report(f"luck-adjusted score, {runs} seeds, doctrine runs already stored (as after play)",
+           f"{timings['doctrine stored']:.2f} s", "<= 3 s", timings["doctrine stored"] <= 3.0)
+    report(f"the same from an empty store (doctrine run too)", f"{timings['empty store']:.2f} s", "reported", True)
+
+
 def main() -> int:
     print(f"Benchmarks ({'quick' if QUICK else 'full'}) on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory,
-                  bench_joint):
+                  bench_joint, bench_debrief_score):
         bench()
     missed = [r for r in results if not r[3]]
     print(f"\n{len(results) - len(missed)} of {len(results)} figures meet their targets")

@@ -70,3 +70,25 @@ def luck_lines(job: LuckJob) -> list[str]:
     if not r.costs:
         out.append("  every choice matched doctrine")
     return out
+
+
+def prepare_doctrine(scenario, store_path: Path | str, *, runs: int = 200) -> threading.Thread:
+    """Run (and store) the doctrine plan on the debrief's seeds in the background while the
+    trainee plays, so the debrief's score has only the trainee's own runs left to do. It
+    also starts the warm pool the debrief then uses."""
+    from .batch import run_batch
+
+    def work() -> None:
+        try:
+            store = Store(store_path)
+            try:
+                run_batch(scenario, scenario.spec.doctrine_plan, runs=runs, store=store, resume=True,
+                          progress=False, keep_events=False, kind="doctrine")
+            finally:
+                store.close()
+        except Exception:  # only a head start: the debrief runs whatever is missing
+            pass
+
+    thread = threading.Thread(target=work, name="doctrine-runs", daemon=True)
+    thread.start()
+    return thread

@@ -64,7 +64,8 @@ class DebriefScene(Scene):
         job = ctx.luck
         if ctx.luck_runs <= 0 or (job is not None and job.record is self.record):
             return
-        ctx.luck = LuckJob(ctx.scenario, self.record, ctx.results_dir / "exercise.db", runs=ctx.luck_runs).start()
+        runs = min(ctx.luck_runs, 20) if ctx.autoplay else ctx.luck_runs  # autoplay only shows the screen
+        ctx.luck = LuckJob(ctx.scenario, self.record, ctx.results_dir / "exercise.db", runs=runs).start()
 
     @property
     def duration(self) -> float:
