@@ -408,6 +408,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     for o in observations:
         store.add_observation(row["id"], o["kind"], o["t"], o["capability"], o["text"], args.evaluator, at)
     if (additions or edits or args.remove_plan or args.accept_plan) and not store.plan_items(row["id"]):
+        reviewed = rv.reviewed_run(store, spec, row, record["events"])  # with the ratings just changed
         for item in rv.draft_plan(reviewed, spec):  # the draft plan, so its items can be edited by number
             store.add_plan_item(row["id"], item, "(draft)", at)
     current = {r["id"]: r for r in store.plan_items(row["id"])}
@@ -778,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to `head` or a pager that closed: not an error of input
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as exc:
         name = getattr(exc, "filename", None) or ""
         print(f"{name}: {exc.strerror or exc}" if name else str(exc), file=sys.stderr)

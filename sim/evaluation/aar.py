@@ -155,7 +155,9 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
     general = [Finding(f"{o['kind'].capitalize()}: {o['text']}", o["t"], None, o["evaluator"])
                for o in reviewed.observations if o["capability"] is None]
     plan = reviewed.plan or draft_plan(reviewed, spec)
+    agency_names = {a.id: a.name for a in spec.agencies}
     for item in plan:
+        item["agency_name"] = agency_names.get(item.get("agency"), item.get("agency") or "")
         item["capability_name"] = names.get(item.get("capability"), item.get("capability") or "")
     agencies = []
     for agency in spec.agencies:

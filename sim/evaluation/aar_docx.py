@@ -33,6 +33,10 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | 
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = str(text)
+    if widths:  # Word reads the cells' widths, LibreOffice the grid's: set both
+        table.autofit = False
+        for i, width in enumerate(widths):
+            table.columns[i].width = Cm(width)
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             for paragraph in cell.paragraphs:
@@ -43,9 +47,19 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | 
     return table
 
 
+def _orient(doc, *, landscape: bool) -> None:
+    """Start a new page section in landscape or portrait."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    last = doc.sections[-1]
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    width, height = last.page_width, last.page_height
+    if (width > height) != landscape:
+        section.page_width, section.page_height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+
+
 def docx_bytes(aar: AfterAction) -> bytes:
     from docx import Document
-    from docx.enum.section import WD_ORIENT  # noqa: F401  (portrait: the template's default)
     from docx.shared import Cm, Pt
 
     doc = Document()
@@ -122,16 +136,18 @@ def docx_bytes(aar: AfterAction) -> bytes:
         for f in aar.general:
             doc.add_paragraph(f"{f.when} · {f.text} ({f.source})", style="List Bullet")
 
+    _orient(doc, landscape=True)  # the plan's seven columns, as published templates lay it out
     doc.add_heading("4. Improvement plan", level=1)
     if not aar.plan_reviewed:
         doc.add_paragraph("Draft: proposed from the tasks not met; not yet reviewed.").runs[0].italic = True
     _table(doc, ["#", "Issue / area for improvement", "Corrective action", "Capability", "Responsible agency",
                  "Start", "Completion"],
-           [[str(i), p["issue"], p["action"], p.get("capability_name") or "", p.get("agency") or "",
+           [[str(i), p["issue"], p["action"], p.get("capability_name") or "", p.get("agency_name") or "",
              p.get("start") or "", p.get("due") or ""] for i, p in enumerate(aar.plan, 1)]
-           or [["", "no items", "", "", "", "", ""]], [0.7, 4.5, 4.3, 2.6, 2.2, 1.4, 1.6])
+           or [["", "no items", "", "", "", "", ""]], [0.8, 7.2, 6.2, 3.3, 3.6, 2.2, 2.5])
     if aar.changed:
         doc.add_paragraph("Ratings changed in review: " + "; ".join(aar.changed))
+    _orient(doc, landscape=False)
 
     doc.add_heading("Appendix A. Luck-adjusted score", level=1)
     if aar.luck:
