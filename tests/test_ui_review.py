@@ -25,7 +25,9 @@ def debrief(tmp_path):
     from ui.app import App
     from ui.context import Context
     from ui.scenes.base import Next
+    from ui.style.fonts import reset_fonts
 
+    reset_fonts()  # an earlier test's window may have quit pygame's font module
     scenario = load(KOWLOON)
     plan = load_plan(ROOT / "scenarios" / "plans" / "kowloon_reckless.yaml", scenario)
     exercise = Exercise(scenario, 5, plan, trainee="bob")
