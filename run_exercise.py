@@ -218,6 +218,7 @@ def _refuse_version(path: str, record: dict) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from sim.evaluation import record as records
     from sim.evaluation.skill import skill
+    from sim.evaluation.stats import p_text
 
     record = records.load(args.record)
     scenario = _scenario_of_record(args.record, record, args.scenario)
@@ -230,7 +231,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"  trainee's choices: expected score {t.mean:.3f}  (95% CI {t.ci_low:.3f} to {t.ci_high:.3f})")
     print(f"  doctrine plan:     expected score {d.mean:.3f}  (95% CI {d.ci_low:.3f} to {d.ci_high:.3f})")
     print(f"  paired difference: {diff.mean_difference:+.3f}  (95% CI {diff.ci_low:+.3f} to {diff.ci_high:+.3f}; "
-          f"p={diff.p_value:.3f}{', significant' if diff.significant else ''})")
+          f"{p_text(diff.p_value)}{', significant' if diff.significant else ''})")
     if record.get("metrics"):
         print(f"  the played run scored {record['metrics']['overall']['score']:.3f}: "
               f"{'luckier' if record['metrics']['overall']['score'] > t.mean else 'less lucky'} than the expected {t.mean:.3f}")
@@ -238,7 +239,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("decisions that cost the most (score gained by the doctrine choice instead):")
         for c in report.costs:
             print(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option}: {c.cost:+.3f} "
-                  f"(p={c.test.p_value:.3f}{', significant' if c.test.significant else ''})")
+                  f"({p_text(c.test.p_value)}{', significant' if c.test.significant else ''})")
     else:
         print("every decision matched the doctrine plan")
     return EXIT_OK

@@ -21,7 +21,7 @@ from sim.format.problems import InputError, Problem
 from .ratings import MET, clock
 from .review import ReviewedRun, draft_plan, reviewed_run
 from .skill import SkillReport
-from .stats import summarise
+from .stats import p_text, summarise
 from .store import Store
 
 RATING_WORDS = dict(RATINGS)
@@ -106,7 +106,7 @@ def _root_cause(task, luck: Optional[SkillReport], decisions: dict) -> Optional[
         if not t.significant else "no cost (doctrine's choice did no better)"
     return (f"at {task.decision} the trainee chose {cost.trainee_option} instead of doctrine's "
             f"{cost.doctrine_option} ({clock(made.get('t') or 0)}); over {t.n} seeds that choice cost "
-            f"{cost.cost:+.3f} of the overall score (95% CI {t.ci_low:+.3f} to {t.ci_high:+.3f}, p={t.p_value:.3f}): "
+            f"{cost.cost:+.3f} of the overall score (95% CI {t.ci_low:+.3f} to {t.ci_high:+.3f}, {p_text(t.p_value)}): "
             f"{verdict}")
 
 
@@ -183,7 +183,7 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
         summary.append(f"Luck-adjusted: the trainee's choices, replayed on {luck.runs} seeds, score "
                        f"{luck.trainee.mean:.3f} on average (95% CI {luck.trainee.ci_low:.3f} to {luck.trainee.ci_high:.3f}); "
                        f"the doctrine plan on the same seeds, for reference, {luck.doctrine.mean:.3f}. The difference "
-                       f"({d.mean_difference:+.3f}, p={d.p_value:.3f}) is "
+                       f"({d.mean_difference:+.3f}, {p_text(d.p_value)}) is "
                        f"{'larger than luck explains' if d.significant else 'within what luck explains'}.")
         if luck.costs and luck.costs[0].cost > 0:
             c = luck.costs[0]

@@ -11,7 +11,7 @@ from typing import Optional
 
 from . import record as records
 from .skill import SkillReport, _scores, policy_from_record, skill
-from .stats import Paired, Summary, bootstrap_ci, paired_test, summarise
+from .stats import Paired, Summary, bootstrap_ci, paired_test, p_text, summarise
 from .store import Store
 
 
@@ -114,10 +114,10 @@ def ranking_lines(c: Cohort) -> list[str]:
         p = test_of[(a.trainee, b.trainee)]
         if p.distinct:
             out.append(f"{a.trainee} scores higher than {b.trainee} by {p.test.mean_difference:+.3f} "
-                       f"(95% CI {p.test.ci_low:+.3f} to {p.test.ci_high:+.3f}, p={p.test.p_value:.3f}): a real difference")
+                       f"(95% CI {p.test.ci_low:+.3f} to {p.test.ci_high:+.3f}, {p_text(p.test.p_value)}): a real difference")
         else:
             out.append(f"{a.trainee} and {b.trainee} cannot be told apart: the difference {p.test.mean_difference:+.3f} "
-                       f"(95% CI {p.test.ci_low:+.3f} to {p.test.ci_high:+.3f}, p={p.test.p_value:.3f}) is within luck")
+                       f"(95% CI {p.test.ci_low:+.3f} to {p.test.ci_high:+.3f}, {p_text(p.test.p_value)}) is within luck")
     return out
 
 
@@ -139,7 +139,7 @@ def text(c: Cohort) -> str:
                {(a.trainee, b.trainee) for a, b in zip(c.members, c.members[1:])}]
         for p in far:
             verdict = "differ" if p.distinct else "cannot be told apart"
-            lines.append(f"  {p.better} vs {p.worse}: {p.test.mean_difference:+.3f} (p={p.test.p_value:.3f}): {verdict}")
+            lines.append(f"  {p.better} vs {p.worse}: {p.test.mean_difference:+.3f} ({p_text(p.test.p_value)}): {verdict}")
     lines += ["", "Decision points: how the trainees chose, and the mean score each option cost against doctrine's"]
     for d in c.decisions:
         lines.append(f"  {d.id}: {d.prompt}")

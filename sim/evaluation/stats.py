@@ -92,3 +92,8 @@ def bootstrap_ci(values: Sequence[float], *, resamples: int = 2_000, seed: int =
                                   random_state=np.random.default_rng(seed))
         low, high = result.confidence_interval
     return float(low), float(high)
+
+
+def p_text(p: float) -> str:
+    """A p-value as a reader wants it: 'p<0.001' rather than 'p=0.000'."""
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
