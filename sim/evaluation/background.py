@@ -19,6 +19,8 @@ class LuckJob:
         self.scenario, self.record, self.store_path = scenario, record, Path(store_path)
         self.runs, self.workers = runs, workers
         self.report: Optional[SkillReport] = None
+        self.partial: Optional[SkillReport] = None  # the headline, before every choice's cost is in
+        self.headline_seconds: Optional[float] = None
         self.error: Optional[str] = None
         self.started = 0.0
         self.seconds: Optional[float] = None
@@ -33,12 +35,18 @@ class LuckJob:
         try:
             store = Store(self.store_path)  # a connection of this thread's own
             try:
-                self.report = skill(self.scenario, self.record, runs=self.runs, store=store, workers=self.workers)
+                self.report = skill(self.scenario, self.record, runs=self.runs, store=store, workers=self.workers,
+                                    on_partial=self._partial)
             finally:
                 store.close()
         except Exception as exc:  # shown in the debrief, never a crash of the window
             self.error = f"{type(exc).__name__}: {exc}"
         self.seconds = time.monotonic() - self.started
+
+    def _partial(self, report: SkillReport) -> None:
+        if self.headline_seconds is None:
+            self.headline_seconds = time.monotonic() - self.started
+        self.partial = report
 
     @property
     def done(self) -> bool:
@@ -55,19 +63,20 @@ class LuckJob:
 
 def luck_lines(job: LuckJob) -> list[str]:
     """What the debrief shows: computing, the error, or the score and the cost of each choice."""
-    if not job.done:
-        return [f"Luck-adjusted score: computing over {job.runs} seeds… {job.elapsed:.0f} s"]
-    if job.error:
+    if job.done and job.error:
         return [f"Luck-adjusted score could not be computed: {job.error}"]
-    r = job.report
+    r = job.report if job.done else job.partial
+    if r is None:
+        return [f"Luck-adjusted score: computing over {job.runs} seeds… {job.elapsed:.0f} s"]
     d = r.difference
-    out = [f"Luck-adjusted ({r.runs} seeds, {job.seconds:.1f} s): your choices {r.trainee.mean:.3f} "
+    took = f"{job.seconds:.1f} s" if job.done else "costs of choices still coming"
+    out = [f"Luck-adjusted ({r.runs} seeds, {took}): your choices {r.trainee.mean:.3f} "
            f"(95% CI {r.trainee.ci_low:.3f}–{r.trainee.ci_high:.3f}); doctrine {r.doctrine.mean:.3f}; "
            f"difference {d.mean_difference:+.3f}{' (real)' if d.significant else ' (within luck)'}"]
     for c in r.costs:
         out.append(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option} cost {c.cost:+.3f}"
                    f"{'' if c.test.significant else ' (within luck)'}")
-    if not r.costs:
+    if not r.costs and job.done:
         out.append("  every choice matched doctrine")
     return out
 

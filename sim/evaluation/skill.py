@@ -3,7 +3,7 @@ plan on the same seeds, and comparisons of trainees or plans from the results st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sim import __version__
 from .batch import run_batch
@@ -78,7 +78,8 @@ def _scores(scenario, plan: Plan, runs: int, first_seed: int, store: Store, work
 
 
 def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, store: Store,
-          workers: Optional[int] = None, progress: bool = False) -> SkillReport:
+          workers: Optional[int] = None, progress: bool = False,
+          on_partial: Optional[Callable[[SkillReport], None]] = None) -> SkillReport:
     """The trainee's policy and the doctrine plan on the same seeds, and what each of the
     trainee's choices that differs from doctrine cost: the policy with doctrine's option there
     instead. Where that decision never opened in the policy's run on a seed, the swapped run
@@ -94,6 +95,8 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
     mine = [mine_by[s] for s in seeds]
     theirs = [theirs_by[s] for s in seeds]
     report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))
+    if on_partial is not None:  # the headline first (the debrief shows it), then each choice's cost
+        on_partial(report)
     for decision in scenario.spec.decisions:
         ours = policy.decisions.get(decision.id)
         best = doctrine.decisions.get(decision.id, decision.default)
@@ -107,6 +110,8 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
         alt = [alt_by.get(s, mine_by[s]) if s not in needed else alt_by[s] for s in seeds]
         test = paired_test(alt, mine)
         report.costs.append(DecisionCost(decision.id, ours, best, test.mean_difference, test))
+        if on_partial is not None:
+            on_partial(report)
     report.costs.sort(key=lambda c: -c.cost)
     return report
 
