@@ -179,10 +179,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if record["scenario"]["sha256"] != scenario.sha256:
             return _refuse_version(args.record, record)
         plan = policy_from_record(record)
-        trainee = None  # simulated runs of the trainee's policy: named by the plan, not played by them
+        # simulated runs of the trainee's policy: named by the plan, not played by them,
+        # unless --trainee says whose runs they are
+        trainee = args.trainee
     else:
         plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
-        trainee = None
+        trainee = args.trainee  # a trainee's plan batched under the trainee's name
+    if trainee is not None and not trainee.strip():
+        from sim.format.problems import InputError, Problem
+        raise InputError([Problem("batch", 1, 1, "--trainee", "the trainee's name is empty; give a name")])
     store = _store(args)
     result = run_batch(scenario, plan, runs=args.runs, first_seed=args.seed, workers=args.workers, store=store,
                        resume=args.resume, trainee=trainee, executor=args.executor, scheduler=args.scheduler,
@@ -235,6 +240,7 @@ def _refuse_version(path: str, record: dict) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from sim.evaluation import record as records
     from sim.evaluation.skill import skill
+    from sim.evaluation.stats import p_text
 
     record = records.load(args.record)
     scenario = _scenario_of_record(args.record, record, args.scenario)
@@ -247,7 +253,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"  trainee's choices: expected score {t.mean:.3f}  (95% CI {t.ci_low:.3f} to {t.ci_high:.3f})")
     print(f"  doctrine plan:     expected score {d.mean:.3f}  (95% CI {d.ci_low:.3f} to {d.ci_high:.3f})")
     print(f"  paired difference: {diff.mean_difference:+.3f}  (95% CI {diff.ci_low:+.3f} to {diff.ci_high:+.3f}; "
-          f"p={diff.p_value:.3f}{', significant' if diff.significant else ''})")
+          f"{p_text(diff.p_value)}{', significant' if diff.significant else ''})")
     if record.get("metrics"):
         print(f"  the played run scored {record['metrics']['overall']['score']:.3f}: "
               f"{'luckier' if record['metrics']['overall']['score'] > t.mean else 'less lucky'} than the expected {t.mean:.3f}")
@@ -255,7 +261,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("decisions that cost the most (score gained by the doctrine choice instead):")
         for c in report.costs:
             print(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option}: {c.cost:+.3f} "
-                  f"(p={c.test.p_value:.3f}{', significant' if c.test.significant else ''})")
+                  f"({p_text(c.test.p_value)}{', significant' if c.test.significant else ''})")
     else:
         print("every decision matched the doctrine plan")
     return EXIT_OK
@@ -281,13 +287,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
                      ("yes" if test.significant else "no") if test else ""] +
                     [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
     print(f"{scenario.id}: by {args.by}; paired tests on shared seeds against '{reference.name}'; * p < 0.05")
-    print(f"{args.by:<28}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
+    import shutil
+    import textwrap
+    # whole names: as wide as the longest (within the terminal), wrapped beyond that, never cut
+    width = max(len(args.by), *(len(str(row[0])) for row in rows)) + 2
+    width = max(12, min(width, shutil.get_terminal_size((100, 24)).columns - 51))
+    print(f"{args.by:<{width}}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
     for row in rows:
         mark = "*" if row[7] == "yes" else " "
         vs = f"{row[5]:+.3f}{mark}" if row[5] != "" else "-"
         p = f"{row[6]:.3f}" if row[6] != "" else ""
         ci = f"{row[3]:.3f} to {row[4]:.3f}" if row[1] > 1 else "  (one run)   "
-        print(f"{str(row[0])[:27]:<28}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
+        lines = textwrap.wrap(str(row[0]), width - 2, break_on_hyphens=False) or [""]
+        print(f"{lines[0]:<{width}}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
+        for more in lines[1:]:
+            print(f"  {more}")
     if args.csv:
         from sim.evaluation.record import write_atomic
         buffer = __import__("io").StringIO()
@@ -302,15 +316,187 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from sim.evaluation.record import write_atomic
     from sim.evaluation.report import report_inputs_missing, write_report
+    from sim.format.problems import InputError, Problem
 
+    outputs = [Path(p) for p in [args.out_file, args.docx] if p]
+    for out in outputs:
+        if out.suffix.lower() not in (".html", ".htm", ".docx"):
+            raise InputError([Problem(str(out), 1, 1, "--out", "write the report to a .html or a .docx file")])
     store = _store(args, must_exist=True)
     missing = report_inputs_missing(store, args.scenario, args.trainee)
     if missing:
         print(missing, file=sys.stderr)
         return EXIT_BAD_INPUT
     scenario = _scenario_by_id(args.scenario, store)
-    write_atomic(Path(args.out_file), write_report(store, scenario, trainee=args.trainee, by=args.by))
-    print(f"report written to {args.out_file}")
+    if args.trainee is None:
+        if any(out.suffix.lower() == ".docx" for out in outputs):
+            raise InputError([Problem("report", 1, 1, "--trainee", "the Word document is the after-action report "
+                                      "of one trainee (or team): give --trainee NAME")])
+        write_atomic(outputs[0], write_report(store, scenario, trainee=None, by=args.by))
+        print(f"report written to {outputs[0]}")
+        return EXIT_OK
+    from sim.evaluation import aar as aars
+    from sim.evaluation.aar_docx import docx_bytes
+
+    luck = None
+    run = aars._trainee_run(store, scenario.id, args.trainee, args.record)
+    if args.runs:
+        luck = _luck_of(run, scenario, store, args)
+    report = aars.build(store, scenario, args.trainee, luck=luck, record_path=args.record)
+    for out in outputs:
+        write_atomic(out, docx_bytes(report) if out.suffix.lower() == ".docx" else aars.html(report))
+        print(f"after-action report of {args.trainee} written to {out}")
+    return EXIT_OK
+
+
+def _luck_of(run: dict, scenario, store, args):
+    """The luck-adjusted score of a stored run: its choices over --runs seeds beside doctrine."""
+    from sim.evaluation import record as records
+    from sim.evaluation.skill import skill
+
+    path = run.get("record_path")
+    if not path or not Path(path).exists():
+        print(f"note: the run record {path!r} is gone; the report has no luck-adjusted score", file=sys.stderr)
+        return None
+    record = records.load(path)
+    if record["scenario"]["sha256"] != scenario.sha256:
+        print(f"note: {path} was made with another version of the scenario; no luck-adjusted score", file=sys.stderr)
+        return None
+    return skill(scenario, record, runs=args.runs, first_seed=0, store=store, workers=args.workers)
+
+
+def _run_of_record(args: argparse.Namespace):
+    """The record, its scenario and its row in the store (stored now if it was not yet)."""
+    from sim.evaluation import record as records
+    from sim.evaluation.store import run_key
+
+    record = records.load(args.record)
+    scenario = _scenario_of_record(args.record, record, args.scenario)
+    if record["scenario"]["sha256"] != scenario.sha256:
+        from sim.format.problems import InputError, Problem
+        raise InputError([Problem(args.record, 1, 1, "scenario", f"the record was made with another version of "
+                                  f"scenario '{scenario.id}' (its SHA-256 differs from the file's)")])
+    beside = Path(args.record).parent / "exercise.db"
+    if not args.db and beside.exists():  # the store the run was stored in, beside its record
+        args.db = str(beside)
+    store = _store(args)
+    row = store.run_by_key(run_key(record))
+    if row is None:
+        store.add(record, source="headless", record_path=str(args.record))
+        row = store.run_by_key(run_key(record))
+    return record, scenario, store, row
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from sim.format.problems import InputError, Problem
+    from sim.evaluation import review as rv
+
+    record, scenario, store, row = _run_of_record(args)
+    spec = scenario.spec
+    if spec.evaluation_guide is None:
+        raise InputError([Problem(str(scenario.path), 1, 1, "evaluation_guide", "this scenario has no evaluation "
+                                  "guide to review against; add an evaluation_guide section after scoring")])
+    items = rv.guide_items(spec)
+    capabilities = [c.id for c in spec.evaluation_guide.capabilities]
+    changes = [rv.parse_set(text, items) for text in args.set]
+    confirms = list(items) if "all" in args.confirm else args.confirm
+    for item in confirms:
+        if item not in items:
+            rv.parse_set(f"{item}=met", items)  # the same message for an unknown item
+    observations = [rv.parse_observation(text, capabilities) for text in args.observe]
+    additions = [rv.parse_plan_item(text) for text in args.plan_item]
+    edits = [(number, rv.parse_plan_item(text, partial=True)) for number, text in args.edit_plan]
+    writes = changes or confirms or observations or additions or edits or args.remove_plan or args.accept_plan
+    if writes and not args.evaluator:
+        raise InputError([Problem("review", 1, 1, "--evaluator", "say who is reviewing: --evaluator NAME "
+                                  "(kept with every rating, observation and plan item)")])
+    if changes and not args.reason:
+        raise InputError([Problem("review", 1, 1, "--reason", "a changed rating needs its reason: "
+                                  "--reason \"why the evidence says otherwise\"")])
+    if changes and len(args.reason) not in (1, len(changes)):
+        raise InputError([Problem("review", 1, 1, "--reason", f"{len(changes)} ratings set and {len(args.reason)} "
+                                  "reasons given: give one --reason for each --set (in the same order), or one for all")])
+    reviewed = rv.reviewed_run(store, spec, row, record["events"])
+    at = rv.now_utc()
+    for i, (item, rating) in enumerate(changes):
+        reason = args.reason[i if len(args.reason) > 1 else 0]
+        store.add_review(row["id"], item, items[item], reviewed.verdicts[item].draft, rating, reason, args.evaluator, at)
+    for item in confirms:
+        if item in dict(changes):
+            continue
+        verdict = reviewed.verdicts[item]
+        store.add_review(row["id"], item, items[item], verdict.draft, verdict.rating,
+                         (args.reason[0] if args.reason and not changes else "confirmed: the evidence bears it out"),
+                         args.evaluator, at)
+    for o in observations:
+        store.add_observation(row["id"], o["kind"], o["t"], o["capability"], o["text"], args.evaluator, at)
+    if (additions or edits or args.remove_plan or args.accept_plan) and not store.plan_items(row["id"]):
+        reviewed = rv.reviewed_run(store, spec, row, record["events"])  # with the ratings just changed
+        for item in rv.draft_plan(reviewed, spec):  # the draft plan, so its items can be edited by number
+            store.add_plan_item(row["id"], item, "(draft)", at)
+    current = {r["id"]: r for r in store.plan_items(row["id"])}
+    for number, fields in edits:
+        if number not in current:
+            raise InputError([Problem("review", 1, 1, "--edit-plan", f"no improvement-plan item {number}; "
+                                      f"items: {', '.join(map(str, current)) or 'none'}")])
+        store.add_plan_item(row["id"], {**current[number], **fields}, args.evaluator, at,
+                            replaces=current[number]["row"])
+    for number in args.remove_plan:
+        if number not in current:
+            raise InputError([Problem("review", 1, 1, "--remove-plan", f"no improvement-plan item {number}; "
+                                      f"items: {', '.join(map(str, current)) or 'none'}")])
+        store.add_plan_item(row["id"], current[number], args.evaluator, at, replaces=current[number]["row"],
+                            removed=True)
+    for item in additions:
+        store.add_plan_item(row["id"], item, args.evaluator, at)
+    reviewed = rv.reviewed_run(store, spec, row, record["events"])
+    who = record.get("trainee") or record["plan"].get("name")
+    print(f"{args.record}: {spec.id}, {who}, seed {record['seed']}; "
+          f"{len(reviewed.changed)} rating{'s' if len(reviewed.changed) != 1 else ''} changed in review")
+    print("\n".join(rv.describe(reviewed)))
+    if reviewed.observations:
+        print("Observations")
+        for o in reviewed.observations:
+            cap = f" [{o['capability']}]" if o["capability"] else ""
+            print(f"  {rv.clock(o['t'] or 0)} {o['kind']}{cap}: {o['text']}  ({o['evaluator']} {o['at']})")
+    plan = reviewed.plan or [{"id": f"draft", **p} for p in rv.draft_plan(reviewed, spec)]
+    print("Improvement plan" + ("" if reviewed.plan else " (draft: not reviewed yet)"))
+    for p in plan:
+        dates = f"; {p.get('start') or '?'} to {p.get('due') or '?'}" if (p.get("start") or p.get("due")) else ""
+        print(f"  {p['id']}. {p['issue']}\n       action: {p['action']} ({p.get('capability') or '-'}, "
+              f"{p.get('agency') or 'agency not set'}{dates})")
+    if writes:
+        print(f"stored in {store.path} by {args.evaluator} at {at}")
+    return EXIT_OK
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from sim.evaluation.cohort import cohort, text
+    from sim.format.problems import InputError, Problem
+
+    scenario = _load(args.scenario)
+    store = _store(args, must_exist=True)
+    result = cohort(store, scenario, runs=args.runs, first_seed=args.seed, workers=args.workers,
+                    progress=sys.stderr.isatty())
+    if not result.members:
+        raise InputError([Problem(str(store.path), 1, 1, "", f"no trainee has played scenario '{scenario.id}' "
+                                  "(this version of it) yet: run or play it with --trainee NAME first"
+                                  + ("; " + "; ".join(result.skipped) if result.skipped else ""))])
+    print(text(result))
+    return EXIT_OK
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from sim.evaluation.guide import guide_html
+    from sim.evaluation.record import write_atomic
+    from sim.format.problems import InputError, Problem
+
+    scenario = _load(args.scenario)
+    out = Path(args.out or Path("results") / f"{scenario.id}_guide.html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError([Problem(str(out), 1, 1, "--out", "the guide is an HTML page: give a file ending in .html")])
+    write_atomic(out, guide_html(scenario))
+    print(f"{args.scenario}: evaluation guide written to {out}")
     return EXIT_OK
 
 
@@ -431,6 +617,10 @@ WIDTH = _bounded(320, 6000, "a width in pixels")
 PORT = _bounded(0, 65535, "a port")
 
 
+def _plan_edit(text: str):
+    return int(text) if text.isdigit() else text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run-exercise",
@@ -524,6 +714,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("process", "dask"), default="process")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
+    p.add_argument("--trainee", metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
     store_option(p)
     p.set_defaults(func=cmd_batch)
 
@@ -551,13 +742,53 @@ def build_parser() -> argparse.ArgumentParser:
     store_option(p)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("report", help="after-action report as one HTML file with embedded charts")
+    p = sub.add_parser("report", help="after-action report and improvement plan of a trainee (HTML and/or Word); "
+                       "without --trainee, a summary of every trainee and plan with charts")
     p.add_argument("--scenario", metavar="ID")
-    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--trainee", metavar="NAME", help="the trainee (or team name) whose exercise is reported")
+    p.add_argument("--record", metavar="RECORD", help="with --trainee: which of their runs (default: the latest)")
     p.add_argument("--by", choices=("trainee", "plan"), default="plan")
-    p.add_argument("--out", dest="out_file", metavar="HTML", required=True)
+    p.add_argument("--out", dest="out_file", metavar="FILE", required=True, help="report.html or report.docx")
+    p.add_argument("--docx", metavar="FILE", help="also write the Word document here")
+    p.add_argument("--runs", type=_bounded(0, 100_000, "a number of seeds"), default=100, metavar="N",
+                   help="seeds for the luck-adjusted score (default 100; 0: leave it out)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K")
     store_option(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("review", help="list a run's draft ratings against the evaluation guide; confirm or change "
+                       "them, add observations and the improvement plan")
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
+    p.add_argument("--evaluator", metavar="NAME", help="who is reviewing (needed to store anything)")
+    p.add_argument("--set", action="append", default=[], metavar="ITEM=RATING",
+                   help="rate a task met/partly/not_met or a target P/S/M/U (repeat; each with a --reason)")
+    p.add_argument("--reason", action="append", default=[], metavar="TEXT", help="why (one per --set, in order)")
+    p.add_argument("--confirm", action="append", default=[], metavar="ITEM", help="confirm a draft rating ('all': every one)")
+    p.add_argument("--observe", action="append", default=[], metavar="'T+MM:SS KIND [CAPABILITY]: TEXT'",
+                   help="an observation: KIND is strength or area (for improvement)")
+    p.add_argument("--plan-item", action="append", default=[], metavar="'issue=..; action=..; capability=..; agency=..; start=..; due=..'",
+                   help="add an improvement-plan item (dates YYYY-MM-DD)")
+    p.add_argument("--edit-plan", action="append", default=[], nargs=2, metavar=("N", "FIELDS"), type=_plan_edit,
+                   help="change fields of plan item N, e.g. --edit-plan 3 'due=2027-02-28'")
+    p.add_argument("--remove-plan", action="append", default=[], type=int, metavar="N", help="remove plan item N")
+    p.add_argument("--accept-plan", action="store_true", help="store the draft improvement plan as it is")
+    store_option(p)
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("cohort", help="every trainee of a scenario: luck-adjusted scores with CIs on common seeds, "
+                       "a ranking with paired tests, and how each decision was taken and what it cost")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--runs", type=RUNS, default=100, metavar="N", help="common seeds (default 100)")
+    p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
+    p.add_argument("--workers", type=WORKERS, default=None, metavar="K")
+    store_option(p)
+    p.set_defaults(func=cmd_cohort)
+
+    p = sub.add_parser("guide", help="write a scenario's exercise evaluation guide as HTML: the evaluator's checklist")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--out", metavar="HTML", help="output file (default results/ID_guide.html)")
+    p.set_defaults(func=cmd_guide)
 
     p = sub.add_parser("export", help="export the store to CSV files for spreadsheets")
     p.add_argument("--csv", metavar="DIR", required=True)
@@ -579,6 +810,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to `head` or a pager that closed: not an error of input
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as exc:
         name = getattr(exc, "filename", None) or ""
         print(f"{name}: {exc.strerror or exc}" if name else str(exc), file=sys.stderr)

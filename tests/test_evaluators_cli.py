@@ -188,7 +188,7 @@ def test_score_reports_the_cost_of_poor_choices(tmp_path, alice):
     out = done.stdout
     assert "20 seeds from 0" in out
     diff = re.search(r"paired difference:\s+([+-]\d+\.\d+)\s+\(95% CI ([+-]\d+\.\d+) to ([+-]\d+\.\d+); "
-                     r"p=(\d\.\d+)(, significant)?\)", out)
+                     r"p[=<](\d\.\d+)(, significant)?\)", out)
     assert diff, out
     mean, low, high, p = (float(diff.group(i)) for i in range(1, 5))
     assert mean < 0 and high < 0 and low <= mean <= high

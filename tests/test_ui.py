@@ -29,7 +29,7 @@ def app(tmp_path):
     from ui.context import Context
 
     ctx = Context(scenarios_dir=ROOT / "scenarios", results_dir=tmp_path, scenario=load(KOWLOON),
-                  show_help=False, trainee="Test Trainee")
+                  show_help=False, trainee="Test Trainee", luck_runs=0)  # test_ui_review.py times that
     application = App(ctx, size=(1280, 800))
     yield application
     application.quit()
@@ -196,7 +196,7 @@ def test_only_the_flow_knows_the_scenes():
     from ui.scenes.base import Next
 
     edges = import_graph.graph()
-    screens = {f"ui.scenes.{name}" for name in ("menu", "briefing", "planning", "execution", "debrief")}
+    screens = {f"ui.scenes.{name}" for name in ("menu", "briefing", "planning", "execution", "debrief", "review")}
     for module in sorted(edges):
         if module.startswith("ui.") and module != "ui.flow":
             assert not edges[module] & screens - {module}, f"{module} imports a scene: hand over through ui.flow"

@@ -118,6 +118,8 @@ class App:
             self.scene.exit()
             self.scene = None
         self.running = False
+        from sim.evaluation.batch import stop_pools
+        stop_pools()  # the warm pool of the debrief's background score
 
     def screenshot(self, name: str) -> Optional[Path]:
         folder = self.ctx.screenshots

@@ -30,4 +30,9 @@ class Context:
     screenshots: Optional[Path] = None
     show_help: bool = True
     message: str = ""  # one line shown at the bottom of the next scene
+    luck_runs: int = 200  # seeds for the debrief's luck-adjusted score (0: not computed)
+    luck: Optional[object] = None  # its sim.evaluation.background.LuckJob, kept across screens
+    replay_t: Optional[float] = None  # a replay time another screen asks the debrief to show
+    debrief_t: float = 0.0  # the debrief's replay time, for observations made in review
+    evaluator: str = ""
     shots: list = field(default_factory=list)

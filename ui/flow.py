@@ -13,6 +13,7 @@ from ui.scenes.debrief import DebriefScene
 from ui.scenes.execution import ExecutionScene
 from ui.scenes.menu import MenuScene
 from ui.scenes.planning import PlanningScene
+from ui.scenes.review import ReviewScene
 from ui.scenes.control import ControlScene
 from ui.scenes.joint_debrief import JointDebriefScene
 from ui.scenes.observe import ObserveScene
@@ -24,6 +25,7 @@ SCENES: dict[Next, type[Scene]] = {
     Next.PLANNING: PlanningScene,
     Next.EXECUTION: ExecutionScene,
     Next.DEBRIEF: DebriefScene,
+    Next.REVIEW: ReviewScene,
 }
 # a joint exercise's window (ui/joint_main.py): its seat's scene, then the joint debrief
 JOINT_SCENES: dict[Next, type[Scene]] = {

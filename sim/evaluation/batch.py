@@ -36,16 +36,35 @@ def _init_worker(path: str) -> None:
     _SCENARIO = load(path)
 
 
-def _init_pool_worker(path: str) -> None:
+def _init_pool_worker(path: str, parent: int | None = None) -> None:
+    import signal
+    # Ctrl-C reaches the whole process group: the parent handles it (it keeps finished runs
+    # and stops the pool); a worker that took it too would die mid-run with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(parent if parent is not None else os.getppid())
     _init_worker(path)
     # What a pool worker holds from now on (modules, the scenario) lives as long as it does:
     # keeping it out of the garbage collector's scans makes each run about 3% faster.
     gc.freeze()
 
 
-def run_one(job: tuple[str, str, int, Optional[str]]) -> dict[str, Any]:
-    """One replication in a worker: (scenario path, plan as JSON, seed, trainee) -> record."""
-    return make_record(_run(*job))
+def _watch_parent(parent: int) -> None:
+    """Exit when the process that started this worker is gone (killed by SIGKILL, say: it
+    then never tells its workers to stop, and they would wait for work for ever)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def run_one(job: tuple) -> dict[str, Any]:
+    """One replication in a worker: (scenario path, plan as JSON, seed, trainee, kind) -> record."""
+    return make_record(_run(*job[:4]))
 
 
 def _run(path: str, plan_json: str, seed: int, trainee: Optional[str]):
@@ -68,7 +87,7 @@ _PLANS: dict[str, Plan] = {}  # in a worker: each plan checked once, not once pe
 _STORES: dict[str, Store] = {}  # in a pool worker: its own connection to each store it writes
 
 
-def run_and_store(jobs: list[tuple[str, str, int, Optional[str]]], db: str, batch: str,
+def run_and_store(jobs: list[tuple], db: str, batch: str,
                   keep_events: bool) -> list[dict]:
     """In a pool worker: a few replications, each stored as soon as it is done; only their
     summaries go back. (A few per task: each task costs the parent a round trip.)"""
@@ -78,17 +97,19 @@ def run_and_store(jobs: list[tuple[str, str, int, Optional[str]]], db: str, batc
     return [_run_and_keep(job, store, batch, keep_events) for job in jobs]
 
 
-def _run_and_keep(job: tuple[str, str, int, Optional[str]], store: Store, batch: str, keep_events: bool) -> dict:
+def _run_and_keep(job: tuple, store: Store, batch: str, keep_events: bool) -> dict:
     """One replication run and stored here; its summary."""
-    exercise = _run(*job)
+    exercise = _run(*job[:4])
     lines = canonical_lines(exercise.events)  # encoded once: for the digest and for the store
     record = make_record(exercise, lines)
     return _summary(record, store.add(record, source="batch", batch=batch, keep_events=keep_events,
-                                      event_json=lines))
+                                      event_json=lines, kind=job[4] if len(job) > 4 else None))
 
 
 def _summary(record: dict, stored: bool) -> dict:
-    return {"seed": record["seed"], "stored": stored, "overall": record["metrics"]["overall"]}
+    # the decisions that opened: where one did not, another choice there changes nothing
+    return {"seed": record["seed"], "stored": stored, "overall": record["metrics"]["overall"],
+            "opened": sorted(record.get("decisions", {}))}
 
 
 def batch_id(scenario_sha: str, plan: Plan, first_seed: int, runs: int, trainee: Optional[str]) -> str:
@@ -108,40 +129,44 @@ class BatchResult:
 
 
 class Progress:
-    """A one-line progress bar on stderr (no dependency needed for this)."""
+    """The progress bar on stderr (tqdm): runs done, rate and time left."""
 
     def __init__(self, total: int, enabled: bool = True):
         self.total, self.done, self.enabled = total, 0, enabled and total > 0
-        self.start = time.monotonic()
+        self.bar = None
+        if self.enabled:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="run", file=sys.stderr, dynamic_ncols=True, leave=True)
 
     def step(self) -> None:
         self.done += 1
-        if not self.enabled:
-            return
-        width = 30
-        filled = int(width * self.done / self.total)
-        rate = self.done / max(1e-9, time.monotonic() - self.start)
-        left = (self.total - self.done) / rate if rate else 0
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  "
-                         f"{rate:5.1f} runs/s  ~{left:4.0f} s left ")
-        if self.done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.done == self.total:
+                self.bar.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: Optional[int] = None,
               store: Store, resume: bool = False, trainee: Optional[str] = None, progress: bool = True,
               executor: str = "process", scheduler: Optional[str] = None,
-              keep_events: bool = True, on_run: Optional[Callable[[dict], None]] = None) -> BatchResult:
+              keep_events: bool = True, on_run: Optional[Callable[[dict], None]] = None,
+              only: Optional[set[int]] = None, kind: Optional[str] = None) -> BatchResult:
     """Run and store the replications; `on_run` gets each one's summary (seed, stored,
-    overall score and rating) as it is done."""
+    overall score and rating, decisions opened) as it is done. `only`: run just these seeds
+    of the batch (the others are left for later)."""
     bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
     seeds = range(first_seed, first_seed + runs)
     done = store.seeds_done(bid) if resume else set()
+    if only is not None:
+        done |= set(seeds) - set(only)
     todo = sum(1 for s in seeds if s not in done)
     plan_json = json.dumps(plan.model_dump(mode="json", exclude_none=True), sort_keys=True)
     # a generator, not a list: a batch of any size holds only the runs in flight
-    jobs = ((scenario.path, plan_json, seed, trainee) for seed in seeds if seed not in done)
+    jobs = ((scenario.path, plan_json, seed, trainee, kind) for seed in seeds if seed not in done)
     bar = Progress(todo, progress)
     created_before = store.created_by(bid)
     started = time.monotonic()
@@ -155,7 +180,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
         bar.step()
 
     def store_here(record: dict) -> None:  # a record from a Dask worker
-        keep(_summary(record, store.add(record, source="batch", batch=bid, keep_events=keep_events)))
+        keep(_summary(record, store.add(record, source="batch", batch=bid, keep_events=keep_events, kind=kind)))
 
     try:
         if executor == "dask":
@@ -168,6 +193,7 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
             per_task = max(1, min(RUNS_PER_TASK, todo // (workers * 4)))  # a small batch still spreads
             _run_on_pool(jobs, workers, per_task, scenario.path, keep, (str(store.path), bid, keep_events))
     except KeyboardInterrupt:
+        bar.close()
         # workers may have stored runs whose summaries never came back: count the store
         stored = store.created_by(bid) - created_before
         return BatchResult(bid, stored, len(done), time.monotonic() - started, interrupted=True)
@@ -177,11 +203,32 @@ def run_batch(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers: 
 RUNS_PER_TASK = 4
 
 
+_POOL: dict[int, ProcessPoolExecutor] = {}  # warm worker processes, by their number
+
+
+def warm_pool(workers: int, path: str) -> ProcessPoolExecutor:
+    """The process pool of this many workers, started once and kept: a second batch in the
+    same process (the counterfactual runs of a score, the debrief's next score) starts at
+    once, with the scenario already loaded in each worker."""
+    pool = _POOL.get(workers)
+    if pool is None:
+        pool = _POOL[workers] = ProcessPoolExecutor(workers, initializer=_init_pool_worker,
+                                                    initargs=(path, os.getpid()))
+    return pool
+
+
+def stop_pools() -> None:
+    while _POOL:
+        _, pool = _POOL.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: Callable[[dict], None],
                  where: tuple, task: Callable[..., list[dict]] = run_and_store) -> None:
     """Chunks of `jobs` through `task(chunk, *where)` on a pool; `keep` gets each summary."""
     pending: set = set()
     queue = iter(jobs)
+    pool = warm_pool(workers, path)
 
     def submit(tasks: int) -> None:
         for _ in range(tasks):
@@ -189,22 +236,26 @@ def _run_on_pool(jobs: Iterable, workers: int, per_task: int, path: str, keep: C
             if chunk:
                 pending.add(pool.submit(task, chunk, *where))
 
-    with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=(path,)) as pool:
-        try:
-            submit(workers * 2)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    for summary in future.result():
-                        keep(summary)
-                submit(len(finished))
-        except KeyboardInterrupt:
-            for future in pending:
-                future.cancel()
-            # wait for the workers: one may be storing its run, and the count told to the
-            # user must include it (a task takes milliseconds, so this is no wait at all)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    try:
+        submit(workers * 2)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                for summary in future.result():
+                    keep(summary)
+            submit(len(finished))
+    except KeyboardInterrupt:
+        for future in pending:
+            future.cancel()
+        # wait for the workers: one may be storing its run, and the count told to the
+        # user must include it (a task takes milliseconds, so this is no wait at all)
+        _POOL.pop(workers, None)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    except BaseException:
+        _POOL.pop(workers, None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def _take(it: Iterable, n: int) -> list:

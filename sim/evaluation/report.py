@@ -138,12 +138,17 @@ def findings(store: Store, runs: list[dict]) -> tuple[list[str], list[str]]:
 
 def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: str = "trainee") -> str:
     spec = scenario.spec
-    all_groups = groups(store, spec.id, by if trainee is None else "trainee")
+    # the trainees' and plans' own runs; the doctrine plan as reference; never the
+    # re-simulations of a trainee's policy or the counterfactuals (they are not runs anyone made)
+    all_groups = groups(store, spec.id, by if trainee is None else "trainee", kinds=("trainee", "plan", "doctrine"),
+                        reference_apart=True)
+    reference_names = {g.name for g in all_groups if all(r.get("kind") == "doctrine" for r in g.runs)}
     if not all_groups:
         from sim.format.problems import InputError, Problem
         raise InputError([Problem(str(store.path), 1, 1, "", f"no runs of scenario '{spec.id}' in the store")])
-    focus = [g for g in all_groups if g.name == trainee] if trainee else all_groups
-    runs = [r for g in focus for r in g.runs]
+    focus = [g for g in all_groups if g.name == trainee] if trainee else \
+        [g for g in all_groups if g.name not in reference_names] or all_groups
+    runs = [r for g in focus for r in g.runs if trainee is None or r.get("kind") == "trainee"]
     caps = store.capability_ratings([r["id"] for r in runs])
     facts = {g.name: [json.loads(r.get("facts") or "{}") for r in g.runs] for g in all_groups}
     images = charts(all_groups, facts)
@@ -156,7 +161,8 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
            f"{len(runs)} runs{' of ' + html.escape(trainee) if trainee else ''}</p>",
            "<h2>Overview</h2>", f"<p>{html.escape(spec.summary)}</p>",
            f"<p>Mean overall score <b>{overall.mean:.3f}</b> (95% CI {overall.ci_low:.3f} to {overall.ci_high:.3f}; "
-           f"median {overall.median:.3f}; n={overall.n}).</p>",
+           f"median {overall.median:.3f}; n={overall.n}"
+           f"{'' if focus is all_groups else '; the doctrine plan is reference only and not counted'}).</p>",
            "<h2>Objectives</h2><ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in spec.briefing.objectives) + "</ol>",
            "<h2>Capabilities</h2><table><tr><th>Capability</th><th>Rating (most frequent)</th><th>Mean score</th>"
            "<th>Ratings across runs</th></tr>"]

@@ -3,7 +3,7 @@ plan on the same seeds, and comparisons of trainees or plans from the results st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sim import __version__
 from .batch import run_batch
@@ -52,26 +52,51 @@ class SkillReport:
 
 
 def _scores(scenario, plan: Plan, runs: int, first_seed: int, store: Store, workers: Optional[int],
-            trainee: Optional[str], progress: bool) -> list[float]:
+            trainee: Optional[str], progress: bool, *, kind: Optional[str] = None,
+            only: Optional[set[int]] = None, opened: Optional[dict[int, set]] = None) -> dict[int, float]:
+    """The plan's overall score by seed (run now, or found in the store). `opened`, if given,
+    is filled with the decisions that opened in each seed's run."""
     by_seed: dict[int, float] = {}
+
+    def seen(summary: dict) -> None:
+        by_seed[summary["seed"]] = summary["overall"]["score"]
+        if opened is not None:
+            opened[summary["seed"]] = set(summary.get("opened", ()))
+
     run_batch(scenario, plan, runs=runs, first_seed=first_seed, workers=workers, store=store, resume=True,
-              trainee=trainee, progress=progress, keep_events=False,
-              on_run=lambda r: by_seed.__setitem__(r["seed"], r["overall"]["score"]))
+              trainee=trainee, progress=progress, keep_events=False, on_run=seen, only=only, kind=kind)
     from .batch import batch_id
     bid = batch_id(scenario.sha256, plan, first_seed, runs, trainee)
-    for row in store.runs(batch=bid):
-        by_seed.setdefault(row["seed"], row["overall_score"])
-    return [by_seed[s] for s in range(first_seed, first_seed + runs)]
+    rows = [r for r in store.runs(batch=bid) if r["seed"] not in by_seed]
+    for row in rows:
+        by_seed[row["seed"]] = row["overall_score"]
+    if opened is not None and rows:
+        for run_id, decisions in store.decisions_of([r["id"] for r in rows]).items():
+            seed = next(r["seed"] for r in rows if r["id"] == run_id)
+            opened[seed] = set(decisions)
+    return by_seed
 
 
 def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, store: Store,
-          workers: Optional[int] = None, progress: bool = False) -> SkillReport:
+          workers: Optional[int] = None, progress: bool = False,
+          on_partial: Optional[Callable[[SkillReport], None]] = None) -> SkillReport:
+    """The trainee's policy and the doctrine plan on the same seeds, and what each of the
+    trainee's choices that differs from doctrine cost: the policy with doctrine's option there
+    instead. Where that decision never opened in the policy's run on a seed, the swapped run
+    would be the same run (same seed, same orders until then), so it is not run again."""
     policy = policy_from_record(record)
     doctrine = scenario.spec.doctrine_plan
     trainee = None  # re-simulations are named by their plan; only played runs carry the trainee
-    mine = _scores(scenario, policy, runs, first_seed, store, workers, trainee, progress)
-    theirs = _scores(scenario, doctrine, runs, first_seed, store, workers, None, progress)
+    seeds = range(first_seed, first_seed + runs)
+    opened: dict[int, set] = {}
+    mine_by = _scores(scenario, policy, runs, first_seed, store, workers, trainee, progress, kind="policy",
+                      opened=opened)
+    theirs_by = _scores(scenario, doctrine, runs, first_seed, store, workers, None, progress, kind="doctrine")
+    mine = [mine_by[s] for s in seeds]
+    theirs = [theirs_by[s] for s in seeds]
     report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))
+    if on_partial is not None:  # the headline first (the debrief shows it), then each choice's cost
+        on_partial(report)
     for decision in scenario.spec.decisions:
         ours = policy.decisions.get(decision.id)
         best = doctrine.decisions.get(decision.id, decision.default)
@@ -79,9 +104,14 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
             continue
         swapped = policy.model_copy(update={"decisions": {**policy.decisions, decision.id: best},
                                             "name": f"{policy.name} with doctrine {decision.id}"})
-        alt = _scores(scenario, swapped, runs, first_seed, store, workers, trainee, progress)
+        needed = {s for s in seeds if decision.id in opened.get(s, {decision.id})}
+        alt_by = _scores(scenario, swapped, runs, first_seed, store, workers, trainee, progress,
+                         kind="counterfactual", only=needed)
+        alt = [alt_by.get(s, mine_by[s]) if s not in needed else alt_by[s] for s in seeds]
         test = paired_test(alt, mine)
         report.costs.append(DecisionCost(decision.id, ours, best, test.mean_difference, test))
+        if on_partial is not None:
+            on_partial(report)
     report.costs.sort(key=lambda c: -c.cost)
     return report
 
@@ -94,12 +124,19 @@ class Group:
     by_seed: dict[int, float]
 
 
-def groups(store: Store, scenario: str, by: str) -> list[Group]:
-    rows = one_per_run(store.runs(scenario=scenario))
+def groups(store: Store, scenario: str, by: str, kinds: Optional[tuple[str, ...]] = None,
+           reference_apart: bool = False) -> list[Group]:
+    """Runs grouped by trainee or plan; `kinds` keeps only runs of those kinds (a trainee's
+    own runs, the doctrine plan, ...: see store.RUN_KINDS); `reference_apart` puts the
+    doctrine plan's own runs in a group of their own, '... (reference)', apart from a
+    trainee who played the doctrine plan."""
+    rows = one_per_run([r for r in store.runs(scenario=scenario) if kinds is None or r.get("kind") in kinds])
     metrics = store.metric_scores([r["id"] for r in rows])
     out: dict[str, Group] = {}
     for row in rows:
         key = (row["trainee"] or "(no trainee)") if by == "trainee" else row["plan_name"]
+        if reference_apart and row.get("kind") == "doctrine":
+            key = f"{row['plan_name']} (reference)"
         group = out.setdefault(key, Group(key, [], {}, {}))
         group.runs.append(row)
         group.scores.setdefault("overall", []).append(row["overall_score"])

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from sim.engine.eventlog import canonical_lines
 from sim.format.problems import InputError, Problem
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -60,7 +60,39 @@ _UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
                  " PRIMARY KEY (batch, run_id))",
                  "INSERT INTO batch_runs SELECT batch, id FROM runs WHERE batch IS NOT NULL"],
              # Version 4: the engine version that made each run (NULL: made before it was kept).
-             4: ["ALTER TABLE runs ADD COLUMN software_version TEXT"]}
+             4: ["ALTER TABLE runs ADD COLUMN software_version TEXT"],
+             # Version 5: what each run is for (a trainee's run, the doctrine plan, a trainee's
+             # policy re-simulated, a counterfactual), so a trainee's figures never mix in the
+             # others; and the evaluators' reviews, observations and improvement plan, each with
+             # who and when (append-only: the draft and every earlier word are kept).
+             5: ["ALTER TABLE runs ADD COLUMN kind TEXT",
+                 "UPDATE runs SET kind = CASE WHEN plan_name LIKE '% (policy)' THEN 'policy'"
+                 " WHEN plan_name LIKE '% with doctrine %' THEN 'counterfactual'"
+                 " WHEN trainee IS NOT NULL THEN 'trainee'"
+                 " WHEN lower(plan_name) LIKE 'doctrine%' THEN 'doctrine' ELSE 'plan' END",
+                 "CREATE TABLE reviews (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+                 " item TEXT NOT NULL, level TEXT NOT NULL, draft TEXT NOT NULL, rating TEXT NOT NULL,"
+                 " reason TEXT NOT NULL, evaluator TEXT NOT NULL, at TEXT NOT NULL)",
+                 "CREATE TABLE observations (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+                 " kind TEXT NOT NULL, t REAL, capability TEXT, text TEXT NOT NULL, evaluator TEXT NOT NULL,"
+                 " at TEXT NOT NULL)",
+                 "CREATE TABLE plan_items (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+                 " issue TEXT NOT NULL, action TEXT NOT NULL, capability TEXT, agency TEXT, start TEXT, due TEXT,"
+                 " evaluator TEXT NOT NULL, at TEXT NOT NULL, replaces INTEGER, removed INTEGER NOT NULL DEFAULT 0)"]}
+
+RUN_KINDS = ("trainee", "doctrine", "policy", "counterfactual", "plan")
+
+
+def kind_of(record: dict[str, Any]) -> str:
+    """What a run is for, when the caller does not say: from its trainee and plan name."""
+    name = str(record["plan"].get("name", ""))
+    if name.endswith(" (policy)"):
+        return "policy"
+    if " with doctrine " in name:
+        return "counterfactual"
+    if record.get("trainee"):
+        return "trainee"
+    return "doctrine" if name.lower().startswith("doctrine") else "plan"
 
 
 def plan_key(record: dict[str, Any]) -> str:
@@ -187,7 +219,7 @@ class Store:
     # -- writing -----------------------------------------------------------------------
     def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
             record_path: Optional[str] = None, keep_events: bool = True,
-            event_json: Optional[list[str]] = None) -> bool:
+            event_json: Optional[list[str]] = None, kind: Optional[str] = None) -> bool:
         """Store one run; False if it was already there. Events are stored as canonical JSON
         (sim.engine.eventlog); `event_json` gives them already encoded (a batch worker has them from
         the digest)."""
@@ -197,12 +229,12 @@ class Store:
             cur = db.execute(
                 "INSERT OR IGNORE INTO runs (run_key, scenario_id, scenario_sha256, seed, trainee, plan_name, plan_key,"
                 " source, batch, overall_score, overall_rating, duration_s, end_reason, events_sha256, record_path,"
-                " facts, software_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " facts, software_version, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (key, record["scenario"]["id"], record["scenario"]["sha256"], record["seed"], record.get("trainee"),
                  record["plan"].get("name", "plan"), plan_key(record), source, batch, metrics["overall"]["score"],
                  metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
                  record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True),
-                 record.get("software_version")))
+                 record.get("software_version"), kind or kind_of(record)))
             if cur.rowcount == 0:
                 if batch is not None:  # the same run, already stored: it belongs to this batch too
                     run_id = db.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()[0]
@@ -253,9 +285,12 @@ class Store:
         return [r[0] for r in self.db.execute(sql + " ORDER BY 1", args)]
 
     def runs(self, *, scenario: Optional[str] = None, trainee: Optional[str] = None,
-             batch: Optional[str] = None) -> list[dict[str, Any]]:
+             batch: Optional[str] = None, kind: Optional[str] = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM runs WHERE 1=1"
         args: list = []
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
         if batch is not None:
             sql += " AND id IN (SELECT run_id FROM batch_runs WHERE batch = ?)"
             args.append(batch)
@@ -287,9 +322,69 @@ class Store:
                 out[run_id][cap] = (score, rating)
         return out
 
+    def decisions_of(self, run_ids: list[int]) -> dict[int, list[str]]:
+        """The decisions that opened in each run (answered, planned or defaulted)."""
+        out: dict[int, list[str]] = {i: [] for i in run_ids}
+        for chunk in range(0, len(run_ids), 500):
+            ids = run_ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(ids))
+            for run_id, decision in self.db.execute(
+                    f"SELECT run_id, decision FROM decisions WHERE run_id IN ({marks})", ids):
+                out[run_id].append(decision)
+        return out
+
     def events(self, run_id: int) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self.db.execute("SELECT data FROM events WHERE run_id = ? ORDER BY seq",
                                                           (run_id,))]
+
+    def run_by_key(self, key: str) -> Optional[dict[str, Any]]:
+        cur = self.db.execute("SELECT * FROM runs WHERE run_key = ?", (key,))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    # -- evaluators' reviews (append-only: the latest word per item wins, all are kept) ------
+    def add_review(self, run_id: int, item: str, level: str, draft: str, rating: str, reason: str,
+                   evaluator: str, at: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO reviews (run_id, item, level, draft, rating, reason, evaluator, at)"
+                       " VALUES (?,?,?,?,?,?,?,?)", (run_id, item, level, draft, rating, reason, evaluator, at))
+
+    def reviews(self, run_id: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM reviews WHERE run_id = ? ORDER BY id", (run_id,))
+
+    def add_observation(self, run_id: int, kind: str, t: Optional[float], capability: Optional[str], text: str,
+                        evaluator: str, at: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO observations (run_id, kind, t, capability, text, evaluator, at)"
+                       " VALUES (?,?,?,?,?,?,?)", (run_id, kind, t, capability, text, evaluator, at))
+
+    def observations(self, run_id: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM observations WHERE run_id = ? ORDER BY t, id", (run_id,))
+
+    def add_plan_item(self, run_id: int, item: dict[str, Any], evaluator: str, at: str,
+                      replaces: Optional[int] = None, removed: bool = False) -> int:
+        with self.transaction() as db:
+            cur = db.execute("INSERT INTO plan_items (run_id, issue, action, capability, agency, start, due,"
+                             " evaluator, at, replaces, removed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                             (run_id, item["issue"], item["action"], item.get("capability"), item.get("agency"),
+                              item.get("start"), item.get("due"), evaluator, at, replaces, int(removed)))
+            return cur.lastrowid
+
+    def plan_items(self, run_id: int) -> list[dict[str, Any]]:
+        """The improvement plan as it stands: each item's latest version, removed ones left out.
+        An item keeps the number (`id`) it was first stored with; `row` is its latest version."""
+        rows = self._rows("SELECT * FROM plan_items WHERE run_id = ? ORDER BY id", (run_id,))
+        root: dict[int, int] = {}
+        latest: dict[int, dict] = {}
+        for r in rows:
+            root[r["id"]] = root.get(r["replaces"], r["id"]) if r["replaces"] is not None else r["id"]
+            latest[root[r["id"]]] = {**r, "row": r["id"], "id": root[r["id"]]}
+        return [r for number, r in sorted(latest.items()) if not r["removed"]]
+
+    def _rows(self, sql: str, args: tuple) -> list[dict[str, Any]]:
+        cur = self.db.execute(sql, args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur]
 
     def table(self, name: str) -> tuple[list[str], Iterator[tuple]]:
         cur = self.db.execute(f"SELECT * FROM {name}")  # name from a fixed list in export

@@ -305,12 +305,20 @@ class Checker(JointChecks):
             return
         if trig.argument:
             kinds = triggers.argument_kinds(trig)
-            if kinds == ("decision",):
-                if trig.argument not in self.names.decisions and not self.unsure("decision"):
-                    self.add(path + (key,), f"unknown decision '{trig.argument}'"
-                             f"{did_you_mean(trig.argument, self.names.decisions)}")
+            if kinds in (("decision",), ("inject",)):
+                self.check_named(path + (key,), trig.argument, kinds[0])
             else:
                 self.ref(path + (key,), trig.argument, kinds)
+
+    def check_named(self, path: tuple, value: str, kind: str) -> bool:
+        """A decision or inject id (they are not in the id table of places and people)."""
+        known = ([d.id for d in self.s.get("decisions", ())] if kind == "decision"
+                 else [i.id for i in self.s.get("injects", ())])
+        section = "decisions" if kind == "decision" else "injects"
+        if value in known or section in self.broken:
+            return True
+        self.add(path, f"unknown {kind} '{value}'{did_you_mean(value, known)}; {one_of(known)}")
+        return False
 
     def check_order(self, path: tuple, order: Any) -> None:
         self.check_trigger(path, order, required=False)
@@ -416,6 +424,69 @@ class Checker(JointChecks):
             self.add(("scoring", "ratings"), f"thresholds must fall from P to M (P > S > M); "
                      f"got P={r.P:g}, S={r.S:g}, M={r.M:g}")
 
+    # -- evaluation guide --------------------------------------------------------------
+    def check_guide(self) -> None:
+        guide = self.s.get("evaluation_guide")
+        if guide is None:
+            return
+        seen: dict[str, str] = {}
+        for i, capability in enumerate(guide.capabilities):
+            cpath = ("evaluation_guide", "capabilities", i)
+            self.unique(seen, capability.id, cpath + ("id",))
+            for j, target in enumerate(capability.targets):
+                tpath = cpath + ("targets", j)
+                self.unique(seen, target.id, tpath + ("id",))
+                for k, task in enumerate(target.tasks):
+                    path = tpath + ("tasks", k)
+                    self.unique(seen, task.id, path + ("id",))
+                    self.check_expectation(path + ("expect",), task.expect)
+                    if task.decision is not None:
+                        self.check_named(path + ("decision",), task.decision, "decision")
+                    if task.inject is not None:
+                        self.check_named(path + ("inject",), task.inject, "inject")
+                    if task.agency is not None:
+                        agencies = [a.id for a in self.s.get("agencies", ())]
+                        if task.agency not in agencies and "agencies" not in self.broken:
+                            self.add(path + ("agency",), f"unknown agency '{task.agency}'"
+                                     f"{did_you_mean(task.agency, agencies)}; {one_of(agencies)}")
+
+    def unique(self, seen: dict, value: str, path: tuple) -> None:
+        if value in seen:
+            self.add(path, f"id '{value}' is already used in the evaluation guide ({seen[value]}); "
+                           "every capability, target and task needs its own id")
+        seen.setdefault(value, "/".join(str(p) for p in path[1:-1]))
+
+    def check_expectation(self, path: tuple, expect: Any) -> None:
+        given = [k for k in ("on", "never") if getattr(expect, k) is not None]
+        if len(given) != 1:
+            self.add(path, "give one of 'on: EVENT' (it must happen) or 'never: EVENT' (it must not)"
+                     if not given else "give 'on' or 'never', not both")
+            return
+        key = given[0]
+        for field_name in (key, "after"):
+            text = getattr(expect, field_name)
+            if text is None:
+                continue
+            try:
+                trig = triggers.parse("on", text)
+            except triggers.TriggerSyntaxError as exc:
+                self.add(path + (field_name,), str(exc))
+                continue
+            kinds = triggers.argument_kinds(trig)
+            if trig.argument:
+                if kinds in (("decision",), ("inject",)):
+                    self.check_named(path + (field_name,), trig.argument, kinds[0])
+                else:
+                    self.ref(path + (field_name,), trig.argument, kinds)
+                if expect.each:
+                    self.add(path + (field_name,), f"with 'each: {expect.each}' the event names no id "
+                             f"(it is checked for every {expect.each}); drop '{trig.argument}'")
+            elif expect.each and expect.each not in kinds:
+                self.add(path + ("each",), f"'{trig.name}' is about a {' or '.join(kinds) or 'nothing'}, "
+                         f"not each {expect.each}")
+        if key == "never" and (expect.within is not None or expect.after is not None):
+            self.add(path + ("never",), "'never' takes no 'within' or 'after': it holds for the whole run")
+
     def run(self) -> list[Problem]:
         self.collect_ids()
         self.check_floor_plan()
@@ -423,4 +494,5 @@ class Checker(JointChecks):
         self.check_events()
         self.check_seats()
         self.check_scoring()
+        self.check_guide()
         return self.problems

@@ -311,6 +311,61 @@ class Scoring(Model):
     ratings: Ratings = Ratings()
 
 
+# --- evaluation guide -------------------------------------------------------------------
+
+class Expectation(Model):
+    """The expected action of a critical task, in the trigger vocabulary (never Python).
+
+    `on: spoken_in_language` with `each: victim`, `after: victim_found` and `within: 600`
+    reads: for each victim, a unit speaks with her in her language within 600 s of her
+    being found. `never: hostage_taken` reads: no victim is taken hostage."""
+    on: Optional[str] = None
+    """The event that must happen, `EVENT [ID]` as in an `on:` trigger, e.g. `victim_safe` or `evidence_secured passports`."""
+    never: Optional[str] = None
+    """Instead of `on`: the event that must not happen, e.g. `perpetrator_fled`."""
+    each: Optional[Literal["victim", "perpetrator", "evidence"]] = None
+    """Once for each victim, perpetrator or evidence item (the event's subject)."""
+    after: Optional[str] = None
+    """Count the time from this event (`EVENT [ID]`; with `each`, the same subject's event); default: the start."""
+    within: Optional[Seconds] = None
+    """Seconds allowed (from the start or from `after`); later is 'partly met'. None: any time before the end."""
+
+
+class CriticalTask(Model):
+    """A critical task: what evaluators look for, how the draft rating is decided, and its weight."""
+    id: Id
+    task: Text
+    """The task in the evaluator's words, e.g. 'A Thai speaker is with each victim within 10 minutes of her being found'."""
+    expect: Expectation
+    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
+    """Its weight among the tasks of its target."""
+    decision: Optional[Id] = None
+    """The decision point this task hangs on, if any."""
+    inject: Optional[Id] = None
+    """The inject this task answers, if any."""
+    agency: Optional[Id] = None
+    """The agency responsible (used for the improvement plan)."""
+
+
+class CapabilityTarget(Model):
+    """A measurable target of a capability, rated P/S/M/U from its critical tasks."""
+    id: Id
+    target: Text
+    tasks: tuple[CriticalTask, ...] = Field(min_length=1)
+
+
+class GuideCapability(Model):
+    """A capability of the exercise programme and its targets."""
+    id: Id
+    name: Text
+    targets: tuple[CapabilityTarget, ...] = Field(min_length=1)
+
+
+class EvaluationGuide(Model):
+    """The exercise evaluation guide: capabilities, then capability targets, then critical tasks."""
+    capabilities: tuple[GuideCapability, ...] = Field(min_length=1)
+
+
 class Plan(Model):
     """A plan: orders (each unit works through its own in turn) and choices at decision points."""
     name: Text = "plan"
@@ -379,4 +434,6 @@ class Scenario(Model):
     injects: tuple[Inject, ...] = ()
     decisions: tuple[Decision, ...] = ()
     scoring: Scoring
+    evaluation_guide: Optional[EvaluationGuide] = None
+    """The evaluators' guide: capabilities, capability targets and critical tasks."""
     doctrine_plan: Plan

@@ -36,6 +36,15 @@ EVENTS: dict[str, tuple[Optional[tuple[str, ...]], str]] = {
     "evidence_destroyed": (("evidence",), "an evidence item is destroyed"),
     "evidence_secured": (("evidence",), "an evidence item is seized"),
     "decision_made": (("decision",), "a decision point is answered"),
+    # used mostly by evaluation guides (expected actions), but valid wherever events are
+    "spoken_in_language": (("victim",), "a unit speaks with a victim in a language she speaks"),
+    "interview_done": (("victim",), "a unit has interviewed a victim"),
+    "victim_calmed": (("victim",), "a victim's fear eases"),
+    "victim_injured": (("victim",), "a victim is hurt during the operation"),
+    "victim_treated_as_offender": (("victim",), "a victim is treated as an offender"),
+    "cordon_set": (("exit", "window", "door"), "a unit cordons an escape route"),
+    "officer_injured": (("unit",), "an officer of this unit is injured"),
+    "inject": (("inject",), "an inject is delivered"),
 }
 
 # Conditions: name -> (argument kinds or None, description). Checked after every event.
@@ -59,7 +68,9 @@ ARGUMENT_OPTIONAL = {"perpetrator_alerted", "victim_found", "victim_safe", "evid
                      "perpetrator_seen", "breach_started", "door_opened", "noise",
                      "victim_identified", "victim_handed_over", "hostage_taken", "unit_arrived",
                      "evidence_destroyed", "evidence_secured", "evidence_destruction_started",
-                     "room_entered", "room_cleared", "barricade_built", "decision_made"}
+                     "room_entered", "room_cleared", "barricade_built", "decision_made",
+                     "spoken_in_language", "interview_done", "victim_calmed", "victim_injured",
+                     "victim_treated_as_offender", "cordon_set", "officer_injured", "inject"}
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ class SeatClient:
     def poll(self) -> Optional[dict]:
         return self.picture
 
-    def _send(self, kind: str, **fields: Any) -> int:
+    def _send(self, message_type: str, **fields: Any) -> int:
         ref = next(self._refs)
-        self._outbox.put(json.dumps({"type": kind, "ref": ref, **fields}))
+        self._outbox.put(json.dumps({"type": message_type, "ref": ref, **fields}))
         return ref
 
     def order(self, order: dict, queue: bool = False) -> int:

@@ -23,6 +23,7 @@ class Next(Enum):
     PLANNING = "planning"
     EXECUTION = "execution"
     DEBRIEF = "debrief"
+    REVIEW = "review"  # the evaluators' review of the debriefed run
     SEAT = "seat"  # the joint exercise's windows: an agency's seat, control, observer, debrief
     CONTROL = "control"
     OBSERVE = "observe"

@@ -11,10 +11,11 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextBox
 
 from sim.engine.narrate import clock, names_of, timeline
+from sim.evaluation.background import LuckJob, luck_lines
 from sim.evaluation.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
 from ui import render
 from ui.scenes.base import Next, Scene
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
 
 RATING_SHADE = {"P": (0, 158, 115), "S": (86, 180, 233), "M": (230, 159, 0), "U": (213, 94, 0)}
 
@@ -52,7 +53,19 @@ class DebriefScene(Scene):
         self.playing = False
         self.decisions = decisions_in(self.record["events"])
         self.alternative: dict[str, int] = {}
+        if ctx.replay_t is not None:  # back from review: at the moment it asked for
+            self.t, ctx.replay_t = min(max(0.0, ctx.replay_t), self.duration), None
+        self.start_luck()
         self.build()
+
+    def start_luck(self) -> None:
+        """The luck-adjusted score, computed in the background (once per run, kept across screens)."""
+        ctx = self.ctx
+        job = ctx.luck
+        if ctx.luck_runs <= 0 or (job is not None and job.record is self.record):
+            return
+        runs = min(ctx.luck_runs, 20) if ctx.autoplay else ctx.luck_runs  # autoplay only shows the screen
+        ctx.luck = LuckJob(ctx.scenario, self.record, ctx.results_dir / "exercise.db", runs=runs).start()
 
     @property
     def duration(self) -> float:
@@ -63,8 +76,12 @@ class DebriefScene(Scene):
         self.left = pygame.Rect(12, 64, 380, h - 76)
         self.right = pygame.Rect(w - 340, 64, 328, h - 76)
         self.centre = pygame.Rect(self.left.right + 10, 64, self.right.left - self.left.right - 20, h - 150)
+        score_rect = self.left.inflate(-12, -40).move(0, 14)
+        score_rect.height -= 150  # below it: the luck-adjusted score and the review button
         self.score_box = UITextBox(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name),
-                                   self.left.inflate(-12, -40).move(0, 14), self.manager)
+                                   score_rect, self.manager)
+        self.review_button = UIButton(pygame.Rect(self.left.left + 6, self.left.bottom - 40, self.left.width - 12, 34),
+                                      "Review ratings (evaluator)", self.manager, tool_tip_text="R")
         bar_y = self.centre.bottom + 12
         self.play_button = UIButton(pygame.Rect(self.centre.left, bar_y, 90, 34), "Play", self.manager,
                                     tool_tip_text="Space")
@@ -131,6 +148,8 @@ class DebriefScene(Scene):
                 self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
             elif el is self.menu_button:
                 return self.to_menu()
+            elif el is self.review_button:
+                return self.to_review()
         elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element is self.slider:
             self.scrub(float(event.value))
         elif event.type == pygame.KEYDOWN:
@@ -144,7 +163,13 @@ class DebriefScene(Scene):
                 self.scrub(self.t - 10)
             elif event.key == pygame.K_ESCAPE:
                 return self.to_menu()
+            elif event.key == pygame.K_r:
+                return self.to_review()
         return None
+
+    def to_review(self) -> Next:
+        self.ctx.debrief_t = self.t
+        return Next.REVIEW
 
     def toggle_play(self) -> None:
         self.playing = not self.playing
@@ -174,6 +199,7 @@ class DebriefScene(Scene):
         self.ctx.message = ""
 
     def to_menu(self) -> Next:
+        self.ctx.luck = None  # a finished job's pool stays warm for the next run
         self.ctx.exercise = None
         self.ctx.journal = None
         self.ctx.message = f"Run saved: {self.ctx.record_path}" if self.ctx.record_path else ""
@@ -196,6 +222,11 @@ class DebriefScene(Scene):
         text(surface, f"{who}  ·  seed {self.record['seed']}  ·  {self.record['end_reason']}  ·  "
                       f"overall {overall['score']:.2f} ({overall['rating']})", (16, 42), size=15, colour=MUTED)
         panel(surface, self.left, "Score card")
+        if self.ctx.luck is not None:
+            y = self.score_box.rect.bottom + 6
+            for i, line in enumerate(luck_lines(self.ctx.luck)):
+                rect = pygame.Rect(self.left.left + 10, y, self.left.width - 20, self.review_button.rect.top - y - 4)
+                y = text_block(surface, line, rect, size=14 if i else 15, colour=TEXT if i else ACCENT)
         panel(surface, self.right, "Timeline  ·  what if")
         text(surface, "WHAT IF: click a decision to change it", (self.right.left + 10, self.timeline_box.rect.bottom + 8),
              size=14, colour=MUTED, bold=True)
@@ -228,5 +259,6 @@ class DebriefScene(Scene):
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "play / pause the replay"), ("Left / Right", "10 s back / forward"),
                 ("V", "switch all-seeing / what you saw"), ("decision button", "pick another option"),
-                ("Re-simulate what-if", "same seed, another choice: compare"), ("Esc", "back to the menu"),
+                ("Re-simulate what-if", "same seed, another choice: compare"), ("R", "review the ratings (evaluator)"),
+                ("Esc", "back to the menu"),
                 ("?", "show or hide this help")]

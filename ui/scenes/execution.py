@@ -62,6 +62,9 @@ class ExecutionScene(Scene):
             ctx.exercise = Exercise(ctx.scenario, ctx.seed, ctx.plan, interactive=True, trainee=ctx.trainee)
             ctx.journal = Journal.start(journal_path(ctx), ctx.exercise)
             ctx.exercise._on_input = ctx.journal.append
+            if ctx.luck_runs > 0 and not ctx.autoplay:  # a head start for the debrief's luck-adjusted score
+                from sim.evaluation.background import prepare_doctrine
+                prepare_doctrine(ctx.scenario, ctx.results_dir / "exercise.db", runs=ctx.luck_runs)
         self.exercise: Exercise = ctx.exercise
         self.speed = 1
         self.paused = True  # the trainee starts the clock
