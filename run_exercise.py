@@ -594,7 +594,8 @@ def cmd_join(args: argparse.Namespace) -> int:
     from ui.joint_main import join
 
     _display_or_refuse(False)
-    return join(args.address, seat=args.seat, token=args.token, name=args.name)
+    return join(args.address, seat=args.seat, token=args.token, name=args.name, results=args.out,
+                screenshot_dir=args.screenshots, shot_every=args.shot_every or 0, max_frames=args.frames)
 
 
 def _bounded(low: int, high: int, what: str):
@@ -696,6 +697,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seat", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--name", help="your name, shown to the controller")
+    p.add_argument("--out", metavar="DIR", default="results", help="folder for the records (default results/)")
+    p.add_argument("--screenshots", metavar="DIR", help="save PNGs of the window here (with --shot-every)")
+    p.add_argument("--shot-every", type=float, metavar="SECONDS", help="a screenshot every SECONDS of wall time, "
+                                                                      "on the clock, so several windows match")
+    p.add_argument("--frames", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_join)
 
     def store_option(p):

@@ -15,27 +15,10 @@ from sim.evaluation.background import LuckJob, luck_lines
 from sim.evaluation.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
 from ui import render
 from ui.scenes.base import Next, Scene
+from ui.scorecard import scorecard_html
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
 
 RATING_SHADE = {"P": (0, 158, 115), "S": (86, 180, 233), "M": (230, 159, 0), "U": (213, 94, 0)}
-
-
-def scorecard_html(metrics: dict, compare: Optional[dict] = None, compare_name: str = "") -> str:
-    overall = metrics["overall"]
-    parts = [f"<b>Overall {overall['score']:.2f}  ·  rating {overall['rating']}</b>"]
-    if compare:
-        c = compare["overall"]
-        delta = overall["score"] - c["score"]
-        parts[0] += (f"<br><i>{html.escape(compare_name)}: {c['score']:.2f} ({c['rating']}); "
-                     f"your run {'+' if delta >= 0 else '-'}{abs(delta):.2f} against it</i>")
-    other = {cap["id"]: cap for cap in compare["capabilities"]} if compare else {}
-    for cap in metrics["capabilities"]:
-        versus = f"  (vs {other[cap['id']]['rating']})" if cap["id"] in other else ""
-        parts.append(f"<br><b>[{cap['rating']}] {html.escape(cap['name'])}</b> {cap['score']:.2f}{versus}"
-                     f"<br><i>{html.escape(cap['reason'])}</i>")
-        for name, m in cap["metrics"].items():
-            parts.append(f"  {m['score']:.2f} {html.escape(m['explanation'])}")
-    return "<br>".join(parts)
 
 
 class DebriefScene(Scene):

@@ -24,26 +24,11 @@ from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
 from ui.scenes.base import Next, Scene
+from ui.order_tools import ORDER_TOOLS
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
 
 SPEEDS = (1, 2, 4, 8, 16)
 DECISION_SPACE = 250
-# verb -> the fields to click, each with the kinds of thing it may name
-ORDER_TOOLS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "move": (("to", ("room", "exit", "door")),),
-    "stack": (("door", ("door",)),),
-    "breach": (("door", ("door",)),),
-    "clear": (("room", ("room",)),),
-    "cordon": (("target", ("window", "exit", "door")),),
-    "hold": (),
-    "negotiate": (("target", ("door", "room")),),
-    "arrest": (("target", ("perpetrator", "room")),),
-    "secure_evidence": (("target", ("evidence", "room")),),
-    "escort": (("victim", ("victim",)), ("to", ("room", "exit"))),
-    "interview": (("victim", ("victim",)),),
-    "treat": (("victim", ("victim",)),),
-    "hand_over": (("victim", ("victim",)), ("to", ("unit",))),
-}
 
 
 def journal_path(ctx) -> Path:

@@ -2,7 +2,6 @@
 observations that the host stamps with the exercise time and keeps in the run record."""
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import pygame
@@ -20,14 +19,7 @@ KIND_COLOURS = {"strength": (0, 158, 115), "improvement": (213, 94, 0), "note": 
 
 
 def _observe(client, words: str, kind: str) -> int:
-    """client.observe, or (while SeatClient._send's own `kind` argument clashes with the
-    observation's kind field) the same message sent as it is, with a ref of the client's."""
-    try:
-        return client.observe(words, kind=kind)
-    except TypeError:
-        ref = next(client._refs)
-        client.raw(json.dumps({"type": "observe", "ref": ref, "text": words, "kind": kind}))
-        return ref
+    return client.observe(words, kind=kind)
 
 
 class ObserveScene(JointScene):
