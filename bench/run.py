@@ -293,7 +293,6 @@ def bench_debrief_score() -> None:
 def main() -> int:
     print(f"Benchmarks ({'quick' if QUICK else 'full'}) on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory,
-    for bench in (bench_engine, bench_batch, bench_scale, bench_window, bench_loading, bench_memory,
                   bench_calibrate, bench_joint, bench_debrief_score):
         bench()
     missed = [r for r in results if not r[3]]

@@ -134,3 +134,19 @@ def test_other_seats_see_that_a_decision_is_taken_not_what_nor_the_controllers_a
         assert not any(e.get("option") == "key" for e in feed)
         assert not any("alerted" in str(e.get("message", "")) for e in feed)
     assert any(e.get("option") == "key" for e in exercise.snapshot("hk_command").feed)
+
+
+def test_a_map_mark_reaches_only_the_receivers_map_after_the_channels_delay():
+    from sim.joint.protocol import snapshot_from_dict, snapshot_to_dict
+    exercise = Exercise(KOWLOON, 1, KOWLOON.spec.doctrine_plan, joint=tuple(SEATS), interactive=True)
+    with pytest.raises(MessageRefused, match="on the map"):
+        exercise.send("hk_command", "thai_liaison", "phone", "", marker={"cell": [999, 0], "label": "x"})
+    exercise.send("hk_command", "thai_liaison", "phone", "meet here", marker={"cell": [6, 16], "label": "staging"})
+    exercise.advance(80)
+    assert exercise.snapshot("thai_liaison").notes == ()
+    exercise.advance(15)
+    notes = exercise.snapshot("thai_liaison").notes
+    assert [(n[0], n[1]) for n in notes] == [((6, 16), "staging")]
+    assert exercise.snapshot("crime_bureau").notes == () and exercise.snapshot("hk_command").notes == ()
+    snap = exercise.snapshot("thai_liaison")
+    assert snapshot_from_dict(snapshot_to_dict(snap)) == snap

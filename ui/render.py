@@ -201,6 +201,12 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
     for target, unit in snapshot.cordons:
         for cell in scenario.grid.cells.get(target, ()):
             pygame.draw.rect(surface, GREEN, view.cell_rect(cell).inflate(6, 6), 3)
+    for cell, label, sender, _t in snapshot.notes:  # a map mark another seat passed on
+        x, y = view.centre(cell)
+        pygame.draw.line(surface, INK, (x, y), (x, y - int(s * 1.2)), 2)
+        pygame.draw.rect(surface, YELLOW, pygame.Rect(x, y - int(s * 1.2), int(s * 0.7), int(s * 0.5)))
+        _label(surface, view, cell, f"{label} (from {sender})", max(11, int(s * 0.5)), INK, box=YELLOW,
+               offset=(0, -int(s * 1.6)))
     radius = max(5, int(s * 0.45))
     placed: dict[tuple[int, int], int] = {}
     labels: list[pygame.Rect] = []

@@ -78,7 +78,7 @@ class JointInputs:
         delay. `about`: a person or item in the sender's picture; `marker`: a map marker
         ({"cell": [row, col], "label": text}). Raises MessageRefused if it cannot go."""
         self._joint()
-        self.seats.check(sender, to, via, about)
+        self.seats.check(sender, to, via, about, marker)
         ident = self.seats.send(sender, to, via, text, about, marker)
         self._log_input(self._entry("message", sender, to=to, via=via, text=text, about=about, marker=marker))
         return ident

@@ -116,5 +116,6 @@ def take_seat_snapshot(world: "World", seats: "Seats", seat: str, *, open_decisi
     own_units = {u for u, s in seats.seat_of_unit.items() if s == seat}
     cordons = tuple(sorted((t, u) for t, u in world.cordons.items() if u in own_units))
     feed = seat_feed(world, seats, seat)
+    notes = tuple((cell, label, names.get(sender, sender), t) for cell, label, sender, t in seats.notes[seat])
     return Snapshot(now, seat, tuple(sorted(markers, key=lambda m: (m.kind, m.id))), doors, noises, cordons,
-                    decision, tuple(feed[-FEED_LENGTH:]), finished, end_reason, tuple(elsewhere), seat)
+                    decision, tuple(feed[-FEED_LENGTH:]), finished, end_reason, tuple(elsewhere), seat, notes)

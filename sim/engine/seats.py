@@ -52,6 +52,7 @@ class Seats:
         self.pictures: dict[str, dict[str, Sighting]] = {s: {} for s in self.seats}
         self.in_sight: dict[str, set[str]] = {s: set() for s in self.seats}
         self.doors_seen: dict[str, dict[str, str]] = {s: {} for s in self.seats}
+        self.notes: dict[str, list] = {s: [] for s in self.seats}  # map marks passed to each seat
         self.sent = 0
         self._reports: list = []
         world.log.listen(self._witness)
@@ -186,7 +187,7 @@ class Seats:
             self.world.emit("message_failed", sender=message.sender, to=message.to, via=message.via,
                             reason=str(refused))
 
-    def check(self, sender: str, to: str, via: str, about: Optional[str]) -> Channel:
+    def check(self, sender: str, to: str, via: str, about: Optional[str], marker: Optional[dict] = None) -> Channel:
         """The channel a message would go by, or MessageRefused saying why it cannot."""
         if sender not in self.seats or to not in self.seats:
             raise MessageRefused(f"no seat {sender if sender not in self.seats else to!r}")
@@ -198,13 +199,18 @@ class Seats:
             raise MessageRefused(f"channel {via!r} does not link {sender} and {to} (channels: {usable})")
         if not self.usable(channel):
             raise MessageRefused(f"{channel.name} needs {channel.requires_unit} on scene")
+        if marker is not None:
+            rows, cols = self.world.grid.shape
+            cell = marker.get("cell") if isinstance(marker, dict) else None
+            if not (isinstance(cell, (list, tuple)) and len(cell) == 2 and 0 <= cell[0] < rows and 0 <= cell[1] < cols):
+                raise MessageRefused(f"a map mark must be on the map: [row, column] within {rows} x {cols}")
         if about is not None and about not in self.pictures[sender]:
             raise MessageRefused(f"{sender} knows nothing of {about!r} to pass on")
         return channel
 
     def _send_now(self, sender: str, to: str, via: str, text: str, about: Optional[str] = None,
                   marker: Optional[dict] = None, source: str = "seat") -> str:
-        channel = self.check(sender, to, via, about)
+        channel = self.check(sender, to, via, about, marker)
         world = self.world
         self.sent += 1
         ident = f"m{self.sent}"
@@ -224,5 +230,7 @@ class Seats:
         yield self.world.env.timeout(channel.delay)
         self.world.emit("message_delivered", subject=ident, sender=sender, to=to, via=channel.id,
                         text=text or None, about=about, marker=marker)
+        if marker is not None:
+            self.notes[to].append((tuple(marker["cell"]), str(marker["label"]), sender, self.world.now))
         if sighting is not None:
             self._learn(to, about, Sighting(sighting.t, sighting.cell, sighting.state, "told", sender, channel.id))

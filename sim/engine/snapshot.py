@@ -86,6 +86,7 @@ class Snapshot:
     end_reason: str
     decisions_elsewhere: tuple[tuple[str, str], ...] = ()  # in a seat's view: (prompt, seat) taken by others
     seat: Optional[str] = None  # the seat whose view this is
+    notes: tuple[tuple[tuple[int, int], str, str, float], ...] = ()  # map marks passed to it: (cell, label, from, t)
 
     def marker(self, ident: str) -> Optional[Marker]:
         return next((m for m in self.markers if m.id == ident), None)

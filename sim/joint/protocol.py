@@ -128,4 +128,5 @@ def snapshot_from_dict(data: dict[str, Any]) -> Snapshot:
                                                    d["default"], d["time_left"], d["paused"])
     return Snapshot(data["t"], data["view"], markers, doors, noises, tuple(tuple(c) for c in data["cordons"]),
                     decision, tuple(data["feed"]), data["finished"], data["end_reason"],
-                    tuple(tuple(e) for e in data.get("decisions_elsewhere", ())), data.get("seat"))
+                    tuple(tuple(e) for e in data.get("decisions_elsewhere", ())), data.get("seat"),
+                    tuple((cell(n[0]), n[1], n[2], n[3]) for n in data.get("notes", ())))
