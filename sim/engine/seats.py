@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generator, Optional
 
-from sim.format.joint import Channel, Seat
+from sim.format.joint import Channel, Seat, channels_linking
 from sim.format.spec import Plan
 from .world import Cell, World
 
@@ -76,14 +76,8 @@ class Seats:
 
     def channels_between(self, sender: str, to: str) -> list[Channel]:
         """The channels that link two seats, fastest first."""
-        mine, theirs = set(self.seats[sender].agencies), set(self.seats[to].agencies)
-        found = []
-        for channel in self.channels.values():
-            a, b = channel.between
-            if (a in mine or a == "all") and (b in theirs or b == "all") or \
-                    (b in mine or b == "all") and (a in theirs or a == "all"):
-                found.append(channel)
-        return sorted(found, key=lambda c: (c.delay, c.id))
+        spec = self.world.scenario.spec
+        return channels_linking(spec.seats, spec.channels, sender, to)
 
     def usable(self, channel: Channel) -> bool:
         unit = channel.requires_unit

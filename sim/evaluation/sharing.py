@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from sim.format.joint import channels_linking
 from sim.format.spec import Scenario as ScenarioSpec
 
 KINDS = {"victim": "victims", "perpetrator": "perpetrators", "evidence": "evidence"}
@@ -18,18 +19,6 @@ NEVER_TOLD_S = 1800.0  # a seat that never learned what it needed: as if told ha
 def _kind_of(spec: ScenarioSpec) -> dict[str, str]:
     return {**{v.id: "victims" for v in spec.victims}, **{p.id: "perpetrators" for p in spec.perpetrators},
             **{e.id: "evidence" for e in spec.evidence}}
-
-
-def _links(spec: ScenarioSpec, sender: str, to: str) -> list:
-    seats = {s.id: set(s.agencies) for s in spec.seats}
-    mine, theirs = seats.get(sender, set()), seats.get(to, set())
-    out = []
-    for channel in spec.channels:
-        a, b = channel.between
-        if (a in mine or a == "all") and (b in theirs or b == "all") or \
-                (b in mine or b == "all") and (a in theirs or a == "all"):
-            out.append(channel)
-    return out
 
 
 def measure_sharing(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
@@ -61,7 +50,7 @@ def measure_sharing(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any
         elif kind == "message_sent":
             messages += 1
             by_channel[e["via"]] = by_channel.get(e["via"], 0) + 1
-            usable = [c.delay for c in _links(spec, e["sender"], e["to"])
+            usable = [c.delay for c in channels_linking(spec.seats, spec.channels, e["sender"], e["to"])
                       if c.requires_unit is None or c.requires_unit in arrived]
             if usable and e.get("delay", 0) <= min(usable) + 1e-9:
                 fastest_used += 1

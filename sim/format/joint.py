@@ -40,6 +40,20 @@ class Channel(Model):
     """The channel works only while this unit is on scene (e.g. the liaison officer)."""
 
 
+def channels_linking(seats: tuple[Seat, ...], channels: tuple[Channel, ...], sender: str, to: str) -> list[Channel]:
+    """The channels that link two seats (an agency of one with an agency of the other, either
+    way round; 'all' stands for every agency), fastest first."""
+    agencies = {s.id: set(s.agencies) for s in seats}
+    mine, theirs = agencies.get(sender, set()), agencies.get(to, set())
+    found = []
+    for channel in channels:
+        a, b = channel.between
+        if (a in mine or a == "all") and (b in theirs or b == "all") or \
+                (b in mine or b == "all") and (a in theirs or a == "all"):
+            found.append(channel)
+    return sorted(found, key=lambda c: (c.delay, c.id))
+
+
 class PlannedMessage(TriggerFields):
     """A message a seat sends by itself when its trigger fires: part of a seat's plan, played
     when nobody takes the seat."""
