@@ -593,7 +593,7 @@ def cmd_host(args: argparse.Namespace) -> int:
 def cmd_join(args: argparse.Namespace) -> int:
     from ui.joint_main import join
 
-    _display_or_refuse(False)
+    _display_or_refuse(bool(args.screenshots))  # screenshots are drawn off-screen too
     return join(args.address, seat=args.seat, token=args.token, name=args.name, results=args.out,
                 screenshot_dir=args.screenshots, shot_every=args.shot_every or 0, max_frames=args.frames)
 

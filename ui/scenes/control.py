@@ -168,7 +168,7 @@ class ControlScene(JointScene):
                 b.set_text("fired")
                 b.disable()
         if self.message.startswith("The seats wait") and self.link.started:
-            self.say("The exercise is running.")
+            self.say("The exercise has started (the top bar says whether it runs or is paused).")
         words = "Start" if not self.link.started else "Resume" if self.link.paused else "Pause"
         if self.pause_button.text != words:
             self.pause_button.set_text(words)

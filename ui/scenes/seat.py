@@ -255,7 +255,7 @@ class SeatScene(JointScene):
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
         if self.message.startswith("Waiting for the controller") and self.link.started:
-            self.say("The exercise is running.")
+            self.say("The exercise has started (the top bar says whether it runs or is paused).")
         snap = self.link.snapshot()
         decision = snap.decision if snap is not None else None
         current = decision.id if decision else None
