@@ -595,3 +595,38 @@ def test_yes_no_read_as_true_false_gets_a_hint(old, new, field, value):
     problem = find(problems, field, "expected text, got false")
     assert at(problem) == position(text, value.rstrip("]\n"), after=new)
     assert "put the word in quotes" in problem.message
+
+
+def test_a_short_map_row_is_reported_with_a_field_error_in_the_same_floor_plan():
+    # the door's kind is misspelt, so the floor plan fails its structural check; the short
+    # row must still be reported in the same round
+    rows = list(MAP_ROWS)
+    rows[3] = rows[3][:-1]
+    text = scenario_text({"- {id: flat_door, name: Flat door, kind: wooden, locked: true}":
+                          "- {id: flat_door, name: Flat door, kind: woden, locked: true}"}, map_rows=rows)
+    problems = problems_of(text)
+    find(problems, "floor_plan.doors[0].kind", "did you mean 'wooden'")
+    short = find(problems, "floor_plan.map", "row 3 is 7 characters long")
+    assert short.line == position(text, rows[3] + "\n")[0]
+    assert len(problems) == 2
+
+
+def test_a_misspelt_room_in_a_decision_option_is_reported_with_a_field_error_in_the_decision():
+    text = scenario_text({"time_allowed: 30": "time_allowed: -30",
+                          "- {unit: team, do: breach, door: flat_door, method: knock_and_announce}":
+                          "- {unit: team, do: breach, door: flat_dor, method: knock_and_announce}"})
+    problems = problems_of(text)
+    find(problems, "decisions[0].time_allowed", "greater than 0")
+    wrong = find(problems, "decisions[0].options[1].orders[0].door", "unknown door 'flat_dor'")
+    assert "did you mean 'flat_door'" in wrong.message
+    assert at(wrong) == position(text, "flat_dor,")
+    assert len(problems) == 2
+
+
+def test_a_reference_to_a_room_of_a_broken_floor_plan_is_still_checked():
+    text = scenario_text({"cell_size: 0.5": "cell_size: big",
+                          "- {unit: team, do: stack, door: flat_door}": "- {unit: team, do: stack, door: frnt_door}"})
+    problems = problems_of(text)
+    find(problems, "floor_plan.cell_size", "expected a number")
+    find(problems, "doctrine_plan.orders[0].door", "unknown door 'frnt_door'")
+    assert len(problems) == 2

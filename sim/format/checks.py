@@ -47,6 +47,7 @@ class Checker(JointChecks):
         # Sections present in the file but not well formed: their ids are unknown, so a
         # reference to such an id is not reported (the section's own problem is).
         self.broken: set[str] = set()
+        self.raw: dict | None = None  # the whole document, for `salvage` to check broken sections
 
     def unsure(self, *kinds: str) -> bool:
         """Whether an id of one of `kinds` might be declared in a section that failed."""
@@ -198,7 +199,8 @@ class Checker(JointChecks):
                          f"the probabilities add up to {total:g}; they must add up to 1")
             for j, route in enumerate(perp.flee_via):
                 path = ("perpetrators", i, "flee_via", j)
-                if self.ref(path, route, ("window", "exit", "door")) and self.names.kinds[route] == "window":
+                if self.ref(path, route, ("window", "exit", "door")) and self.names.kinds[route] == "window" \
+                        and "floor_plan" in self.s:
                     window = next(w for w in self.s["floor_plan"].windows if w.id == route)
                     if window.grille or window.escape == "none":
                         why = "has a grille" if window.grille else "leads nowhere (escape: none)"
@@ -230,7 +232,8 @@ class Checker(JointChecks):
             self.add(("victims", i, "fear_reaction"), f"the probabilities add up to {total:g}; they must add up to 1")
         for j, route in enumerate(victim.flee_via):
             path = ("victims", i, "flee_via", j)
-            if self.ref(path, route, ("window", "exit")) and self.names.kinds[route] == "window":
+            if self.ref(path, route, ("window", "exit")) and self.names.kinds[route] == "window" \
+                    and "floor_plan" in self.s:
                 window = next(w for w in self.s["floor_plan"].windows if w.id == route)
                 if window.grille or window.escape == "none":
                     why = "has a grille" if window.grille else "leads nowhere (escape: none)"
@@ -488,11 +491,18 @@ class Checker(JointChecks):
             self.add(path + ("never",), "'never' takes no 'within' or 'after': it holds for the whole run")
 
     def run(self) -> list[Problem]:
+        from . import salvage
+
         self.collect_ids()
+        structurally_broken = set(self.broken)
+        if self.raw is not None:
+            salvage.recover_ids(self, self.raw)
         self.check_floor_plan()
         self.check_people()
         self.check_events()
         self.check_seats()
         self.check_scoring()
         self.check_guide()
+        if self.raw is not None:
+            salvage.check_broken(self, self.raw, structurally_broken)
         return self.problems

@@ -64,6 +64,7 @@ def load(path: str | os.PathLike, *, text: str | None = None) -> Scenario:
     sections, problems = validate_sections(ScenarioSpec, data, locator)
     checker = Checker(sections, locator)
     checker.broken = set(data) - set(sections)
+    checker.raw = data
     problems += checker.run()
     if problems:
         raise InputError(problems)
