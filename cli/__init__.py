@@ -5,6 +5,7 @@ Each module holds one group of commands, each command's parser beside its handle
 look for it in; a new group is a module here and a line in GROUPS.
 
     scenario_tools  validate, schema, preview, guide      (trainers)
+    editor          edit                                  (trainers: the scenario editor)
     runs            run, verify
     window          play, replay                          (trainees)
     joint           host, join, joint-view
@@ -22,10 +23,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import batches, evaluators, joint, review, runs, scenario_tools, window
+from cli import batches, editor, evaluators, joint, review, runs, scenario_tools, window
 from cli.common import EXIT_BAD_INPUT, EXIT_OK
 
-GROUPS = (scenario_tools, runs, window, joint, batches, evaluators, review)
+GROUPS = (scenario_tools, editor, runs, window, joint, batches, evaluators, review)
 
 
 def build_parser() -> argparse.ArgumentParser:

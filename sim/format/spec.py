@@ -86,6 +86,15 @@ class Exit(Model):
     """Descriptive: shown on the preview and in the timeline; it does not change the simulation."""
 
 
+class Background(Model):
+    """A scanned or photographed floor plan the map was traced over (the editor shows it
+    under the cells). Descriptive: it does not change the simulation."""
+    image: Text
+    """The PNG or JPEG file, relative to the scenario file's folder (or absolute)."""
+    metres_per_pixel: Annotated[float, Field(gt=0, le=10)]
+    """The image's scale: metres per image pixel (the editor sets it from two points and a distance)."""
+
+
 class FloorPlan(Model):
     """The floor plan: an ASCII map, its legend and the things the legend names."""
     cell_size: Annotated[float, Field(gt=0, le=5)] = 0.5
@@ -100,6 +109,8 @@ class FloorPlan(Model):
     doors: tuple[Door, ...] = ()
     windows: tuple[Window, ...] = ()
     exits: tuple[Exit, ...] = Field(min_length=1)
+    background: Optional[Background] = None
+    """Optional: the floor-plan image the map was traced over, with its scale (see Background)."""
 
 
 # --- people and things -----------------------------------------------------------------

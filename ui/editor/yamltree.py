@@ -163,7 +163,14 @@ def insert_at(root, path: tuple, index: int, value: Any, *, exact: bool = False)
         seq.insert(index, value)
         return index
     like = next((s for s in seq if isinstance(s, dict)), None)
-    seq.insert(index, node(value, like=like, flow=_is_flow(like) if like is not None else None))
+    if like is not None:
+        flow = _is_flow(like)
+    else:  # the first item: a short one-line mapping, as the shipped scenarios write rooms
+        flow = isinstance(value, dict) and len(value) <= 4 and \
+            all(not isinstance(v, (dict, list, tuple)) for v in value.values())
+    seq.insert(index, node(value, flow=flow))
+    if isinstance(seq, CommentedSeq) and seq.fa.flow_style():
+        seq.fa.set_block_style()
     return index
 
 
