@@ -380,7 +380,10 @@ class EditorApp:
                 if hit and hit[0] in ("victims", "perpetrators", "evidence", "units"):
                     self.drag = {"move": hit, "start": cell, "end": cell}
             elif self.tool in ("door", "window"):
-                extend = self.doc.plain(self.selection + ("id",)) if self.selection and len(self.selection) == 3 else None
+                same = self.selection and self.selection[:-1] == tools.ITEM_LISTS[self.tool]
+                extend = self.doc.plain(self.selection + ("id",)) if same else None
+                if extend and not _touches(self.floor.cells_of(extend), cell):
+                    extend = None  # a click away from the selected door is a new door
                 if not self.execute(tools.add_opening(self.doc, self.tool, [cell], extend)):
                     self.say(f"A {self.tool} goes in a wall: click a wall cell.", warn=True)
                 else:
@@ -561,6 +564,10 @@ class EditorApp:
         pygame.image.save(self.screen, str(path))
         self.shots.append(path)
         return path
+
+
+def _touches(cells, cell) -> bool:
+    return any(abs(r - cell[0]) + abs(c - cell[1]) == 1 for r, c in cells)
 
 
 def _line(a, b) -> list:
