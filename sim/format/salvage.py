@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
 
 from . import floorplan
 
-if TYPE_CHECKING:
-    from .checks import Checker
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _LISTS = {"victims": "victim", "perpetrators": "perpetrator", "evidence": "evidence", "units": "unit"}
@@ -33,7 +30,7 @@ def _raw_ids(items) -> list[str] | None:
     return ids if all(isinstance(i, str) and _ID.match(i) for i in ids) else None
 
 
-def recover_ids(checker: "Checker", raw: dict) -> None:
+def recover_ids(checker: "sim.format.checks.Checker", raw: dict) -> None:
     """Learn the ids of broken sections whose every item still names itself, so a reference
     to one of them is checked (and a misspelt one reported) rather than passed over."""
     groups = []
@@ -53,7 +50,7 @@ def recover_ids(checker: "Checker", raw: dict) -> None:
             checker.names.kinds.setdefault(ident, kind)
 
 
-def check_broken(checker: "Checker", raw: dict, structurally_broken: set[str]) -> None:
+def check_broken(checker: "sim.format.checks.Checker", raw: dict, structurally_broken: set[str]) -> None:
     """The map and the orders of sections that failed their structural check."""
     if "floor_plan" in structurally_broken:
         _check_map(checker, raw.get("floor_plan"))
@@ -67,7 +64,7 @@ def check_broken(checker: "Checker", raw: dict, structurally_broken: set[str]) -
         _check_orders(checker, ("doctrine_plan",), raw["doctrine_plan"].get("orders"))
 
 
-def _check_orders(checker: "Checker", path: tuple, orders) -> None:
+def _check_orders(checker: "sim.format.checks.Checker", path: tuple, orders) -> None:
     from .orders import AnyOrder
 
     adapter = _adapter(AnyOrder)
@@ -79,7 +76,7 @@ def _check_orders(checker: "Checker", path: tuple, orders) -> None:
         checker.check_order(path + ("orders", k), valid)
 
 
-def _check_map(checker: "Checker", plan) -> None:
+def _check_map(checker: "sim.format.checks.Checker", plan) -> None:
     if not isinstance(plan, dict):
         return
     text, legend = plan.get("map"), plan.get("legend")

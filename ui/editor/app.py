@@ -22,10 +22,10 @@ from ui.editor import mapview, panels, problems, tools
 from ui.editor.document import Document
 from ui.editor.floor import Floor
 from ui.editor.journal import Leftover
-from ui.widgets import ACCENT, MUTED, TEXT, draw_help, font
+from ui.widgets import ACCENT, TEXT, font
 
 THEME = Path(__file__).resolve().parent.parent / "theme.json"
-TOOLBAR_H, STATUS_H, SIDE_W = 46, 30, 440
+TOOLBAR_H, STATUS_H, SIDE_W = 46, 30, 480
 
 # (tool, button words, shortcut, tooltip)
 TOOLS = [
@@ -128,11 +128,14 @@ class EditorApp:
             self.commands[button] = command
             x += width + 4
         side = self.side_rect
-        tab_w = (side.width - 8) // len(PANELS)
-        for i, name in enumerate(PANELS):
-            words = name if name != "Problems" else f"Problems ({len(self.result.problems)})"
-            button = pygame_gui.elements.UIButton(pygame.Rect(side.left + 4 + i * tab_w, side.top + 4, tab_w - 2, 30),
+        labels = [name if name != "Problems" else f"Problems ({len(self.result.problems)})" for name in PANELS]
+        widths = [font(15).size(words)[0] + 16 for words in labels]
+        spare = max(0, (side.width - 8 - sum(widths) - 2 * len(widths)) // len(widths))
+        tab_x = side.left + 4
+        for name, words, width in zip(PANELS, labels, widths):
+            button = pygame_gui.elements.UIButton(pygame.Rect(tab_x, side.top + 4, width + spare, 30),
                                                   words, self.manager, tool_tip_text=panels.TAB_TIPS[name])
+            tab_x += width + spare + 2
             if name == self.panel:
                 button.select()
             self.commands[button] = lambda n=name: self.show_panel(n)
@@ -526,7 +529,7 @@ class EditorApp:
         self._draw_status(screen)
         self.manager.draw_ui(screen)
         if self.help_visible:
-            draw_help(screen, panels.SHORTCUTS)
+            panels.draw_help_card(self, screen)
 
     def _draw_status(self, screen) -> None:
         w, h = self.size

@@ -3,19 +3,16 @@ demonstrations and tests; works with SDL_VIDEODRIVER=dummy), as `play --autoplay
 It presses the same commands a click would."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ui.editor.app import EditorApp
 
 
 class Autoplay:
-    def __init__(self, app: "EditorApp"):
+    def __init__(self, app: "ui.editor.app.EditorApp"):
         self.app = app
         self.steps = list(self._steps())
         self.wait = 2
 
-    def __call__(self, app: "EditorApp") -> None:
+    def __call__(self, app: "ui.editor.app.EditorApp") -> None:
         if self.wait > 0:
             self.wait -= 1
             return

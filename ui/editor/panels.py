@@ -6,7 +6,7 @@ and `draw` handle the pages drawn by hand (the problems list and the timeline).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import pygame
 import pygame_gui
@@ -14,11 +14,9 @@ import pygame_gui
 from sim.format import spec
 from ui.editor import edits as E
 from ui.editor import forms, tools
-from ui.editor.trial import Trial  # noqa: F401  (the app makes one)
+from ui.editor.trial import Trial  # noqa: F401  (the app makes one; re-exported here)
 from ui.widgets import ACCENT, MUTED, TEXT, font, wrap
 
-if TYPE_CHECKING:
-    from ui.editor.app import EditorApp
 
 TAB_TIPS = {
     "Properties": "The fields of what is selected, from the scenario format; hover a field's name for what it means",
@@ -27,27 +25,27 @@ TAB_TIPS = {
     "Timeline": "Injects and decision points on the exercise clock, and those set off by events",
     "Try it": "Run the doctrine plan, calibrate, play, or write the preview image",
 }
-SHORTCUTS = [("Ctrl-Z", "undo"), ("Ctrl-Y, Ctrl-Shift-Z", "redo"), ("Ctrl-S", "save (problems: work in progress)"),
+SHORTCUTS = [("Ctrl-Z", "undo"), ("Ctrl-Y or Ctrl-Shift-Z", "redo"), ("Ctrl-S", "save (problems: work in progress)"),
              ("Delete", "remove what is selected"), ("Esc", "cancel a drawing, then the tool, then the selection"),
              ("S R W D N E", "tools: select, room, wall, door, window, exit"),
              ("V P I U", "place a victim, perpetrator, evidence item, unit"),
              ("wheel, + -, 0", "zoom at the mouse, zoom, fit the map"),
              ("right-drag, arrows", "pan the map"), ("Enter", "apply a field you typed in"), ("?", "this help")]
-SECTION_WORDS = {"floor_plan": "floor plan: size, cell size, background image", "doctrine_plan": "doctrine plan",
+SECTION_WORDS = {"floor_plan": "floor plan: map size, cell size, background", "doctrine_plan": "doctrine plan",
                  "evaluation_guide": "evaluation guide", "lead_agency": "lead agency"}
 
 
 class FieldCommand:
     """What a field's entry or drop-down does: write the typed value into the document."""
 
-    def __init__(self, app: "EditorApp", row: forms.FieldRow):
+    def __init__(self, app: "ui.editor.app.EditorApp", row: forms.FieldRow):
         self.app, self.row = app, row
 
     def __call__(self, text: str) -> None:
         apply_field(self.app, self.row, text)
 
 
-def apply_field(app: "EditorApp", row: forms.FieldRow, text: str, *, rebuild: bool = True) -> None:
+def apply_field(app: "ui.editor.app.EditorApp", row: forms.FieldRow, text: str, *, rebuild: bool = True) -> None:
     if text == row.value:
         return
     value = forms.parse(row, text)
@@ -63,7 +61,7 @@ def apply_field(app: "EditorApp", row: forms.FieldRow, text: str, *, rebuild: bo
             app.build()
 
 
-def describe(app: "EditorApp", path: tuple) -> str:
+def describe(app: "ui.editor.app.EditorApp", path: tuple) -> str:
     """Words for a selected thing: its kind and name (never only an internal id)."""
     if not path:
         return "the scenario"
@@ -81,7 +79,7 @@ def describe(app: "EditorApp", path: tuple) -> str:
     return str(section).replace("_", " ")
 
 
-def build(app: "EditorApp", rect: pygame.Rect) -> None:
+def build(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     app.panel_rect = rect
     getattr(globals().get(f"_build_{app.panel.lower().replace(' ', '_')}"), "__call__")(app, rect)
 
@@ -92,7 +90,7 @@ def _button(app, rect, words, command, tip=None, container=None):
     return button
 
 
-def _build_properties(app: "EditorApp", rect: pygame.Rect) -> None:
+def _build_properties(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     path = app.selection
     if path is None:
         pygame_gui.elements.UITextBox(
@@ -104,8 +102,12 @@ def _build_properties(app: "EditorApp", rect: pygame.Rect) -> None:
     crumbs = [((), "scenario")] + [(path[:i + 1], describe(app, path[:i + 1])) for i in range(len(path))
                                     if not isinstance(path[i], int) or i == len(path) - 1]
     x = rect.left
-    for target, words in crumbs[-3:]:
-        width = min(rect.width // 3 - 4, font(14).size(words)[0] + 18)
+    shown = crumbs[-3:]
+    for n, (target, words) in enumerate(shown):
+        room = rect.right - x - 4 * (len(shown) - n - 1) - 60 * (len(shown) - n - 1)
+        while len(words) > 8 and font(14).size(words)[0] + 18 > room:
+            words = words[:-2].rstrip() + "…"
+        width = min(room, font(14).size(words)[0] + 18)
         _button(app, pygame.Rect(x, y, width, 28), words, lambda t=target: app.select(t), f"go to {words}")
         x += width + 4
     y += 34
@@ -125,7 +127,16 @@ def _build_properties(app: "EditorApp", rect: pygame.Rect) -> None:
         row_y += 44
     else:
         depth = 1 if len(path) >= 2 else 0
+        group = ""
         for row in forms.rows_for(app.doc, path, depth=depth):
+            if row.path[:2] == ("floor_plan", "map") or row.path[:2] == ("floor_plan", "legend"):
+                continue  # drawn with the tools on the map (or in a text editor), not typed in a box
+            head = row.name.rpartition(".")[0]
+            if head and head != group:
+                pygame_gui.elements.UILabel(pygame.Rect(0, row_y + 2, inner_w, 24), head.replace("_", " ") + ":",
+                                            app.manager, container=scroll)
+                row_y += 28
+            group = head
             row_y = _field(app, scroll, row, row_y, inner_w)
         if isinstance(path[-1], int):
             _button(app, pygame.Rect(0, row_y + 8, 160, 30), "Remove (Del)", app.delete_selected,
@@ -139,8 +150,9 @@ def _build_properties(app: "EditorApp", rect: pygame.Rect) -> None:
 
 
 def _field(app, scroll, row: forms.FieldRow, y: int, width: int) -> int:
-    label_w = 150
-    words = row.name + (" *" if row.required else "")
+    label_w = 170
+    words = ("    " if "." in row.name else "") + row.name.rpartition(".")[2].replace("_", " ") + \
+        (" *" if row.required else "")
     focus = app.focus_field is not None and row.name.split(".")[0] == app.focus_field
     label = pygame_gui.elements.UIButton(pygame.Rect(0, y, label_w, 30), words, app.manager, container=scroll,
                                          tool_tip_text=(row.description or "no description in the format")
@@ -201,7 +213,7 @@ def _map_size(app, scroll, y: int, width: int) -> int:
     return y + 40
 
 
-def _add_to(app: "EditorApp", path: tuple) -> None:
+def _add_to(app: "ui.editor.app.EditorApp", path: tuple) -> None:
     template = forms.new_item(app.doc, path)
     if "id" in template:
         template["id"], _ = tools.new_id(app.doc, str(path[-1]).rstrip("s") or "item")
@@ -209,15 +221,15 @@ def _add_to(app: "EditorApp", path: tuple) -> None:
     app.select(path + (len(app.doc.plain(path, [])) - 1,))
 
 
-def plan_tools(app: "EditorApp", rect: pygame.Rect) -> None:
+def plan_tools(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     """Under every page: the plan files (doctrine plan in the planning screen, calibration drafts)."""
 
 
-def _build_problems(app: "EditorApp", rect: pygame.Rect) -> None:
+def _build_problems(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     app.problem_rects = []
 
 
-def _build_scenario(app: "EditorApp", rect: pygame.Rect) -> None:
+def _build_scenario(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     y = rect.top
     pygame_gui.elements.UILabel(pygame.Rect(rect.left, y, rect.width, 24), "Sections of the scenario (click to edit):",
                                 app.manager)
@@ -244,7 +256,7 @@ def _build_scenario(app: "EditorApp", rect: pygame.Rect) -> None:
     plan_tools(app, rect)
 
 
-def _build_timeline(app: "EditorApp", rect: pygame.Rect) -> None:
+def _build_timeline(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     _button(app, pygame.Rect(rect.left, rect.bottom - 34, 160, 30), "Add decision",
             lambda: (app.execute(tools.add_decision(app.doc)),
                      app.select(("decisions", len(app.doc.plain(("decisions",), [])) - 1))),
@@ -256,11 +268,11 @@ def _build_timeline(app: "EditorApp", rect: pygame.Rect) -> None:
     app.timeline_rects = []
 
 
-def _build_try_it(app: "EditorApp", rect: pygame.Rect) -> None:
+def _build_try_it(app: "ui.editor.app.EditorApp", rect: pygame.Rect) -> None:
     app.trial.build(rect)
 
 
-def build_restore(app: "EditorApp") -> None:
+def build_restore(app: "ui.editor.app.EditorApp") -> None:
     w, h = app.size
     box = pygame.Rect(0, 0, 560, 200)
     box.center = (w // 2, h // 2)
@@ -273,7 +285,7 @@ def build_restore(app: "EditorApp") -> None:
     _button(app, pygame.Rect(box.right - 260, box.bottom - 50, 220, 36), "Discard them", lambda: app.restore(False))
 
 
-def ask_distance(app: "EditorApp") -> None:
+def ask_distance(app: "ui.editor.app.EditorApp") -> None:
     w, h = app.size
     box = pygame.Rect(0, 0, 420, 110)
     box.center = app.map_rect.center
@@ -297,13 +309,13 @@ def ask_distance(app: "EditorApp") -> None:
     app.commands[entry].row = True
 
 
-def scroll(app: "EditorApp", amount: int) -> None:
+def scroll(app: "ui.editor.app.EditorApp", amount: int) -> None:
     bar = getattr(getattr(app, "scroll", None), "vert_scroll_bar", None)
     if bar is not None:
         bar.set_scroll_from_start_percentage(max(0.0, min(1.0, bar.start_percentage - amount * 0.08)))
 
 
-def click(app: "EditorApp", pos, button: int) -> None:
+def click(app: "ui.editor.app.EditorApp", pos, button: int) -> None:
     if app.panel == "Problems":
         for rect, problem in getattr(app, "problem_rects", []):
             if rect.collidepoint(pos):
@@ -316,7 +328,7 @@ def click(app: "EditorApp", pos, button: int) -> None:
                 return
 
 
-def draw(app: "EditorApp", surface: pygame.Surface) -> None:
+def draw(app: "ui.editor.app.EditorApp", surface: pygame.Surface) -> None:
     side = app.side_rect
     surface.fill((30, 34, 41), side)
     pygame.draw.line(surface, (70, 76, 88), side.topleft, side.bottomleft, 1)
@@ -327,7 +339,7 @@ def draw(app: "EditorApp", surface: pygame.Surface) -> None:
         _draw_timeline(app, surface, rect)
 
 
-def _draw_problems(app: "EditorApp", surface, rect: pygame.Rect) -> None:
+def _draw_problems(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -> None:
     found = app.result.problems
     y = rect.top
     if not found:
@@ -367,7 +379,7 @@ def _draw_problems(app: "EditorApp", surface, rect: pygame.Rect) -> None:
     app.problem_rects = rects
 
 
-def _draw_timeline(app: "EditorApp", surface, rect: pygame.Rect) -> None:
+def _draw_timeline(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -> None:
     items = []
     for section, kind in (("injects", "inject"), ("decisions", "decision")):
         for i, item in enumerate(app.doc.plain((section,), []) or []):
@@ -417,3 +429,47 @@ def _draw_timeline(app: "EditorApp", surface, rect: pygame.Rect) -> None:
         if y > rect.bottom - 50:
             break
     app.timeline_rects = rects
+
+
+def draw_help_card(app: "ui.editor.app.EditorApp", surface: pygame.Surface) -> None:
+    """The ? card: what the tools do, then the keys and the mouse."""
+    from ui.editor.app import TOOLS
+    w, h = surface.get_size()
+    shade = pygame.Surface((w, h), pygame.SRCALPHA)
+    shade.fill((0, 0, 0, 180))
+    surface.blit(shade, (0, 0))
+    box = pygame.Rect(0, 0, min(w - 40, 1100), min(h - 40, 720))
+    box.center = (w // 2, h // 2)
+    pygame.draw.rect(surface, (34, 38, 46), box, border_radius=8)
+    pygame.draw.rect(surface, (70, 76, 88), box, 1, border_radius=8)
+    half = (box.width - 60) // 2
+    x, y = box.left + 20, box.top + 16
+    surface.blit(font(17, True).render("Tools", True, ACCENT), (x, y))
+    y += 28
+    for _, words, shortcut, tip in TOOLS:
+        text = tip.split(": ", 1)[-1]
+        head = f"{words} ({shortcut})" if shortcut else words
+        surface.blit(font(14, True).render(head, True, TEXT), (x, y))
+        y += 18
+        for line in wrap(text, half, 13)[:3]:
+            surface.blit(font(13).render(line, True, MUTED), (x + 10, y))
+            y += 16
+        y += 4
+    x, y = box.left + 40 + half, box.top + 16
+    surface.blit(font(17, True).render("Keys and mouse", True, ACCENT), (x, y))
+    y += 28
+    key_w = max(font(14, True).size(k)[0] for k, _ in SHORTCUTS) + 16
+    for keys, what in SHORTCUTS:
+        surface.blit(font(14, True).render(keys, True, TEXT), (x, y))
+        for line in wrap(what, half - key_w, 14):
+            surface.blit(font(14).render(line, True, MUTED), (x + key_w, y))
+            y += 19
+        y += 4
+    y += 10
+    for line in wrap("The file stays yours: saving keeps your comments, order and layout. Problems are those "
+                     "validate reports; a scenario with problems can be saved as work in progress. Unsaved work "
+                     "is journalled as you make it and offered back if the editor is closed.", half, 14):
+        surface.blit(font(14).render(line, True, TEXT), (x, y))
+        y += 19
+    close = font(13).render("Press any key or click to close", True, MUTED)
+    surface.blit(close, close.get_rect(midbottom=(box.centerx, box.bottom - 10)))

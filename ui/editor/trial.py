@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import pygame
 import pygame_gui
@@ -22,15 +22,13 @@ import pygame_gui
 from ui.editor import plans
 from ui.editor.document import atomic_write
 
-if TYPE_CHECKING:
-    from ui.editor.app import EditorApp
 
 TRY_DIR = Path("results") / "editor" / "try"
 ENTRY = Path(__file__).resolve().parent.parent.parent / "run_exercise.py"
 
 
 class Trial:
-    def __init__(self, app: "EditorApp"):
+    def __init__(self, app: "ui.editor.app.EditorApp"):
         self.app = app
         self.output = "Try the scenario as it stands: it must have no problems first."
         self.busy: Optional[str] = None
