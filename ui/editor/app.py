@@ -79,6 +79,7 @@ class EditorApp:
         self.floor = Floor.of(doc)
         self.result = problems.check(doc)
         self._checked = doc.version
+        self._checker = problems.Background()
         self._changed_at = 0.0
         self.trial = panels.Trial(self)
         self.view = mapview.View(self.map_rect, *self.floor.shape)
@@ -250,16 +251,34 @@ class EditorApp:
         pygame.display.set_caption(f"Scenario editor: {name}{' *' if self.doc.dirty else ''}")
 
     def refresh(self, *, force: bool = False) -> None:
-        """Run the live check once the trainer pauses (or now)."""
-        if self._checked == self.doc.version:
+        """The live check: on its own thread once the trainer pauses (`force`: now, and wait)."""
+        if force:
+            self._take(problems.check(self.doc))
             return
-        if not force and time.monotonic() - self._changed_at < CHECK_DELAY:
-            return
+        done = self._checker.poll()
+        if done is not None:
+            self._take(done)
+        if self._checked != self.doc.version and time.monotonic() - self._changed_at >= CHECK_DELAY:
+            self._checker.start(self.doc)
+
+    def _take(self, result: problems.CheckResult) -> None:
+        if result.version < self._checked:
+            return  # an older check finished after a newer one
         before = len(self.result.problems)
-        self.result = problems.check(self.doc)
-        self._checked = self.doc.version
-        if len(self.result.problems) != before or self.panel in ("Problems", "Properties"):
+        self.result = result
+        self._checked = result.version
+        if len(result.problems) != before:  # the tab's count; the lists are drawn each frame
+            self._rebuild_wanted = True
+        self._rebuild_when_idle()
+
+    def _rebuild_when_idle(self) -> None:
+        """Rebuild the widgets, but never under a trainer typing in a field."""
+        if getattr(self, "_rebuild_wanted", False) and not self._typing():
+            self._rebuild_wanted = False
             self.build()
+
+    def _typing(self) -> bool:
+        return any(isinstance(w, pygame_gui.elements.UITextEntryLine) for w in (self.manager.get_focus_set() or ()))
 
     # -- events ------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
@@ -315,8 +334,7 @@ class EditorApp:
             command(event.text)
 
     def _key(self, event) -> bool:
-        focused = self.manager.get_focus_set()
-        typing_text = any(isinstance(w, pygame_gui.elements.UITextEntryLine) for w in (focused or ()))
+        typing_text = self._typing()
         ctrl = event.mod & pygame.KMOD_CTRL
         if ctrl and event.key == pygame.K_z:
             self.redo() if event.mod & pygame.KMOD_SHIFT else self.undo()
@@ -503,6 +521,7 @@ class EditorApp:
             if not self.running:
                 return
         self.refresh()
+        self._rebuild_when_idle()
         self.trial.poll()
         self._load_background()
         self.manager.update(dt)
@@ -516,8 +535,7 @@ class EditorApp:
         screen = self.screen
         screen.fill((24, 27, 33))
         flagged = frozenset(p.object_path for p in self.result.problems)
-        cells = frozenset(c for c in (problems.map_cell(p.problem, self.doc) for p in self.result.problems
-                                      if p.problem.field == "floor_plan.map") if c)
+        cells = self.result.map_cells
         preview = ()
         if self.drag and "tool" in self.drag:
             start, end = self.drag["start"], self.drag["end"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -31,6 +32,9 @@ class Document:
         self._saved_version = 0
         self.journal = Journal(journal_path(path, journal_dir), path, text)
         self.listeners: list[Callable[[], None]] = []
+        # Edits and writing the text out never overlap: the live check writes the text on
+        # its own thread, so the window does not wait for it.
+        self.lock = threading.RLock()
 
     @classmethod
     def open(cls, path: str | os.PathLike, **kw) -> "Document":
@@ -48,7 +52,10 @@ class Document:
 
     def text(self) -> str:
         """The file as it would be saved now."""
-        return textmerge.merge(self.original, self._dumped_open, yamltree.dump(self.tree))
+        with self.lock:
+            dumped = yamltree.dump(self.tree)
+            original, before = self.original, self._dumped_open
+        return textmerge.merge(original, before, dumped)
 
     @property
     def dirty(self) -> bool:
@@ -56,7 +63,8 @@ class Document:
 
     # -- changing ----------------------------------------------------------------------
     def execute(self, edit: E.Edit) -> None:
-        inverse = E.perform(self.tree, edit)
+        with self.lock:
+            inverse = E.perform(self.tree, edit)
         self.undo_stack.append((edit, inverse))
         self.redo_stack.clear()
         self.journal.append({"do": E.to_json(edit)})
@@ -66,7 +74,8 @@ class Document:
         if not self.undo_stack:
             return False
         edit, inverse = self.undo_stack.pop()
-        again = E.perform(self.tree, inverse)
+        with self.lock:
+            again = E.perform(self.tree, inverse)
         self.redo_stack.append((edit, again))
         self.journal.append({"undo": 1})
         self._changed()
@@ -76,7 +85,8 @@ class Document:
         if not self.redo_stack:
             return False
         edit, again = self.redo_stack.pop()
-        inverse = E.perform(self.tree, again)
+        with self.lock:
+            inverse = E.perform(self.tree, again)
         self.undo_stack.append((edit, inverse))
         self.journal.append({"redo": 1})
         self._changed()
@@ -104,7 +114,9 @@ class Document:
     def save(self, path: str | os.PathLike | None = None) -> Path:
         """Write atomically (a temporary file beside it, synced, then renamed over it)."""
         target = Path(path or self.path)
-        text = self.text()
+        with self.lock:
+            text = self.text()
+            dumped = yamltree.dump(self.tree)
         atomic_write(target, text)
         if self.path is None or str(target) != self.path:
             self.journal.discard(text)
@@ -113,7 +125,7 @@ class Document:
         else:
             self.journal.discard(text)
         self.original = text
-        self._dumped_open = yamltree.dump(self.tree)
+        self._dumped_open = dumped
         self._saved_version = self.version
         return target
 

@@ -43,6 +43,7 @@ class InsertItem:
     index: int
     value: Any
     exact: bool = False
+    comment: Any = None  # the comment or blank lines that followed the item (undo only)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class RemoveItem:
     path: tuple
     index: int
     drop_list: bool = False  # also remove the key when the list becomes empty (undo of a made list)
+    reflow: bool = False  # write the emptied list as `[]` again (undo of the first item added)
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,19 @@ def perform(root, edit: Edit) -> Edit:
     if isinstance(edit, InsertItem):
         created = not yamltree.has(root, edit.path)
         index = yamltree.insert_at(root, edit.path, edit.index, edit.value, exact=edit.exact)
-        return RemoveItem(edit.path, index, drop_list=created)
+        reflow = index < 0
+        index = -1 - index if reflow else index
+        if edit.comment is not None:
+            yamltree.get_at(root, edit.path).ca.items[index] = edit.comment
+        return RemoveItem(edit.path, index, drop_list=created, reflow=reflow)
     if isinstance(edit, RemoveItem):
         seq = yamltree.get_at(root, edit.path)
         old = seq[edit.index]
-        yamltree.remove_item(root, edit.path, edit.index, drop_list=edit.drop_list)
+        comment = seq.ca.items.get(edit.index) if hasattr(seq, "ca") else None
+        yamltree.remove_item(root, edit.path, edit.index, drop_list=edit.drop_list, reflow=edit.reflow)
         if edit.drop_list and not yamltree.has(root, edit.path):
             return SetValue(edit.path, [old])
-        return InsertItem(edit.path, edit.index, old, exact=True)
+        return InsertItem(edit.path, edit.index, old, exact=True, comment=comment)
     raise TypeError(f"not an edit: {edit!r}")
 
 
@@ -119,7 +126,7 @@ def to_json(edit: Edit) -> dict:
     op = next(k for k, v in _KINDS.items() if type(edit) is v)
     out: dict = {"op": op}
     for f in fields(edit):
-        if f.name == "exact":
+        if f.name in ("exact", "comment", "reflow"):
             continue
         value = getattr(edit, f.name)
         out[f.name] = list(value) if f.name == "path" else yamltree.plain(value)

@@ -120,6 +120,15 @@ def draw(surface: pygame.Surface, view: View, doc, floor: Floor, *, selected: Op
                 surface.blit(cell, rect)
             else:
                 surface.fill(colour, rect)
+    if view.zoom >= 8:  # a faint grid, so a cell can be aimed at on an empty floor
+        grid = pygame.Surface(view.rect.size, pygame.SRCALPHA)
+        for r in range(r0, r1 + 2):
+            y = round(view.origin[1] + r * view.zoom) - view.rect.top
+            pygame.draw.line(grid, (0, 0, 0, 28), (0, y), (view.rect.width, y))
+        for c in range(c0, c1 + 2):
+            x = round(view.origin[0] + c * view.zoom) - view.rect.left
+            pygame.draw.line(grid, (0, 0, 0, 28), (x, 0), (x, view.rect.height))
+        surface.blit(grid, view.rect.topleft)
     all_cells = floor.all_cells()
     selected_id = doc.plain(selected + ("id",)) if selected and selected[0] == "floor_plan" and len(selected) == 3 else None
     for ident, cells in all_cells.items():
@@ -128,11 +137,9 @@ def draw(surface: pygame.Surface, view: View, doc, floor: Floor, *, selected: Op
             continue
         path = ("floor_plan", kind + "s", _index(doc, kind, ident))
         if path in flagged:
-            for cell in cells:
-                pygame.draw.rect(surface, VERMILLION, view.cell_rect(cell), max(1, int(view.zoom / 6)))
+            _outline(surface, view, cells, VERMILLION, max(2, int(view.zoom / 6)))
         if ident == selected_id:
-            for cell in cells:
-                pygame.draw.rect(surface, YELLOW, view.cell_rect(cell), max(2, int(view.zoom / 5)))
+            _outline(surface, view, cells, YELLOW, max(2, int(view.zoom / 5)))
     for cell in flagged_cells:
         pygame.draw.rect(surface, VERMILLION, view.cell_rect(cell).inflate(4, 4), 3)
     for cell in preview_cells:
@@ -168,8 +175,8 @@ def draw(surface: pygame.Surface, view: View, doc, floor: Floor, *, selected: Op
         rows = [c[0] for c in cells]
         cols = [c[1] for c in cells]
         width = (max(cols) - min(cols) + 1) * view.zoom
-        centre = view.centre(floor.centre(cells))
-        _label(surface, words, (centre[0], round(view.origin[1] + (min(rows) + 0.3) * view.zoom)), size, taken,
+        middle = round(view.origin[0] + (min(cols) + max(cols) + 1) / 2 * view.zoom)
+        _label(surface, words, (middle, round(view.origin[1] + (min(rows) + 0.3) * view.zoom)), size, taken,
                view.rect, max_width=width, anchor="midtop", colour=(60, 56, 50) if floor.kinds[ident] == "room" else (20, 60, 40))
     for i, point in enumerate(measure):  # the two points of a scale measurement
         pygame.draw.circle(surface, GREEN, point, 6, 3)
@@ -177,6 +184,21 @@ def draw(surface: pygame.Surface, view: View, doc, floor: Floor, *, selected: Op
             pygame.draw.line(surface, GREEN, measure[0], point, 2)
     pygame.draw.rect(surface, (70, 76, 88), view.rect, 1)
     surface.set_clip(clip)
+
+
+def _outline(surface, view: View, cells, colour, width: int) -> None:
+    """The outer edge of a set of cells (a room's outline, not a grid of squares)."""
+    inside = set(cells)
+    for r, c in cells:
+        rect = view.cell_rect((r, c))
+        if (r - 1, c) not in inside:
+            pygame.draw.line(surface, colour, rect.topleft, rect.topright, width)
+        if (r + 1, c) not in inside:
+            pygame.draw.line(surface, colour, rect.bottomleft, rect.bottomright, width)
+        if (r, c - 1) not in inside:
+            pygame.draw.line(surface, colour, rect.topleft, rect.bottomleft, width)
+        if (r, c + 1) not in inside:
+            pygame.draw.line(surface, colour, rect.topright, rect.bottomright, width)
 
 
 def _index(doc, kind: str, ident: str) -> int:

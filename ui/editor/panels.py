@@ -31,6 +31,13 @@ SHORTCUTS = [("Ctrl-Z", "undo"), ("Ctrl-Y or Ctrl-Shift-Z", "redo"), ("Ctrl-S", 
              ("V P I U", "place a victim, perpetrator, evidence item, unit"),
              ("wheel, + -, 0", "zoom at the mouse, zoom, fit the map"),
              ("right-drag, arrows", "pan the map"), ("Enter", "apply a field you typed in"), ("?", "this help")]
+# What to do about the problems a new scenario starts with (validate's words stay as they are).
+HINTS = {"floor_plan.rooms": "Draw one with the Room tool (R): drag a rectangle on the map.",
+         "floor_plan.exits": "Draw the stairs or street with the Exit/stairs tool (E), outside the flat's door.",
+         "units": "Place one with the Unit tool (U): click the exit or room where it arrives.",
+         "victims": "Place one with the Victim tool (V)."}
+SINGULAR = {"agencies": "agency", "capabilities": "capability", "intelligence": "intelligence",
+            "evidence": "evidence", "tasks": "task", "targets": "target"}
 SECTION_WORDS = {"floor_plan": "floor plan: map size, cell size, background", "doctrine_plan": "doctrine plan",
                  "evaluation_guide": "evaluation guide", "lead_agency": "lead agency"}
 
@@ -216,7 +223,8 @@ def _map_size(app, scroll, y: int, width: int) -> int:
 def _add_to(app: "ui.editor.app.EditorApp", path: tuple) -> None:
     template = forms.new_item(app.doc, path)
     if "id" in template:
-        template["id"], _ = tools.new_id(app.doc, str(path[-1]).rstrip("s") or "item")
+        kind = SINGULAR.get(str(path[-1]), str(path[-1]).rstrip("s") or "item")
+        template["id"], _ = tools.new_id(app.doc, kind)
     app.execute(E.Group((E.InsertItem(path, -1, template),), f"added to {path[-1]}"))
     app.select(path + (len(app.doc.plain(path, [])) - 1,))
 
@@ -343,7 +351,8 @@ def _draw_problems(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -
     found = app.result.problems
     y = rect.top
     if not found:
-        lines = wrap("No problems: the scenario validates, and run, play and calibrate accept it.", rect.width, 15)
+        lines = wrap("No problems: the scenario validates, and run, play and calibrate accept it.", rect.width, 15,
+                     bold=True)
         for line in lines:
             surface.blit(font(15, True).render(line, True, (120, 200, 140)), (rect.left, y))
             y += 20
@@ -360,7 +369,8 @@ def _draw_problems(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -
         p = problem.problem
         where = f"line {p.line}, column {p.column}" + (f" · {p.field}" if p.field else "")
         lines = wrap(p.message, rect.width - 10, 14)
-        height = 20 + 18 * len(lines) + 6
+        hint = wrap(HINTS[p.field], rect.width - 10, 13) if p.field in HINTS and "at least 1" in p.message else []
+        height = 20 + 18 * len(lines) + 16 * len(hint) + 6
         if y + height > rect.bottom:
             more = len(found) - len(rects)
             surface.blit(font(14, True).render(f"... and {more} more (fix these first, or scroll the file)", True, MUTED),
@@ -374,6 +384,9 @@ def _draw_problems(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -
         for line in lines:
             surface.blit(font(14).render(line, True, TEXT), (box.left + 5, ly))
             ly += 18
+        for line in hint:
+            surface.blit(font(13).render(line, True, (120, 200, 140)), (box.left + 5, ly))
+            ly += 16
         rects.append((box, problem))
         y += height + 4
     app.problem_rects = rects

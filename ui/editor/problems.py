@@ -3,6 +3,7 @@ the same words, each tied back to the place in the document it is about."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from sim.format.problems import InputError, Problem
@@ -47,23 +48,31 @@ def parse_path(field: str) -> tuple:
 class CheckResult:
     problems: list[LiveProblem]
     scenario: Scenario | None  # the loaded scenario when there is no problem
+    map_cells: frozenset = frozenset()  # map cells that problems point at
+    version: int = -1  # the document version checked
 
 
 def check(doc) -> CheckResult:
     """Load the document's current text exactly as `validate` loads a file."""
-    name = doc.path or "untitled.yaml"
+    return check_text(doc.text(), doc.path, doc.version)
+
+
+def check_text(text: str, path: str | None, version: int = -1) -> CheckResult:
+    name = path or "untitled.yaml"
     try:
-        scenario = load(name, text=doc.text())
+        scenario = load(name, text=text)
     except InputError as exc:
-        return CheckResult([LiveProblem(p, parse_path(p.field)) for p in exc.problems], None)
-    return CheckResult([], scenario)
+        found = [LiveProblem(p, parse_path(p.field)) for p in exc.problems]
+        cells = frozenset(c for c in (map_cell(p.problem, text) for p in found) if c)
+        return CheckResult(found, None, cells, version)
+    return CheckResult([], scenario, frozenset(), version)
 
 
-def map_cell(problem: Problem, doc) -> tuple[int, int] | None:
+def map_cell(problem: Problem, text: str) -> tuple[int, int] | None:
     """The map cell a problem at floor_plan.map points at (from its line and column)."""
     if problem.field != "floor_plan.map":
         return None
-    lines = doc.text().splitlines()
+    lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if re.match(r"\s+map:\s*[|>]", line)), None)
     if start is None or problem.line <= start + 1:
         return None
@@ -71,3 +80,28 @@ def map_cell(problem: Problem, doc) -> tuple[int, int] | None:
     text = lines[start + 1] if start + 1 < len(lines) else ""
     indent = len(text) - len(text.lstrip(" "))
     return row, max(0, problem.column - indent - 1)
+
+
+class Background:
+    """One live check at a time on its own thread, so a large scenario never stalls the window."""
+
+    def __init__(self):
+        self._thread: threading.Thread | None = None
+        self._result: CheckResult | None = None
+
+    def start(self, doc) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return  # the next one starts when this one is in
+        version = doc.version
+
+        def work():
+            self._result = check_text(doc.text(), doc.path, version)
+
+        self._thread = threading.Thread(target=work, daemon=True)
+        self._thread.start()
+
+    def poll(self) -> CheckResult | None:
+        if self._thread is not None and not self._thread.is_alive() and self._result is not None:
+            result, self._result = self._result, None
+            return result
+        return None

@@ -121,7 +121,22 @@ def set_at(root, path: tuple, value: Any, *, exact: bool = False) -> None:
     old = current[key] if (isinstance(current, dict) and key in current) or isinstance(current, list) else None
     siblings = [v for v in current.values()] if isinstance(current, dict) else list(current)
     like = old if old is not None else next((s for s in siblings if isinstance(s, dict)), None)
-    current[key] = node(value, like=like, flow=True if _is_flow(current) else None)
+    new = node(value, like=like, flow=True if _is_flow(current) else None)
+    _carry_trailing_comment(old, new)
+    current[key] = new
+
+
+def _carry_trailing_comment(old: Any, new: Any) -> None:
+    """A block list or mapping keeps the comment and blank lines after its last item (they
+    belong to the last item in ruamel), so replacing it does not pull the next section up."""
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
+        comment = old.ca.items.get(len(old) - 1)
+        if comment is not None:
+            new.ca.items[len(new) - 1] = comment
+    elif isinstance(old, CommentedMap) and isinstance(new, CommentedMap) and len(old) and len(new):
+        comment = old.ca.items.get(list(old)[-1])
+        if comment is not None:
+            new.ca.items[list(new)[-1]] = comment
 
 
 def _put(container, key, value) -> None:
@@ -153,7 +168,8 @@ def remove_at(root, path: tuple) -> None:
 
 
 def insert_at(root, path: tuple, index: int, value: Any, *, exact: bool = False) -> int:
-    """Insert into the list at path (made if missing); returns the index used."""
+    """Insert into the list at path (made if missing); returns the index used, or -1 - index
+    when an empty flow list `[]` became a block list to hold it."""
     if not has(root, path):
         set_at(root, path, [])
         get_at(root, path).fa.set_block_style()
@@ -169,14 +185,17 @@ def insert_at(root, path: tuple, index: int, value: Any, *, exact: bool = False)
         flow = isinstance(value, dict) and len(value) <= 4 and \
             all(not isinstance(v, (dict, list, tuple)) for v in value.values())
     seq.insert(index, node(value, flow=flow))
-    if isinstance(seq, CommentedSeq) and seq.fa.flow_style():
-        seq.fa.set_block_style()
+    if isinstance(seq, CommentedSeq) and seq.fa.flow_style() and len(seq) == 1 and isinstance(value, dict):
+        seq.fa.set_block_style()  # `rooms: []` becomes a block list of rooms
+        return -1 - index  # tells the caller the style changed (an undo puts it back)
     return index
 
 
-def remove_item(root, path: tuple, index: int, *, drop_list: bool = False) -> None:
+def remove_item(root, path: tuple, index: int, *, drop_list: bool = False, reflow: bool = False) -> None:
     seq = get_at(root, path)
     del seq[index]
+    if reflow and not len(seq):
+        seq.fa.set_flow_style()
     if drop_list and not len(seq):
         remove_at(root, path)
 
