@@ -187,3 +187,23 @@ def test_unsaved_work_is_restored_after_the_editor_is_killed(editor, tmp_path):
     key(app, "s", mod=pygame.KMOD_CTRL)
     assert (tmp_path / "t.yaml").read_text() == expected
     assert read_leftover(app.doc.journal.path) is None
+
+
+def test_the_doctrine_plan_is_drawn_in_the_planning_screen(editor, tmp_path):
+    (tmp_path / "t.yaml").write_text((ROOT / "scenarios" / "tutorial.yaml").read_text())
+    app = editor(str(tmp_path / "t.yaml"))
+    app.show_panel("Try it")
+    press(app, "Plan: doctrine")
+    assert app.plan_mode is not None
+    scene = app.plan_mode.scene
+    before = len(scene.draft.orders)
+    scene.draft.add("move", "medic", to="landing")  # as a click on the map with the move tool would
+    app.plan_mode.take(scene.draft.build(name="Doctrine"))
+    app.plan_mode = None
+    orders = app.doc.plain(("doctrine_plan", "orders"))
+    assert len(orders) == before + 1 and orders[-1] == {"unit": "medic", "do": "move", "to": "landing"}
+    assert orders[0]["note"] == "she needs five minutes to arrive"
+    app.refresh(force=True)
+    assert app.result.problems == []
+    app.undo()
+    assert len(app.doc.plain(("doctrine_plan", "orders"))) == before

@@ -85,6 +85,7 @@ class EditorApp:
         self.view = mapview.View(self.map_rect, *self.floor.shape)
         self.view.fit()
         self.on_frame: list[Callable[["EditorApp"], None]] = []
+        self.plan_mode = None  # the planning screen, while a plan is drawn in it
         doc.listeners.append(self._on_change)
         self._set_caption()
         self.build()
@@ -513,9 +514,46 @@ class EditorApp:
         except (pygame.error, FileNotFoundError, OSError) as exc:
             self.say(f"Cannot show the background image {path}: {exc}", warn=True)
 
+    def open_plan(self, kind: str) -> None:
+        """Draw the doctrine plan (or a calibration plan) in the trainee's planning screen."""
+        from ui.editor.planmode import PlanMode
+        self.refresh(force=True)
+        if self.result.scenario is None:
+            self.say("Fix the problems first: the planning screen needs a scenario that validates.", warn=True)
+            return
+        self.plan_mode = PlanMode(self, self.result.scenario, kind)
+
+    def _plan_frame(self, events, dt: float) -> None:
+        for event in events:
+            if event.type == pygame.QUIT:
+                self.quit()
+                return
+            self.manager.process_events(event)
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+                done = False
+            else:
+                done = self.plan_mode.handle(event)
+            if done is not None:
+                self.plan_mode = None
+                self.build()
+                return
+        self.plan_mode.update(dt)
+        self.manager.update(dt)
+        self.screen.fill((24, 27, 33))
+        self.plan_mode.draw(self.screen)
+        self.manager.draw_ui(self.screen)
+
     # -- the loop ----------------------------------------------------------------------
     def frame(self, events: Optional[list] = None, dt: float = 1 / 30) -> None:
-        for event in (pygame.event.get() if events is None else events):
+        events = pygame.event.get() if events is None else events
+        if self.plan_mode is not None:
+            self._plan_frame(events, dt)
+            pygame.display.flip()
+            self.frames += 1
+            for hook in list(self.on_frame):
+                hook(self)
+            return
+        for event in events:
             self.manager.process_events(event)
             self.handle(event)
             if not self.running:

@@ -50,10 +50,17 @@ class Autoplay:
         yield lambda: app.screenshot("timeline")
         yield lambda: app.view.zoom_at(app.map_rect.center, 2.5)
         yield lambda: app.screenshot("zoomed_in")
-        yield lambda: app.view.fit() or app.show_panel("Try it")
+        yield lambda: app.view.fit() or app.open_plan("doctrine")
+        yield lambda: app.screenshot("doctrine_plan_in_planning_screen") if app.plan_mode else None
+        yield self._leave_plan
+        yield lambda: app.show_panel("Try it")
         yield self._run
         yield self._wait_run
         yield lambda: app.screenshot("try_it_run")
+
+    def _leave_plan(self):
+        self.app.plan_mode = None
+        self.app.build()
 
     def _run(self):
         self.app.trial.run()

@@ -56,12 +56,19 @@ class Trial:
                 button.disable()
             x += width + 4
         y = rect.top + 40
-        for words, tip, command in (
-                ("Draft calibration plans", "write the reckless and cautious plans (and the doctrine plan) drafted "
-                 "from the doctrine plan, as scenarios/plans/ID_KIND.yaml; existing files are kept", self.draft),):
-            button = pygame_gui.elements.UIButton(pygame.Rect(rect.left, y, rect.width, 32), words, app.manager,
-                                                  tool_tip_text=tip)
-            app.commands[button] = command
+        button = pygame_gui.elements.UIButton(
+            pygame.Rect(rect.left, y, rect.width, 32), "Draft calibration plans", app.manager,
+            tool_tip_text="write the reckless and cautious plans (and the doctrine plan) drafted from the doctrine "
+                          "plan, as scenarios/plans/ID_KIND.yaml; existing files are kept")
+        app.commands[button] = self.draft
+        y += 38
+        width = (rect.width - 8) // 3
+        for i, kind in enumerate(plans.KINDS[::-1]):
+            button = pygame_gui.elements.UIButton(
+                pygame.Rect(rect.left + i * (width + 4), y, width, 32), f"Plan: {kind}", app.manager,
+                tool_tip_text=f"draw the {kind} plan in the trainee's planning screen"
+                              + (" (kept in the scenario)" if kind == "doctrine" else " (kept in its plan file)"))
+            app.commands[button] = lambda k=kind: app.open_plan(k)
         y += 40
         self.box = pygame_gui.elements.UITextBox(self._html(), pygame.Rect(rect.left, y, rect.width, rect.bottom - y),
                                                  app.manager)
