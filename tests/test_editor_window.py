@@ -207,3 +207,27 @@ def test_the_doctrine_plan_is_drawn_in_the_planning_screen(editor, tmp_path):
     assert app.result.problems == []
     app.undo()
     assert len(app.doc.plain(("doctrine_plan", "orders"))) == before
+
+
+def test_a_plan_image_is_traced_at_the_scale_two_clicks_and_a_distance_give(editor, tmp_path):
+    image = pygame.Surface((400, 200))
+    image.fill((255, 255, 255))
+    pygame.image.save(image, str(tmp_path / "scan.png"))
+    app = editor(str(tmp_path / "new.yaml"))
+    from ui.editor import edits as E
+    app.execute(E.SetValue(("floor_plan", "background"), {"image": "scan.png"}))
+    app.frame()
+    assert app.background is not None and app.background.get_size() == (400, 200)
+    key(app, "", code=pygame.K_ESCAPE)
+    app.set_tool("scale")
+    x0, y0 = round(app.view.origin[0]), round(app.view.origin[1])
+    step = app.background_scale() * app.view.zoom  # screen pixels per image pixel
+    a, b = (x0 + 10, y0 + 10), (x0 + 10 + round(100 * step), y0 + 10)  # 100 image pixels apart
+    for pos in (a, b):
+        app.frame([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)])
+    entry = next(w for w, c in app.commands.items() if type(c).__name__ == "Distance")
+    app.commands[entry]("5")  # 5 m typed and Enter
+    mpp = app.doc.plain(("floor_plan", "background", "metres_per_pixel"))
+    assert mpp == pytest.approx(0.05, rel=0.02)
+    app.refresh(force=True)
+    assert app.result.problems and all("background" not in p.problem.field for p in app.result.problems)

@@ -8,6 +8,8 @@
 - `ui.preview`: the headless floor-plan PNG of `preview`.
 - `ui.style`: colours, fonts and symbols; `ui.render`: draws a snapshot of the engine.
 - `ui.autoplay`: plays the doctrine plan through every scene and takes screenshots.
+- `ui.editor`: the trainers' scenario editor (`edit`): a pygame-free document model
+  (round-trip YAML, edits, undo, journal, live problems) and the window that draws it.
 
 May import every layer of `sim` (format, engine, evaluation, joint); nothing in `sim`
 imports `ui`. The engine is reached only through the Exercise API, its snapshots and the

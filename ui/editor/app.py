@@ -494,7 +494,7 @@ class EditorApp:
         """Map cells per image pixel."""
         mpp = self.doc.plain(("floor_plan", "background", "metres_per_pixel"))
         if not isinstance(mpp, (int, float)) or mpp <= 0:
-            return 0.0
+            return 0.1  # no scale yet: ten image pixels to a cell until the Scale tool sets it
         return mpp / self.floor.cell_size
 
     def _load_background(self) -> None:

@@ -73,6 +73,9 @@ def _rows(model: type[BaseModel], path: tuple, data: dict, depth: int, prefix: s
             continue
         value = data.get(name) if given else _default(info)
         kind, choices = _kind(info.annotation)
+        if name == "do" and kind == "choice":  # an order's verb: any verb (the form follows it)
+            from sim.format.orders import VERBS
+            choices = tuple(VERBS)
         words = _describe(info, annotation)
         item = _item_type(info.annotation)
         if typing.get_origin(item) is Literal:
@@ -109,6 +112,10 @@ def new_item(doc, list_path: tuple) -> dict:
     info = owner.model_fields.get(list_path[-1]) if owner else None
     item = _item_type(info.annotation) if info else None
     out: dict = {}
+    members = [m for m in typing.get_args(item) if isinstance(m, type) and issubclass(m, BaseModel)] \
+        if typing.get_origin(item) in (typing.Union, __import__("types").UnionType) else []
+    if members:  # an order: the first verb's fields (its `do` field changes the form)
+        item = members[0]
     if isinstance(item, type) and issubclass(item, BaseModel):
         for name, f in item.model_fields.items():
             if not f.is_required():
