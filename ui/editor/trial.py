@@ -9,6 +9,7 @@ from there, so trying never touches the trainer's file.
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -181,7 +182,8 @@ class Trial:
             else:
                 body = self.output[3:-4] if self.output.startswith("<p>") else self.output
                 import html
-                self.output = "<p>" + body + ("<br>" if body else "") + html.escape(line).replace(" ", "&nbsp;") + "</p>"
+                shown = re.sub(r" {2,}", "  ·  ", line.strip())  # the table's columns, readable when wrapped
+                self.output = "<p>" + body + ("<br>" if body else "") + html.escape(shown) + "</p>"
                 self.progress = f"Calibrating... {line[:60]}"
                 self._changed = True
         if self._changed and self.box is not None and self.app.panel == "Try it":
