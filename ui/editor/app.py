@@ -86,6 +86,7 @@ class EditorApp:
         self.view.fit()
         self.on_frame: list[Callable[["EditorApp"], None]] = []
         self.plan_mode = None  # the planning screen, while a plan is drawn in it
+        self._map_key, self._map_image = None, None
         doc.listeners.append(self._on_change)
         self._set_caption()
         self.build()
@@ -290,6 +291,7 @@ class EditorApp:
             self.screen = pygame.display.set_mode((max(1024, event.w), max(700, event.h)), pygame.RESIZABLE)
             self.manager.set_window_resolution(self.size)
             self.view.rect = self.map_rect
+            self._map_image = None
             self.build()
             return
         if self.help_visible and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
@@ -578,9 +580,17 @@ class EditorApp:
         if self.drag and "tool" in self.drag:
             start, end = self.drag["start"], self.drag["end"]
             preview = tuple(_line(start, end) if self.drag["tool"] == "wall" else _box(start, end))
-        mapview.draw(screen, self.view, self.doc, self.floor, selected=self.selection, flagged=flagged,
-                     flagged_cells=cells, background=self.background, background_scale=self.background_scale(),
-                     preview_cells=preview, measure=tuple(self.measure))
+        # the map is drawn again only when something on it changed (an idle editor stays idle)
+        key = (self.doc.version, self.view.zoom, tuple(self.view.origin), tuple(self.view.rect), self.selection,
+               id(self.result), preview, tuple(self.measure), self._background_key, self.size)
+        if key != self._map_key or self._map_image is None:
+            mapview.draw(screen, self.view, self.doc, self.floor, selected=self.selection, flagged=flagged,
+                         flagged_cells=cells, background=self.background, background_scale=self.background_scale(),
+                         preview_cells=preview, measure=tuple(self.measure))
+            self._map_image = screen.subsurface(self.view.rect).copy()
+            self._map_key = key
+        else:
+            screen.blit(self._map_image, self.view.rect)
         panels.draw(self, screen)
         self._draw_status(screen)
         self.manager.draw_ui(screen)
