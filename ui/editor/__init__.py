@@ -7,7 +7,8 @@ change to the document and its inverse), `journal` (unsaved work, appended as it
 map as cells, and the drawing tools' changes to it), `forms` (fields generated from the
 format's pydantic models), `plans` (doctrine and calibration plan files).
 
-The window: `app` (the loop and layout), `mapview` (zoom, pan, drawing), `panels` (tool bar,
-problems, properties), `trial` (run, calibrate, play, preview in the background),
-`autoplay` (walks every panel and saves screenshots).
+The window: `app` (the loop, layout and events), `mapview` (zoom, pan, drawing), `panels`
+(properties, problems, sections, timeline, the help card), `planmode` (a plan drawn in the
+trainee's planning screen), `trial` (run, calibrate, play, preview in the background),
+`autoplay` (walks every panel and saves screenshots), `main` (opening a file or a new one).
 """
