@@ -19,6 +19,7 @@ import pygame_gui
 
 from ui.editor import edits as E
 from ui.editor import mapview, panels, problems, tools
+from ui.editor.tools import TOOLS
 from ui.editor.document import Document
 from ui.editor.floor import Floor
 from ui.editor.journal import Leftover
@@ -27,22 +28,6 @@ from ui.widgets import ACCENT, TEXT, font
 THEME = Path(__file__).resolve().parent.parent / "theme.json"
 TOOLBAR_H, STATUS_H, SIDE_W = 46, 30, 480
 
-# (tool, button words, shortcut, tooltip)
-TOOLS = [
-    ("select", "Select", "S", "Select and move (S): click a room, door or person to see its fields; drag a person "
-                             "to move them. Right-drag or arrow keys pan, the wheel zooms."),
-    ("room", "Room", "R", "Room (R): drag a rectangle; it gets walls round it. Rooms drawn side by side share a wall."),
-    ("wall", "Wall", "W", "Wall (W): drag along a row or column to draw wall cells."),
-    ("door", "Door", "D", "Door (D): click a wall cell. Click next to the selected door to make it wider."),
-    ("window", "Window", "N", "Window (N): click a wall cell (grille and escape in its fields)."),
-    ("exit", "Exit/stairs", "E", "Exit or stairs (E): drag over the cells where people leave and units arrive."),
-    ("victim", "Victim", "V", "Victim (V): click a room's floor where she is held."),
-    ("perpetrator", "Perpetrator", "P", "Perpetrator (P): click a room's floor where he is."),
-    ("evidence", "Evidence", "I", "Evidence item (I): click a room's floor where it is."),
-    ("unit", "Unit", "U", "Unit arrival point (U): click the room or exit where a unit starts or arrives."),
-    ("scale", "Scale", "", "Set the background image's scale: click two points on the image, then type the "
-                          "distance between them in metres."),
-]
 PANELS = ["Properties", "Problems", "Scenario", "Timeline", "Try it"]
 CHECK_DELAY = 0.25  # seconds after the last change before the live check runs
 

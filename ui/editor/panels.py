@@ -446,7 +446,7 @@ def _draw_timeline(app: "ui.editor.app.EditorApp", surface, rect: pygame.Rect) -
 
 def draw_help_card(app: "ui.editor.app.EditorApp", surface: pygame.Surface) -> None:
     """The ? card: what the tools do, then the keys and the mouse."""
-    from ui.editor.app import TOOLS
+    from ui.editor.tools import TOOLS
     w, h = surface.get_size()
     shade = pygame.Surface((w, h), pygame.SRCALPHA)
     shade.fill((0, 0, 0, 180))

@@ -10,6 +10,23 @@ from typing import Optional
 from ui.editor import edits as E
 from ui.editor.floor import Floor
 
+# The tool bar: (tool, button words, shortcut, tooltip), in the order shown.
+TOOLS = [
+    ("select", "Select", "S", "Select and move (S): click a room, door or person to see its fields; drag a person "
+                             "to move them. Right-drag or arrow keys pan, the wheel zooms."),
+    ("room", "Room", "R", "Room (R): drag a rectangle; it gets walls round it. Rooms drawn side by side share a wall."),
+    ("wall", "Wall", "W", "Wall (W): drag along a row or column to draw wall cells."),
+    ("door", "Door", "D", "Door (D): click a wall cell. Click next to the selected door to make it wider."),
+    ("window", "Window", "N", "Window (N): click a wall cell (grille and escape in its fields)."),
+    ("exit", "Exit/stairs", "E", "Exit or stairs (E): drag over the cells where people leave and units arrive."),
+    ("victim", "Victim", "V", "Victim (V): click a room's floor where she is held."),
+    ("perpetrator", "Perpetrator", "P", "Perpetrator (P): click a room's floor where he is."),
+    ("evidence", "Evidence", "I", "Evidence item (I): click a room's floor where it is."),
+    ("unit", "Unit", "U", "Unit arrival point (U): click the room or exit where a unit starts or arrives."),
+    ("scale", "Scale", "", "Set the background image's scale: click two points on the image, then type the "
+                          "distance between them in metres."),
+]
+
 ITEM_LISTS = {"victim": ("victims",), "perpetrator": ("perpetrators",), "evidence": ("evidence",),
               "unit": ("units",), "room": ("floor_plan", "rooms"), "door": ("floor_plan", "doors"),
               "window": ("floor_plan", "windows"), "exit": ("floor_plan", "exits")}
