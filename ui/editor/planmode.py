@@ -17,7 +17,7 @@ from ui.editor import plans
 from ui.editor.document import atomic_write
 from ui.planning_model import PlanDraft
 from ui.scenes.base import Next
-from ui.scenes.planning import PlanningScene
+from ui.flow import scene_for  # the one place that knows the scenes
 from ui.widgets import ACCENT, font
 
 
@@ -30,7 +30,7 @@ class PlanMode:
         self.manager = app.manager
         self.file: Optional[Path] = None
         app.manager.clear_and_reset()
-        self.scene = PlanningScene(self)
+        self.scene = scene_for(Next.PLANNING, self)
         self.scene.enter()
         if kind == "doctrine":
             self.scene.draft = PlanDraft.from_plan(scenario, scenario.spec.doctrine_plan)
