@@ -119,10 +119,12 @@ def outcome_text(record: dict, scenario, lines: list[str]) -> str:
            f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
     out += [f"  {line}" for line in lines]
     out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
+    from sim.evaluation.metrics import shown
+
     for cap in metrics["capabilities"]:
-        out.append(f"  {cap['rating']}  {cap['score']:.2f}  {cap['name']}: {cap['reason']}")
+        out.append(f"  {cap['rating']:<3}{shown(cap['score'], 2):>4}  {cap['name']}: {cap['reason']}")
         for name, m in cap["metrics"].items():
-            out.append(f"        {m['score']:.2f}  {name:<22} {m['explanation']}")
+            out.append(f"        {shown(m['score'], 2):>4}  {name:<22} {m['explanation']}")
     overall = metrics["overall"]
     out += ["", f"Overall score {overall['score']:.3f}  rating {overall['rating']}"]
     return "\n".join(out)
@@ -198,11 +200,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if result.interrupted:
         print(f"interrupted: finish with the same command and --resume", file=sys.stderr)
         return 130
+    from sim.evaluation.metrics import JOINT_ONLY
+
     metrics = store.metric_scores([r["id"] for r in rows])
-    names = ["overall"] + sorted({n for m in metrics.values() for n in m})
+    names = ["overall"] + sorted({n for m in metrics.values() for n in m} | set(JOINT_ONLY))
     print(f"{'metric':<24}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
     for name in names:
-        values = [r["overall_score"] for r in rows] if name == "overall" else [metrics[r["id"]][name] for r in rows]
+        values = [r["overall_score"] for r in rows] if name == "overall" else \
+            [metrics[r["id"]][name] for r in rows if name in metrics[r["id"]]]
+        if not values:  # a joint-only metric in solo runs: no score, no s.d.
+            print(f"{name:<24}{'n/a':>8}{'':>8}   {'not applicable in a solo run':<35}")
+            continue
         s = summarise(values)
         low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
         print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
@@ -211,15 +219,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """The scenario's three shipped plans over N seeds: outcome distribution and bad outcomes."""
-    from sim.evaluation.calibrate import Bar, calibrate, plan_files, table, targets_met
-    from sim.format.problems import InputError, Problem
+    from sim.evaluation.calibrate import Bar, calibrate, missing_plan_problems, plan_files, table, targets_met
+    from sim.format.problems import InputError
     from sim.format.scenario import load_plan
 
     scenario = _load(args.scenario)
-    files = plan_files(args.scenario)
-    missing = [str(f) for f in files.values() if not f.exists()]
+    files = plan_files(scenario)
+    missing = missing_plan_problems(scenario, files)
     if missing:
-        raise InputError([Problem(args.scenario, 1, 1, "", f"calibration needs the plan file {m}") for m in missing])
+        raise InputError(missing)
     plans = {kind: load_plan(str(path), scenario) for kind, path in files.items()}
     print(f"{scenario.title}: {args.runs} seeds from {args.seed} per plan; {scenario.spec.challenge.briefing_line()}",
           flush=True)
@@ -275,7 +283,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     scenario = _scenario_by_id(args.scenario, store)
     all_groups = groups(store, scenario.id, args.by)
-    names = sorted({n for g in all_groups for n in g.scores if n != "overall"})
+    from sim.evaluation.metrics import JOINT_ONLY, NOT_APPLICABLE
+
+    names = sorted({n for g in all_groups for n in g.scores if n != "overall"} | set(JOINT_ONLY))
     header = [args.by, "runs", "mean", "ci_low", "ci_high", "paired_vs_first", "p_value", "significant"] + names
     rows = []
     reference = all_groups[0]
@@ -285,7 +295,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows.append([g.name, s.n, round(s.mean, 4), round(max(0.0, s.ci_low), 4), round(min(1.0, s.ci_high), 4),
                      round(test.mean_difference, 4) if test else "", round(test.p_value, 4) if test else "",
                      ("yes" if test.significant else "no") if test else ""] +
-                    [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
+                    [round(sum(g.scores[n]) / len(g.scores[n]), 3) if g.scores.get(n) else NOT_APPLICABLE
+                     for n in names])  # 'n/a': the metric applies to none of the group's runs (solo)
     print(f"{scenario.id}: by {args.by}; paired tests on shared seeds against '{reference.name}'; * p < 0.05")
     import shutil
     import textwrap

@@ -222,7 +222,7 @@ def bench_calibrate() -> None:
     from sim.format.scenario import load_plan
 
     scenario = load(str(REFERENCE))
-    plans = {kind: load_plan(str(path), scenario) for kind, path in plan_files(str(REFERENCE)).items()}
+    plans = {kind: load_plan(str(path), scenario) for kind, path in plan_files(scenario).items()}
     start = time.perf_counter()
     results = calibrate(scenario, plans, runs=runs)
     seconds = time.perf_counter() - start

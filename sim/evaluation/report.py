@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import collections
 import html
+import math
 import io
 import json
 import statistics
@@ -70,11 +71,12 @@ def charts(groups_: list[Group], facts: dict[str, list[dict]]) -> dict[str, str]
     ax.set_title("Time until victims are safe")
     out["safety"] = _png(fig)
 
-    names = [n for n in groups_[0].scores if n != "overall"] if groups_ else []
+    # a metric that applies to no run (the joint-only ones, solo) has no bar
+    names = sorted({n for g in groups_ for n in g.scores if n != "overall"})
     fig, ax = plt.subplots(figsize=(8, 0.35 * max(4, len(names)) + 1))
     width = 0.8 / max(1, len(groups_))
     for i, g in enumerate(groups_):
-        means = [statistics.fmean(g.scores.get(n, [0.0])) for n in names]
+        means = [statistics.fmean(g.scores[n]) if g.scores.get(n) else math.nan for n in names]
         ax.barh([k + i * width for k in range(len(names))], means, height=width, label=g.name,
                 color=palette[i % len(palette)], hatch=hatches[i % len(hatches)], edgecolor="black", linewidth=0.4)
     ax.set_yticks([k + width * (len(groups_) - 1) / 2 for k in range(len(names))], [n.replace("_", " ") for n in names],

@@ -244,9 +244,11 @@ class Store:
             if batch is not None:
                 db.execute("INSERT OR IGNORE INTO batch_runs VALUES (?, ?)", (batch, run_id))
             db.executemany("INSERT INTO metrics VALUES (?,?,?)",
-                           [(run_id, name, value) for name, value in sorted(metrics["scores"].items())])
+                           [(run_id, name, value) for name, value in sorted(metrics["scores"].items())
+                            if value is not None])  # a metric that does not apply has no row
             db.executemany("INSERT INTO capabilities VALUES (?,?,?,?)",
-                           [(run_id, c["id"], c["score"], c["rating"]) for c in metrics["capabilities"]])
+                           [(run_id, c["id"], c["score"], c["rating"]) for c in metrics["capabilities"]
+                            if c["score"] is not None])
             db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?)",
                            [(run_id, d, v["option"], v.get("how"), v.get("t"))
                             for d, v in sorted(record.get("decisions", {}).items())])

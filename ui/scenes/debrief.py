@@ -233,7 +233,7 @@ class DebriefScene(Scene):
             label = f"{cap['rating']} {cap['id'].replace('_', ' ')}"
             if x + 8 * len(label) > self.centre.right:
                 break
-            shade = RATING_SHADE[cap["rating"]]
+            shade = RATING_SHADE.get(cap["rating"], MUTED)  # 'n/a': no measure of it applies
             rect = text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))
             pygame.draw.rect(surface, shade, rect.inflate(6, 2), border_radius=3)
             text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))
