@@ -11,6 +11,7 @@ from typing import Callable, Iterator, NamedTuple, Optional, Protocol
 
 import numpy as np
 import simpy
+from scipy import ndimage
 
 from sim.format import floorplan
 from sim.format.placement import start_cells
@@ -39,6 +40,7 @@ SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
 _WAYS: dict = {}  # distance fields in windows, with their downhill steps (see World.way_to)
+_NEAR: dict = {}  # distance fields in a window round a person, for short ways (see World.distance_near)
 WAY_MIN_MARGIN = 8  # cells around the walker and the destination, at least
 _STATIC: dict = {}  # scenario hash -> Layout: what never changes during a run
 _SIGHT: dict = {}  # per scenario and set of open doors: (cell, cell) -> can see
@@ -280,6 +282,69 @@ class World:
             found = _WAYS[key] = Way(r0, c0, field, steps, doors, state)
         return found
 
+    def distances_near(self, start: Cell, goals: list[Cell], radius: int) -> list[float]:
+        """Walking distance in metres from `start` to each of `goals`, the same number as the
+        whole floor's field gives, wherever the way is at most `radius` cells long; a longer
+        way gives more than that (or inf), never less.
+
+        A way of at most `radius` cells stays within `radius` cells of `start`, so the
+        fields are worked out only in that window (snapped to a grid of 8 cells, so nearby
+        starts share it), only the doors inside it matter, and the goals farther than
+        `radius` as the crow flies are not looked at. The fields missing from the cache are
+        worked out together (floorplan.distance_fields); a field rounds bit for bit alike
+        wherever it is worked out (see floorplan._run_sweeps)."""
+        r, c = start
+        rows, cols = self.grid.shape
+        r0, r1 = max(0, (r - radius) // 8 * 8), min(rows, -(-(r + radius + 1) // 8) * 8)
+        c0, c1 = max(0, (c - radius) // 8 * 8), min(cols, -(-(c + radius + 1) // 8) * 8)
+        window = (r0, r1, c0, c1)
+        doors = self._doors_in.get(window)
+        if doors is None:
+            doors = self._doors_in[window] = tuple(
+                d.id for d in self.doors.values() if any(r0 <= dr < r1 and c0 <= dc < c1 for dr, dc in d.cells))
+        base = (self.scenario.sha256, window, doors, tuple(self.doors[d].passable for d in doors))
+        out = [math.inf] * len(goals)
+        missing: dict[Cell, list[int]] = {}
+        for i, goal in enumerate(goals):
+            if max(abs(goal[0] - r), abs(goal[1] - c)) > radius:
+                continue
+            field = _NEAR.get(base + (goal,))
+            if field is None:
+                missing.setdefault(goal, []).append(i)
+            else:
+                out[i] = float(field[r - r0, c - c0])
+        if missing:
+            passable = self.passable()[r0:r1, c0:c1]
+            local = {goal: (goal[0] - r0, goal[1] - c0) for goal in missing}
+            if passable[r - r0, c - c0]:  # a goal he cannot walk to at all stays at inf, unworked
+                part = self._parts_near(base, passable)
+                mine = part[r - r0, c - c0]
+                for goal in [g for g in missing if passable[local[g]] and part[local[g]] != mine]:
+                    del missing[goal]
+            together = [goal for goal in missing if passable[local[goal]]]
+            fields = dict(zip(together, floorplan.distance_fields([local[g] for g in together], passable,
+                                                                   self.grid.cell_size))) if together else {}
+            for goal in missing:
+                if goal not in fields:  # a goal on a shut cell: the field of its own, as the floor's
+                    fields[goal] = self.grid.distance_field((local[goal],), passable)
+            if len(_NEAR) > 8192:
+                _NEAR.clear()
+            for goal, indices in missing.items():
+                _NEAR[base + (goal,)] = fields[goal]
+                for i in indices:
+                    out[i] = float(fields[goal][r - r0, c - c0])
+        return out
+
+    @staticmethod
+    def _parts_near(base: tuple, passable: np.ndarray) -> np.ndarray:
+        """Which cells of a window are joined by walking inside it: a diagonal step needs both
+        cells beside it open, so walking joins exactly the cells that touch side to side."""
+        key = ("parts",) + base
+        parts = _NEAR.get(key)
+        if parts is None:
+            parts = _NEAR[key] = ndimage.label(passable)[0]
+        return parts
+
     def _door_signature(self) -> tuple:
         if self._signature is None or self._signature[0] != self._door_version:
             self._signature = (self._door_version, tuple(d.passable for d in self.doors.values()))
@@ -388,7 +453,7 @@ class World:
 def clear_shared_caches() -> None:
     """Forget every field, way, sight line and layout shared between runs (benchmarks
     use it to time a first run again)."""
-    for cache in (_FIELDS, _WAYS, _SIGHT, _STATIC):
+    for cache in (_FIELDS, _WAYS, _NEAR, _SIGHT, _STATIC):
         cache.clear()
 
 
