@@ -224,6 +224,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.format.scenario import load_plan
 
     scenario = _load(args.scenario)
+    if args.sensitivity:
+        return _sensitivity(args, scenario)
+    if args.plan or args.markdown:
+        from sim.format.problems import Problem
+        raise InputError([Problem(args.scenario, 1, 1, "--plan" if args.plan else "--markdown",
+                                  "only with --sensitivity (calibration runs the three plan files)")])
+    args.runs = args.runs or 1000
     files = plan_files(scenario)
     missing = missing_plan_problems(scenario, files)
     if missing:
@@ -237,6 +244,37 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for text, met in targets_met(results, dict(scenario.spec.challenge.steady)):
         print(f"  {'ok ' if met else 'MISS'} {text}")
     return EXIT_OK
+
+
+def _sensitivity(args: argparse.Namespace, scenario) -> int:
+    """The doctrine plan (or --plan) varied one element at a time; each change's effect on
+    each bad outcome over common seeds (sim/evaluation/sensitivity.py)."""
+    from sim.evaluation.sensitivity import markdown_table, sensitivity, text_table, unexplained
+    from sim.format.scenario import load_plan
+
+    plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
+    runs = args.runs or 200
+    bar = _Progress(sys.stderr.isatty())
+    report = sensitivity(scenario, plan, runs=runs, first_seed=args.seed, workers=args.workers,
+                         wait_minutes=args.wait_minutes, progress=bar)
+    print(markdown_table(report, scenario.id) if args.markdown else
+          f"{scenario.title}: {scenario.spec.challenge.briefing_line()}\n" + text_table(report, plan.name))
+    missing = unexplained(report)
+    if missing and not args.markdown:
+        print(f"\nNo change moves these clearly (no CI excludes zero): {', '.join(missing)}")
+    return EXIT_OK
+
+
+class _Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled and (done % 50 == 0 or done == total):
+            sys.stderr.write(f"\r  {done}/{total} runs ")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 def _refuse_version(path: str, record: dict) -> int:
@@ -738,9 +776,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="the scenario's reckless, cautious and doctrine plans over N seeds: "
                                          "outcome distribution and share of bad outcomes")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--runs", type=RUNS, default=1000, metavar="N", help="seeds per plan (default 1000)")
+    p.add_argument("--runs", type=RUNS, default=None, metavar="N",
+                   help="seeds per plan (default 1000; 200 with --sensitivity)")
     p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
     p.add_argument("--workers", type=WORKERS, default=None, metavar="K", help="processes (default: all cores)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="vary the doctrine plan one element at a time (entry method, each cordon, the language "
+                        "speaker, restraint, time of entry): each change's effect on each bad outcome, 95%% CI")
+    p.add_argument("--plan", metavar="PLAN", help="with --sensitivity: vary this plan file instead of the doctrine plan")
+    p.add_argument("--wait-minutes", type=_bounded(1, 120, "minutes"), default=10, metavar="M",
+                   help="with --sensitivity: how long the delayed entry waits (default 10)")
+    p.add_argument("--markdown", action="store_true", help="with --sensitivity: print the table as Markdown")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("score", help="skill, not luck: a trainee's choices over N seeds beside the doctrine plan")
