@@ -82,6 +82,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.joint and not scenario.spec.seats:
         from sim.format.problems import InputError, Problem
         raise InputError([Problem(args.scenario, 1, 1, "seats", "--joint needs a scenario with seats")])
+    from sim.format.plan_checks import check_plan
+    for warning in check_plan(scenario, plan):  # the warnings the planning screen shows; the run goes on
+        print(f"{args.plan or args.scenario}: warning: {warning.text}", file=sys.stderr)
     exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee,
                         joint=() if args.joint else None)
     exercise.run_to_end()
