@@ -99,7 +99,7 @@ class PlanDraft:
         # the same check as `run` prints (sim/format/plan_checks.py): orders that cannot work
         # as planned, escape routes nobody covers, a language nobody speaks; decisions are
         # taken during the operation, so none is counted as chosen yet
-        warnings += lines(check_plan(self.scenario, self.build(), decisions={}))
+        warnings[:0] = lines(check_plan(self.scenario, self.build(), decisions={}))  # the gravest first
         unit_kinds = {u.kind for u in spec.units}
         if spec.victims and "medic" in unit_kinds and "treat" not in verbs:
             warnings.append("No medical check is planned for the victims.")

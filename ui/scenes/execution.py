@@ -240,7 +240,7 @@ class ExecutionScene(Scene):
         if self.exercise.finished:
             return
         self.exercise.apply(order, queue=queue)
-        described = ", ".join(self.names.get(v, v) for v in fields.values())
+        described = ", ".join(self.names.get(v, v.replace("_", " ")) for v in fields.values())
         self.message = f"Order: {self.names[self.selected]} {verb.replace('_', ' ')} {described}".strip()
         self.verb, self.fields = None, {}
 
@@ -258,8 +258,14 @@ class ExecutionScene(Scene):
         self.message = f"Breach {self.names.get(door.id, door.id)}: choose how (right-click or Esc cancels)."
 
     def _method_rect(self, count: int) -> pygame.Rect:
-        return pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 36, min(440, self.map_rect.width - 24),
-                           48 + 34 * count)
+        """Below the map, where decisions go, so the door stays in sight; above it while a
+        decision point is open there."""
+        rect = pygame.Rect(0, 0, min(440, self.map_rect.width - 24), 48 + 34 * count)
+        if self.exercise.pending_decision is None:
+            rect.bottomleft = (self.map_rect.left + 12, self.map_rect.bottom - 34)
+        else:
+            rect.topleft = (self.map_rect.left + 12, self.map_rect.top + 36)
+        return rect
 
     def _close_methods(self) -> None:
         for b in self.method_buttons:
@@ -272,6 +278,9 @@ class ExecutionScene(Scene):
         message line and the unit's status (the feed has them too)."""
         events = self.exercise.events
         for event in events[self.events_read:]:
+            if event["kind"] == "order_started" and self.problems.get(event.get("subject"), (0, ""))[1].startswith(
+                    "could not"):
+                del self.problems[event["subject"]]  # a failed order stays in the status until the next one
             if event["kind"] in ORDER_PROBLEMS:
                 self.problems[problem_unit(event)] = (event["t"], problem_status(event, self.names))
                 self.message = f"T+{clock(event['t'])} {problem_line(event, self.names)}"
