@@ -217,3 +217,18 @@ def test_the_debrief_shows_the_joint_view_once_the_exercise_ends(tmp_path, windo
     finally:
         running.stop()
     _ = doctrine_choice
+
+
+def test_a_seat_breaching_in_play_is_asked_for_the_method_first(host, window):
+    app = window(host.join("hk_command"))
+    scene = app.scene
+    scene.select("eu_entry")
+    scene.pick_verb("breach")
+    scene.click_map(map_point(scene, "front_gate"))
+    app.frame()
+    assert not any(e["type"] == "order" for e in inputs(host))  # nothing sent before a method is chosen
+    assert "key" in scene.method_buttons.values() or "knock_and_announce" in scene.method_buttons.values()
+    click(app, next(b for b, m in scene.method_buttons.items() if m == "knock_and_announce"))
+    assert frames_until(app, lambda: any(e["type"] == "order" for e in inputs(host)))
+    order = next(e for e in inputs(host) if e["type"] == "order")["order"]
+    assert (order["do"], order["door"], order["method"]) == ("breach", "front_gate", "knock_and_announce")

@@ -15,6 +15,7 @@ import pygame_gui
 from pygame_gui.elements import UITextBox
 
 from sim.engine.narrate import clock, describe
+from ui.order_choices import problem_line
 from sim.engine.snapshot import Snapshot
 from ui import render
 from ui.joint.client_view import SeatLink
@@ -60,7 +61,7 @@ def feed_words(event: dict, link: SeatLink) -> Optional[str]:
         return f"decision {event.get('subject', '')}: time extended"
     if k == "inject" and event.get("to"):
         return f"INJECT to {who(event['to'])}: {event.get('message', '')}"
-    return describe(event, names)
+    return problem_line(event, names) or describe(event, names)
 
 
 def _said(event: dict, names: dict) -> str:
