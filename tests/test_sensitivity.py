@@ -79,3 +79,14 @@ def test_the_command_prints_the_table_and_refuses_plan_without_sensitivity(tmp_p
                            "--plan", "scenarios/plans/tutorial_reckless.yaml"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "only with --sensitivity" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_decision_the_plan_leaves_open_stays_open_in_every_variant():
+    from sim.format.scenario import load
+    scenario = load(ROOT / "scenarios" / "kowloon_flat.yaml")
+    open_plan = scenario.spec.doctrine_plan.model_copy(update={"decisions": {}})
+    for variant in variants(scenario.spec, open_plan):
+        if variant.element == "language" and "decision" in variant.label:
+            assert set(variant.plan.decisions) == {"first_words"}  # switched, as a commander without him would
+        else:
+            assert variant.plan.decisions == {}, variant.label

@@ -78,7 +78,10 @@ def _rewrite(spec, plan: Plan, change: Callable[[list[Order]], list[Order]], *, 
     """A variant whose plan orders and chosen options' orders are `change`d (each list as a
     whole: a change may replace a run of orders by another)."""
     choices = {**chosen_options(spec, plan), **(decisions or {})}
-    new_plan = plan.model_copy(update={"orders": tuple(change(list(plan.orders))), "decisions": choices,
+    # the plan's own choices and the switched ones; a decision it leaves open still defaults
+    # in its own time, as in the plan as it is
+    new_plan = plan.model_copy(update={"orders": tuple(change(list(plan.orders))),
+                                       "decisions": {**plan.decisions, **(decisions or {})},
                                        "name": f"{plan.name} ({label})"})
     new_decisions = []
     for d in spec.decisions:
