@@ -11,7 +11,6 @@ from typing import Callable, Iterator, NamedTuple, Optional, Protocol
 
 import numpy as np
 import simpy
-from scipy import ndimage
 
 from sim.format import floorplan
 from sim.format.placement import start_cells
@@ -282,18 +281,21 @@ class World:
             found = _WAYS[key] = Way(r0, c0, field, steps, doors, state)
         return found
 
-    def distances_near(self, start: Cell, goals: list[Cell], radius: int) -> list[float]:
+    def distances_near(self, start: Cell, goals: list[Cell], reach: float) -> list[float]:
         """Walking distance in metres from `start` to each of `goals`, the same number as the
-        whole floor's field gives, wherever the way is at most `radius` cells long; a longer
+        whole floor's field gives, wherever the way is at most `reach` cells long; a longer
         way gives more than that (or inf), never less.
 
-        A way of at most `radius` cells stays within `radius` cells of `start`, so the
-        fields are worked out only in that window (snapped to a grid of 8 cells, so nearby
-        starts share it), only the doors inside it matter, and the goals farther than
-        `radius` as the crow flies are not looked at. The fields missing from the cache are
-        worked out together (floorplan.distance_fields); a field rounds bit for bit alike
-        wherever it is worked out (see floorplan._run_sweeps)."""
+        A bounded search. A way of at most `reach` cells stays within that many cells of
+        `start`, so fields are worked out only in that window (snapped to a grid of 8 cells,
+        so nearby starts share it; only the doors inside it matter), and goals farther as the
+        crow flies are not looked at. One field from `start` tells which goals are within
+        reach, to rounding; only for those is the field from the goal worked out (all of them
+        together, floorplan.distance_fields), and its value is the answer: the very number
+        the whole floor's field from the goal gives (a field rounds bit for bit alike
+        wherever it is worked out, see floorplan._run_sweeps), so ties break as they did."""
         r, c = start
+        radius = int(math.floor(reach + 1e-9))
         rows, cols = self.grid.shape
         r0, r1 = max(0, (r - radius) // 8 * 8), min(rows, -(-(r + radius + 1) // 8) * 8)
         c0, c1 = max(0, (c - radius) // 8 * 8), min(cols, -(-(c + radius + 1) // 8) * 8)
@@ -313,37 +315,32 @@ class World:
                 missing.setdefault(goal, []).append(i)
             else:
                 out[i] = float(field[r - r0, c - c0])
-        if missing:
-            passable = self.passable()[r0:r1, c0:c1]
-            local = {goal: (goal[0] - r0, goal[1] - c0) for goal in missing}
-            if passable[r - r0, c - c0]:  # a goal he cannot walk to at all stays at inf, unworked
-                part = self._parts_near(base, passable)
-                mine = part[r - r0, c - c0]
-                for goal in [g for g in missing if passable[local[g]] and part[local[g]] != mine]:
-                    del missing[goal]
-            together = [goal for goal in missing if passable[local[goal]]]
-            fields = dict(zip(together, floorplan.distance_fields([local[g] for g in together], passable,
-                                                                   self.grid.cell_size))) if together else {}
-            for goal in missing:
-                if goal not in fields:  # a goal on a shut cell: the field of its own, as the floor's
-                    fields[goal] = self.grid.distance_field((local[goal],), passable)
-            if len(_NEAR) > 8192:
-                _NEAR.clear()
-            for goal, indices in missing.items():
-                _NEAR[base + (goal,)] = fields[goal]
-                for i in indices:
-                    out[i] = float(fields[goal][r - r0, c - c0])
+        if not missing:
+            return out
+        passable = self.passable()[r0:r1, c0:c1]
+        local = {goal: (goal[0] - r0, goal[1] - c0) for goal in missing}
+        together = [goal for goal in missing if passable[local[goal]]]
+        if len(together) > 1:  # which are within reach at all: one field from here, not one each
+            key = base + (("from", start),)
+            here = _NEAR.get(key)
+            if here is None:
+                here = _NEAR[key] = self.grid.distance_field(((r - r0, c - c0),), passable)
+            limit = reach * self.grid.cell_size + 1e-6  # rounding apart, never a way within reach
+            together = [g for g in together if here[local[g]] <= limit]
+        fields = dict(zip(together, floorplan.distance_fields([local[g] for g in together], passable,
+                                                               self.grid.cell_size))) if together else {}
+        for goal in missing:
+            if not passable[local[goal]]:  # a goal on a shut cell: the field of its own, as the floor's
+                fields[goal] = self.grid.distance_field((local[goal],), passable)
+        if len(_NEAR) > 8192:
+            _NEAR.clear()
+        for goal, indices in missing.items():
+            if goal not in fields:
+                continue  # out of reach: stays inf (its field is not kept, so it is asked again later)
+            _NEAR[base + (goal,)] = fields[goal]
+            for i in indices:
+                out[i] = float(fields[goal][r - r0, c - c0])
         return out
-
-    @staticmethod
-    def _parts_near(base: tuple, passable: np.ndarray) -> np.ndarray:
-        """Which cells of a window are joined by walking inside it: a diagonal step needs both
-        cells beside it open, so walking joins exactly the cells that touch side to side."""
-        key = ("parts",) + base
-        parts = _NEAR.get(key)
-        if parts is None:
-            parts = _NEAR[key] = ndimage.label(passable)[0]
-        return parts
 
     def _door_signature(self) -> tuple:
         if self._signature is None or self._signature[0] != self._door_version:

@@ -15,7 +15,6 @@ and what he sees when he acts weighs them.
 """
 from __future__ import annotations
 
-import math
 from typing import Optional
 
 import numpy as np
@@ -49,11 +48,11 @@ def victim_in_reach(perp: "Agent", metres: float = REACH_M) -> Optional["Agent"]
     is `metres / cell_size` metres of walking): kept as it is, so event logs do not change."""
     world = perp.world
     size = world.grid.cell_size
-    radius = int(math.floor(metres / (size * size) + 1e-9))  # the longest way, in cells, that counts
+    reach = metres / (size * size)  # the longest way, in cells, that counts
     victims = [v for v in world.people("victim")
                if v.present and not v.safe and v.hostage_of is None and v.state != "fleeing"]
     best = None
-    for victim, d in zip(victims, world.distances_near(perp.cell, [v.cell for v in victims], radius)):
+    for victim, d in zip(victims, world.distances_near(perp.cell, [v.cell for v in victims], reach)):
         d *= size
         if d <= metres and (best is None or (d, victim.id) < best[0]):
             best = ((d, victim.id), victim)
