@@ -380,7 +380,7 @@ def sensitivity(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers
             low, high = (diff.ci_low, diff.ci_high) if runs > 1 else (diff.mean, diff.mean)
             if diff.sd == 0:
                 low = high = diff.mean
-            effects[name] = Effect(diff.mean, low, high)
+            effects[name] = Effect(diff.mean, max(-1.0, low), min(1.0, high))  # a share moves at most 100 points
         report.rows.append((variant, shares, effects))
     return report
 
