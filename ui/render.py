@@ -126,6 +126,11 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
 _LAYERS: dict = {}  # the cells of a plan drawn once per place on screen (and highlight), not every frame
 
 
+def forget_layers() -> None:
+    """Drop the drawn plans (a new window: the old display's surfaces are not to be reused)."""
+    _LAYERS.clear()
+
+
 def _cells_layer(view: MapView, scenario: Scenario, highlight: Optional[set]) -> tuple[tuple[int, int], pygame.Surface]:
     """Every cell's colour, on a surface of its own: filling a thousand cells each frame
     cost more than everything else a frame draws."""
