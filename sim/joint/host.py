@@ -25,6 +25,7 @@ from sim.evaluation import record as records
 from sim.evaluation.journal import Journal
 from sim.format.scenario import Scenario
 from . import protocol, tokens
+from .broadcast import Outbox, limit_send_buffer
 from .protocol import (PROTOCOL_VERSION, BadMessage, ControlMessage, DecideMessage, Hello, ObserveMessage,
                        OrderMessage, PingMessage, SendMessage)
 
@@ -52,6 +53,7 @@ class Connection:
     last_picture: Optional[str] = None
     applied: int = -1  # the ref of its last input that was applied
     wants_picture: bool = True
+    outbox: Any = None  # its broadcast.Outbox: what goes out to it, on a task of its own
 
     def allowed(self) -> bool:
         """Token bucket: a flood is refused without touching the engine."""
@@ -306,6 +308,14 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             return
         conn = Connection(send=websocket.send,
                           close=lambda: asyncio.ensure_future(websocket.close(4000, "replaced by a rejoin")))
+        limit_send_buffer(websocket.transport)
+
+        def drop(line: str) -> None:
+            host.log(line)
+            websocket.transport.abort()  # a stalled peer cannot take part in a closing handshake
+
+        conn.outbox = Outbox(websocket.send, drop, lambda: conn.seat or "unknown client").start()
+        conn.send = conn.outbox.reply
         host.connections.append(conn)
 
         async def hello_or_close() -> None:
@@ -318,13 +328,15 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
         try:
             async for raw in websocket:
                 for reply in host.receive(conn, raw):
-                    await websocket.send(json.dumps(reply, separators=(",", ":")))
+                    conn.send(json.dumps(reply, separators=(",", ":")))
+                await conn.outbox.room()  # a client that sends faster than it reads waits, alone
                 if conn.wants_picture and conn.seat is not None:
-                    await _send_pictures(host, conn)
+                    _post_pictures(host, conn)
         except ConnectionClosed:
             pass
         finally:
             deadline.cancel()
+            conn.outbox.stop()
             if conn in host.connections:
                 host.connections.remove(conn)
                 if conn.seat:
@@ -343,7 +355,7 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             last = now
             if now >= next_picture:
                 next_picture = now + PICTURE_EVERY
-                await _send_pictures(host)
+                _post_pictures(host)
 
     async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64) as server:
         actual = next(iter(server.sockets)).getsockname()[1]
@@ -359,10 +371,8 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             ticker.cancel()
 
 
-async def _send_pictures(host: Host, only: Optional[Connection] = None) -> None:
-    from websockets.exceptions import ConnectionClosed
+def _post_pictures(host: Host, only: Optional[Connection] = None) -> None:
+    """Hand each due picture to its client's outbox; none of them is waited for here."""
     for conn, text in host.pictures_due(only):
-        try:
-            await conn.send(text)
-        except ConnectionClosed:
-            pass
+        if conn.outbox is not None:
+            conn.outbox.put_picture(text)
