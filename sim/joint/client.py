@@ -72,6 +72,10 @@ class SeatClient:
     def control(self, action: dict) -> int:
         return self._send("control", action=action)
 
+    def ready(self, ready: bool = True) -> int:
+        """Say the seat is ready to go (or no longer is)."""
+        return self._send("ready", ready=ready)
+
     def observe(self, text: str, kind: str = "note") -> int:
         return self._send("observe", text=text, kind=kind)
 

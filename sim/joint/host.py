@@ -26,8 +26,10 @@ from sim.evaluation.journal import Journal
 from sim.format.scenario import Scenario
 from . import protocol, tokens
 from .broadcast import Outbox, limit_send_buffer
+from .pace import hold
+from .roster import Roster
 from .protocol import (PROTOCOL_VERSION, BadMessage, ControlMessage, DecideMessage, Hello, ObserveMessage,
-                       OrderMessage, PingMessage, SendMessage)
+                       OrderMessage, PingMessage, ReadyMessage, SendMessage)
 
 TICK_SECONDS = 0.05  # wall-clock seconds between clock steps
 PICTURE_EVERY = 0.2  # wall-clock seconds between pictures (sooner after a seat's own input)
@@ -37,6 +39,7 @@ SPEEDS = (0.5, 1, 2, 4, 8, 16)
 HOST_ACTIONS = ("pause", "resume", "speed")
 HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
 MAX_CONNECTIONS = 64
+KEEPALIVE_SECONDS = 5.0  # a ping to each client this often: its round-trip time for the room
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Connection:
     last_refusal_reply: float = 0.0
     last_picture: Optional[str] = None
     applied: int = -1  # the ref of its last input that was applied
+    latency: Callable[[], Optional[float]] = lambda: None  # keepalive round trip, seconds
     wants_picture: bool = True
     outbox: Any = None  # its broadcast.Outbox: what goes out to it, on a task of its own
 
@@ -81,6 +85,8 @@ class Host:
         self.connections: list[Connection] = []
         self.record_path: Optional[Path] = None
         self.refusals = 0
+        self.roster = Roster([(s.id, s.name) for s in scenario.spec.seats], tuple(exercise.joint or ()),
+                             lambda: self.exercise.now)
 
     # -- the log -------------------------------------------------------------------------
     def log(self, text: str) -> None:
@@ -113,6 +119,7 @@ class Host:
             return self._hello(conn, message)
         if conn.seat is None:
             return self._refuse(conn, "hello_first", "say hello first (version, seat, token)", ref)
+        self.roster.heard(conn.seat)
         if isinstance(message, PingMessage):
             return [{"type": "ack", "ref": ref}]
         try:
@@ -154,6 +161,7 @@ class Host:
                     other.close()
                 self.log(f"{hello.seat}: rejoined; the old connection is closed")
         conn.seat, conn.name, conn.wants_picture, conn.last_picture = hello.seat, hello.name, True, None
+        self.roster.joined(hello.seat, hello.name)
         self.log(f"{hello.seat}: joined" + (f" ({hello.name})" if hello.name else ""))
         return [self.welcome(hello.seat), self.picture(conn)]
 
@@ -167,6 +175,9 @@ class Host:
             return
         if exercise.finished:
             raise RuntimeError("the exercise is over")
+        if isinstance(message, ReadyMessage):
+            self._ready(seat, message.ready)
+            return
         if isinstance(message, ControlMessage):
             if seat != CONTROLLER:
                 raise NotYours("only the controller steers the exercise")
@@ -207,6 +218,26 @@ class Host:
                              "seat": CONTROLLER, "do": kind, "x": action.get("x")})
         self.log(f"controller: {kind}" + (f" {action.get('x')}x" if kind == "speed" else ""))
 
+    def _ready(self, seat: str, ready: bool) -> None:
+        self.roster.set_ready(seat, ready)
+        # the room's state, not an input of the simulation: journaled for the record of the session
+        self.journal.append({"type": "ready", "t": self.exercise.now, "step": self.exercise.steps,
+                             "seat": seat, "ready": ready})
+        self.log(f"{seat}: {'ready' if ready else 'not ready'}")
+
+    def left(self, conn: Connection) -> None:
+        """A seat's connection ended (closed, dropped or stalled)."""
+        self.roster.left(conn.seat, exercise_running=not self.exercise.finished)
+        self.log(f"{conn.seat}: left (the exercise goes on)")
+
+    def room(self) -> dict:
+        """The controller's view of the room: the roster and its warnings."""
+        live = {c.seat: c for c in self.connections if c.seat}
+        seats = self.exercise.seats
+        by_plan = set(seats.by_plan) if seats is not None else set()
+        return {"seats": self.roster.rows(by_plan, lambda s: live[s].latency() if s in live else None),
+                "warnings": list(self.roster.warnings)}
+
     # -- what goes out -------------------------------------------------------------------
     def welcome(self, seat: str) -> dict:
         spec = self.scenario.spec
@@ -226,9 +257,14 @@ class Host:
     def picture(self, conn: Connection) -> dict:
         view = "trainer" if conn.seat in (CONTROLLER, OBSERVER) else conn.seat
         snap = self.exercise.snapshot(view)
-        return {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
-                "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
-                "snapshot": protocol.snapshot_to_dict(snap)}
+        running_at, held = hold(self.exercise, self.speed)
+        picture = {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
+                   "running_at": running_at, "held": held,
+                   "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
+                   "snapshot": protocol.snapshot_to_dict(snap)}
+        if conn.seat == CONTROLLER:
+            picture["room"] = self.room()
+        return picture
 
     def pictures_due(self, only: Optional[Connection] = None) -> list[tuple[Connection, str]]:
         """The pictures to send now: to each seat (or `only` one) whose picture changed."""
@@ -252,8 +288,9 @@ class Host:
             return
         if self.paused:
             return
+        running_at, _ = hold(exercise, self.speed)  # 1x while a person decides
         try:
-            exercise.advance(wall_seconds * self.speed)
+            exercise.advance(wall_seconds * running_at)
         except Exception as exc:  # never a silent freeze: say so, pause, keep serving
             self.paused = True
             self.log(f"the simulation failed ({type(exc).__name__}: {exc}); paused. The journal keeps "
@@ -315,6 +352,7 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             websocket.transport.abort()  # a stalled peer cannot take part in a closing handshake
 
         conn.outbox = Outbox(websocket.send, drop, lambda: conn.seat or "unknown client").start()
+        conn.latency = lambda: websocket.latency or None  # 0 until the first keepalive pong
         conn.send = conn.outbox.reply
         host.connections.append(conn)
 
@@ -340,7 +378,7 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             if conn in host.connections:
                 host.connections.remove(conn)
                 if conn.seat:
-                    host.log(f"{conn.seat}: left (the exercise goes on)")
+                    host.left(conn)
 
     async def clock() -> None:
         last = time.monotonic()
@@ -357,7 +395,8 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
                 next_picture = now + PICTURE_EVERY
                 _post_pictures(host)
 
-    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64) as server:
+    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64,
+                        ping_interval=KEEPALIVE_SECONDS) as server:
         actual = next(iter(server.sockets)).getsockname()[1]
         if ready is not None:
             ready(actual)

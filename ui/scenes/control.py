@@ -15,6 +15,7 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from sim.engine.narrate import clock
 from sim.engine.snapshot import Snapshot
+from ui.joint.room_panel import RoomPanel, room_height
 from ui.scenes.base import Next
 from ui.scenes.joint_base import JointScene, _fit
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text
@@ -35,6 +36,16 @@ class ControlScene(JointScene):
 
     def known_title(self) -> str:
         return "Everyone and everything"
+
+    def build(self) -> None:
+        super().build()
+        # the room above what is known: who is there, ready, connected; a seat that dropped
+        rect = self.known_rect
+        height = min(room_height(len(self.link.scenario.spec.seats)), rect.height - 90)
+        room_rect = pygame.Rect(rect.left, rect.top, rect.width, height)
+        self.known_rect = pygame.Rect(rect.left, room_rect.bottom + 8, rect.width, rect.bottom - room_rect.bottom - 8)
+        self.room = RoomPanel(room_rect, self.link, self.manager)
+        self.warned = len(self.link.room.get("warnings", []))
 
     # -- layout --------------------------------------------------------------------------------
     def build_left(self) -> None:
@@ -104,6 +115,8 @@ class ControlScene(JointScene):
                 self.alert(self.alert_target)
             elif el in self.extend_buttons:
                 self.decision_action(self.extend_buttons[el])
+            elif el in self.room.buttons:
+                self.hand_over(el)
             return None
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if event.ui_element is self.to_menu and event.text in self.seat_labels:
@@ -158,8 +171,25 @@ class ControlScene(JointScene):
         self.say(f"Decision {d}: {seconds} s more.")
         return self.link.client.control({"do": "extend_decision", "decision": d, "seconds": seconds})
 
+    def hand_over(self, button) -> Optional[int]:
+        action = self.room.action_for(button)
+        if action is None:
+            return None
+        name = self.link.seat_name(action["seat"])
+        self.say(f"{name}: played by the plan from now." if action["do"] == "hand_to_plan" else
+                 f"{name}: handed back to its player.")
+        return self.link.client.control(action)
+
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
+        people = tuple(s["id"] for s in self.link.welcome.get("seats", []) if s.get("played"))
+        self.room.update(people)
+        warnings = self.link.room.get("warnings", [])
+        if len(warnings) > self.warned:  # a seat dropped (or came back): say so where the eye is
+            latest = warnings[-1]
+            self.say(f"{latest['text']}" + (": hand it to the plan, or wait" if "dropped" in latest["text"] else "."),
+                     error="dropped" in latest["text"])
+        self.warned = len(warnings)
         snap = self.link.snapshot()
         if snap is not None:  # fired by anyone (or by their trigger): the feed says so
             self.fired |= {e.get("subject") for e in snap.feed if e["kind"] == "inject"}
@@ -176,6 +206,10 @@ class ControlScene(JointScene):
     # -- drawing -------------------------------------------------------------------------------
     def left_title(self) -> str:
         return "Exercise control"
+
+    def draw_known(self, surface: pygame.Surface, snap: Snapshot) -> None:
+        self.room.draw(surface)
+        super().draw_known(surface, snap)
 
     def draw_left(self, surface: pygame.Surface, snap: Optional[Snapshot]) -> None:
         left = self.left

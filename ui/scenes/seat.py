@@ -259,6 +259,8 @@ class SeatScene(JointScene):
         snap = self.link.snapshot()
         decision = snap.decision if snap is not None else None
         current = decision.id if decision else None
+        if self.decision_id is not None and current != self.decision_id and snap is not None:
+            self._say_if_defaulted(snap, self.decision_id)
         if current == self.decision_id:
             return
         for b in self.decision_buttons:
@@ -273,6 +275,13 @@ class SeatScene(JointScene):
             b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 32), words, self.manager, starting_height=4)
             self.decision_buttons[b] = option
             y += 38
+
+    def _say_if_defaulted(self, snap: Snapshot, decision_id: str) -> None:
+        """A decision of ours that ran out of time says so, not only in the feed."""
+        made = next((e for e in reversed(snap.feed) if e["kind"] == "decision_made"
+                     and e.get("subject") == decision_id), None)
+        if made is not None and made.get("how") == "defaulted":
+            self.say(f"Out of time: decision {decision_id} took its default, {made.get('option')}.", error=True)
 
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
