@@ -235,8 +235,14 @@ class Host:
         live = {c.seat: c for c in self.connections if c.seat}
         seats = self.exercise.seats
         by_plan = set(seats.by_plan) if seats is not None else set()
-        return {"seats": self.roster.rows(by_plan, lambda s: live[s].latency() if s in live else None),
-                "warnings": list(self.roster.warnings)}
+        rows = self.roster.rows(by_plan, lambda s: live[s].latency() if s in live else None)
+        planned: dict[str, list] = {}  # each seat's plan: the orders it queued before the start
+        for entry in self.exercise.inputs:
+            if entry["type"] == "order" and entry.get("queue") and entry["t"] == 0:
+                planned.setdefault(entry.get("seat"), []).append(entry["order"])
+        for row in rows:
+            row["planned"] = planned.get(row["seat"], [])
+        return {"seats": rows, "warnings": list(self.roster.warnings)}
 
     # -- what goes out -------------------------------------------------------------------
     def welcome(self, seat: str) -> dict:

@@ -110,6 +110,8 @@ class RoomPanel:
                 ("" if row["played"] == "plan" else "not joined yet")
             return " · ".join(p for p in (state, who) if p)
         parts = [who, "ready" if row["ready"] else "not ready"]
+        if row.get("planned"):
+            parts.append(f"{len(row['planned'])} orders planned")
         if row.get("silent") is not None:
             parts.append(f"heard {row['silent']} s ago")
         if row.get("rtt_ms") is not None:

@@ -43,7 +43,12 @@ class SeatScene(JointScene):
         self.decision_id: Optional[str] = None
         self.decision_buttons: dict = {}
         super().enter()
-        self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is not None:
+            waiting = f"; {len(plan.held)} wait for {self.link.seat_name(plan.on_go_of)}'s go" if plan.held else ""
+            self.say(f"Ready: {len(plan.now)} planned orders queued{waiting}. The controller starts the exercise.")
+        elif not self.link.started:
+            self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
 
     @property
     def units(self) -> list[str]:
@@ -254,9 +259,11 @@ class SeatScene(JointScene):
 
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
-        if self.message.startswith("Waiting for the controller") and self.link.started:
+        if self.message.startswith(("Waiting for the controller", "Ready:")) and self.link.started:
             self.say("The exercise has started (the top bar says whether it runs or is paused).")
         snap = self.link.snapshot()
+        if snap is not None:
+            self._release_on_go(snap)
         decision = snap.decision if snap is not None else None
         current = decision.id if decision else None
         if self.decision_id is not None and current != self.decision_id and snap is not None:
@@ -275,6 +282,16 @@ class SeatScene(JointScene):
             b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 32), words, self.manager, starting_height=4)
             self.decision_buttons[b] = option
             y += 38
+
+    def _release_on_go(self, snap: Snapshot) -> None:
+        """Orders the plan holds for another seat's go are given when its go arrives."""
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is None or not plan.held or not any(plan.is_go(e) for e in snap.feed):
+            return
+        for order in plan.held:
+            self.link.client.order(order.model_dump(exclude_none=True), queue=True)
+        self.say(f"{self.link.seat_name(plan.on_go_of)}'s go: {len(plan.held)} planned orders given.")
+        plan.held = []
 
     def _say_if_defaulted(self, snap: Snapshot, decision_id: str) -> None:
         """A decision of ours that ran out of time says so, not only in the feed."""
