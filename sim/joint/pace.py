@@ -21,11 +21,11 @@ def hold(exercise: Exercise, speed: float) -> tuple[float, Optional[dict]]:
         owner = seats.owner_of(state.decision)
         if owner not in seats.humans or owner in seats.by_plan:
             continue
-        name = seats.seats[owner].name
+        name = seats.seats[owner].name.split(" (")[0]
         if state.paused:
             return 0.0, {"why": "paused", "decision": state.id, "seat": owner,
-                         "text": f"The clock stands still while {name} decides ({state.id})"}
+                         "text": f"The clock stands still while {name} decides"}
         if speed > DECIDING_SPEED:
             return DECIDING_SPEED, {"why": "slowed", "decision": state.id, "seat": owner,
-                                    "text": f"Slowed to {DECIDING_SPEED:g}x while {name} decides ({state.id})"}
+                                    "text": f"Slowed to {DECIDING_SPEED:g}x while {name} decides"}
     return speed, None

@@ -75,11 +75,12 @@ class SeatPlan:
     @classmethod
     def from_draft(cls, seat: str, draft: PlanDraft, on_go_of: Optional[str]) -> "SeatPlan":
         """From the planning screen's draft: with a go signal, everything from the first
-        entry order on waits for it; staging (moves, stacks, cordons) goes at once."""
+        entry order on waits for it, staging (moves, stacks, cordons) going at once; a seat
+        whose units do not enter holds all its orders for the go."""
         orders = list(draft.build(name=f"{seat} plan").orders)
         if on_go_of is None:
             return cls(seat, orders)
-        first = next((i for i, o in enumerate(orders) if o.do in ENTRY), len(orders))
+        first = next((i for i, o in enumerate(orders) if o.do in ENTRY), 0)
         return cls(seat, orders[:first], on_go_of, orders[first:])
 
     def is_go(self, event: dict) -> bool:

@@ -43,7 +43,7 @@ class JointPlanningScene(PlanningScene):
         self.back_button.set_text("<  Briefing")
         self.share_button = UIButton(pygame.Rect(w - 540, h - 62, 270, 46), "Share the timing", self.manager,
                                      tool_tip_text="Send when you go to every seat you can reach, each by its "
-                                                   "fastest channel")
+                                                   "fastest channel that works before the start")
 
     def _refresh(self) -> None:
         super()._refresh()
@@ -99,8 +99,10 @@ class JointPlanningScene(PlanningScene):
         words = f"PLAN from {self.link.seat_name(self.link.seat)}: {self.timing_words()}"
         for seat in self.link.recipients():
             channels = self.link.channels_to(seat)
-            if channels:
-                refs.append(self.link.client.message(seat, channels[0], words))
+            # before the start, a channel that needs a unit on scene cannot carry it yet
+            ready = [c for c in channels if not getattr(self.link.channels.get(c), "requires_unit", None)]
+            if ready or channels:
+                refs.append(self.link.client.message(seat, (ready or channels)[0], words))
         self.shared += 1
         self.messages = [(f"Shared with {len(refs)} seats: {self.timing_words()} (each arrives after its "
                           "channel's delay, once the clock runs)", TEXT)]

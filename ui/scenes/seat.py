@@ -275,6 +275,7 @@ class SeatScene(JointScene):
         self.decision_buttons, self.decision_id = {}, current
         if decision is None:
             return
+        self.decision_labels = dict(decision.options)
         rect = self._decision_rect(decision)
         y = rect.bottom - 10 - 38 * len(decision.options)
         for option, label in decision.options:
@@ -298,7 +299,8 @@ class SeatScene(JointScene):
         made = next((e for e in reversed(snap.feed) if e["kind"] == "decision_made"
                      and e.get("subject") == decision_id), None)
         if made is not None and made.get("how") == "defaulted":
-            self.say(f"Out of time: decision {decision_id} took its default, {made.get('option')}.", error=True)
+            label = getattr(self, "decision_labels", {}).get(made.get("option"), made.get("option"))
+            self.say(f"Out of time: your decision took its default: {label}.", error=True)
 
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
