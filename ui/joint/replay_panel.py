@@ -26,9 +26,9 @@ class ReplayPanel:
         self.labels = {ALL_SEEING: "trainer"} | {f"{link.seat_name(s.id)}'s picture": s.id
                                                  for s in link.scenario.spec.seats}
         right_w = 400
-        self.map_rect = pygame.Rect(rect.left, rect.top + 40, rect.width - right_w - 10, rect.height - 130)
-        self.list_rect = pygame.Rect(self.map_rect.right + 10, rect.top, right_w, rect.height - 90)
-        self.strip = pygame.Rect(rect.left + 10, rect.bottom - 84, rect.width - 20, 34)
+        self.map_rect = pygame.Rect(rect.left, rect.top + 40, rect.width - right_w - 10, rect.height - 150)
+        self.list_rect = pygame.Rect(self.map_rect.right + 10, rect.top, right_w, rect.height - 110)
+        self.strip = pygame.Rect(rect.left + 10, rect.bottom - 100, rect.width - 20, 32)
         current = next(k for k, v in self.labels.items() if v == view)
         self.view_menu = UIDropDownMenu(list(self.labels), current,
                                         pygame.Rect(rect.left, rect.top, min(420, self.map_rect.width), 32), manager)
@@ -81,12 +81,14 @@ class ReplayPanel:
             head = (f"{clock(m['sent'])} {self.link.seat_name(m['sender'])} → {self.link.seat_name(m['to'])} · "
                     f"{state}")
             body = m["text"] or ("[sighting]" if m.get("about") else "[map mark]" if m.get("marker") else "")
-            lines = wrap(head, inner.width, 14, ) + wrap(body, inner.width - 10, 14)[:2]
+            heads = wrap(head, inner.width, 14, True)
+            lines = heads + wrap(body, inner.width - 10, 14)[:2]
             if y + 18 * len(lines) > inner.bottom:
                 break
             for i, line in enumerate(lines):
-                text(surface, line, (inner.left + (10 if i else 0), y), size=14, bold=i == 0,
-                     colour=(ACCENT if on_way else SKY) if i == 0 else TEXT)
+                is_head = i < len(heads)
+                text(surface, line, (inner.left + (0 if is_head else 10), y), size=14, bold=is_head,
+                     colour=(ACCENT if on_way else SKY) if is_head else TEXT)
                 y += 18
             y += 6
 

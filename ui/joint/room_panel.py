@@ -13,7 +13,7 @@ from sim.engine.narrate import clock
 from ui.style.palette import GREEN, VERMILLION
 from ui.widgets import MUTED, TEXT, font, panel, text
 
-ROW = 40
+ROW = 58
 BUTTON_WIDTH = 112
 
 
@@ -36,8 +36,11 @@ class RoomPanel:
         inner_right = rect.right - 8
         self.buttons: dict[UIButton, str] = {}
         self.rows_top = rect.top + 30
-        for i, seat in enumerate(s.id for s in link.scenario.spec.seats):
-            b = UIButton(pygame.Rect(inner_right - BUTTON_WIDTH, self.rows_top + ROW * i + 2, BUTTON_WIDTH, 24),
+        seats = [s.id for s in link.scenario.spec.seats]
+        # a row a seat, shorter (one line of details) when many seats share the panel
+        self.row = max(38, min(ROW, (rect.height - 30 - 24) // max(1, len(seats))))
+        for i, seat in enumerate(seats):
+            b = UIButton(pygame.Rect(inner_right - BUTTON_WIDTH, self.rows_top + self.row * i + 2, BUTTON_WIDTH, 24),
                          "Hand to plan", manager, tool_tip_text="The plan takes this seat's decisions until "
                          "you hand it back to its player")
             b.hide()
@@ -89,9 +92,11 @@ class RoomPanel:
                 dot, colour = "○", VERMILLION if row.get("dropped_at") is not None else MUTED
             text(surface, dot, (x, y + 1), size=14, colour=colour)
             text(surface, _fit(self.link.seat_name(seat), room_for_name, 15, True), (x + 16, y), size=15, bold=True)
-            text(surface, _fit(self.details(row), room_for_name, 13), (x + 16, y + 19), size=13,
-                 colour=VERMILLION if row.get("dropped_at") is not None and not row["connected"] else MUTED)
-            y += ROW
+            lines = self.details(row).split("\n")[:1 if self.row < ROW else 2]
+            for i, line in enumerate(lines):
+                text(surface, _fit(line, w - 16, 13), (x + 16, y + 19 + 17 * i), size=13,
+                     colour=VERMILLION if row.get("dropped_at") is not None and not row["connected"] else MUTED)
+            y += self.row
         warnings = self.link.room.get("warnings", [])[-2:]
         for i, w_ in enumerate(reversed(warnings)):
             words = f"{clock(w_['t'])}  {w_['text']}"
@@ -100,7 +105,7 @@ class RoomPanel:
 
     @staticmethod
     def details(row: dict) -> str:
-        """'played by Anna · ready · heard 3 s ago · 12 ms'"""
+        """'played by Anna · ready · 4 orders planned' and, below, 'heard 3 s ago · 12 ms'"""
         if row["played"] == "plan":
             who = "played by the plan" + (" (its player is back)" if row["connected"] else "")
         else:
@@ -112,8 +117,8 @@ class RoomPanel:
         parts = [who, "ready" if row["ready"] else "not ready"]
         if row.get("planned"):
             parts.append(f"{len(row['planned'])} orders planned")
+        link = []
         if row.get("silent") is not None:
-            parts.append(f"heard {row['silent']} s ago")
-        if row.get("rtt_ms") is not None:
-            parts.append(f"{row['rtt_ms']:.0f} ms")
-        return " · ".join(parts)
+            link.append(f"last heard {row['silent']} s ago")
+        link.append(f"round trip {row['rtt_ms']:.0f} ms" if row.get("rtt_ms") is not None else "round trip not measured yet")
+        return " · ".join(parts) + "\n" + " · ".join(link)

@@ -45,8 +45,9 @@ class SeatScene(JointScene):
         super().enter()
         plan = getattr(self.ctx, "seat_plan", None)
         if plan is not None:
-            waiting = f"; {len(plan.held)} wait for {self.link.seat_name(plan.on_go_of)}'s go" if plan.held else ""
-            self.say(f"Ready: {len(plan.now)} planned orders queued{waiting}. The controller starts the exercise.")
+            waiting = f"{len(plan.held)} wait for {self.link.seat_name(plan.on_go_of)}'s go" if plan.held else ""
+            queued = f"{len(plan.now)} orders queued" if plan.now or not plan.held else ""
+            self.say(f"Ready: {', '.join(p for p in (queued, waiting) if p)}.")
         elif not self.link.started:
             self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
 
