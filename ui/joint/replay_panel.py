@@ -80,7 +80,12 @@ class ReplayPanel:
                 else f"arrived {clock(m['arrived'])}"
             head = (f"{clock(m['sent'])} {self.link.seat_name(m['sender'])} → {self.link.seat_name(m['to'])} · "
                     f"{state}")
-            body = m["text"] or ("[sighting]" if m.get("about") else "[map mark]" if m.get("marker") else "")
+            body = m["text"]
+            if m.get("about"):
+                body += f" [sighting of {self.link.names.get(m['about'], m['about']).split(' (')[0]}]"
+            if m.get("marker"):
+                body += f" [map mark: {m['marker'].get('label', '')}]"
+            body = body.strip()
             heads = wrap(head, inner.width, 14, True)
             lines = heads + wrap(body, inner.width - 10, 14)[:2]
             if y + 18 * len(lines) > inner.bottom:

@@ -11,6 +11,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton
 
+from sim.engine.narrate import names_of
 from ui.joint.seat_plan import ENTRY, GO_WORD, SeatPlan, seat_scenario
 from ui.planning_model import PlanDraft
 from ui.scenes.base import Next
@@ -33,6 +34,8 @@ class JointPlanningScene(PlanningScene):
         self.on_go_of: Optional[str] = None
         self.shared = 0
         super().enter()
+        self.names = names_of(spec)  # the other seats' units named in a plan (a hand-over) too
+        self._refresh()
         if not self.ctx.scenario.spec.units:
             self.unit = None
 
@@ -104,8 +107,8 @@ class JointPlanningScene(PlanningScene):
             if ready or channels:
                 refs.append(self.link.client.message(seat, (ready or channels)[0], words))
         self.shared += 1
-        self.messages = [(f"Shared with {len(refs)} seats: {self.timing_words()} (each arrives after its "
-                          "channel's delay, once the clock runs)", TEXT)]
+        self.messages = [(f"Shared with {len(refs)} seats: {self.timing_words()}.", TEXT),
+                         ("Each arrives after its channel's delay, once the clock runs.", TEXT)]
         return refs
 
     def start(self) -> Optional[Next]:
@@ -115,6 +118,7 @@ class JointPlanningScene(PlanningScene):
         has_entry = any(set(u.skills) & {"breach"} for u in self.ctx.scenario.spec.units)
         if not has_entry:  # entering is another seat's job
             errors = [e for e in errors if "enter the flat" not in e]
+            warnings = [w for w in warnings if "no entry" not in w]
         if errors:
             self.messages = [(e, (240, 120, 100)) for e in errors]
             return None

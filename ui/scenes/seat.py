@@ -261,7 +261,12 @@ class SeatScene(JointScene):
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
         if self.message.startswith(("Waiting for the controller", "Ready:")) and self.link.started:
-            self.say("The exercise has started (the top bar says whether it runs or is paused).")
+            plan = getattr(self.ctx, "seat_plan", None)
+            if plan is not None and plan.held:
+                self.say(f"The exercise has started; {len(plan.held)} planned orders wait for "
+                         f"{self.link.seat_name(plan.on_go_of)}'s go.")
+            else:
+                self.say("The exercise has started (the top bar says whether it runs or is paused).")
         snap = self.link.snapshot()
         if snap is not None:
             self._release_on_go(snap)
@@ -301,7 +306,7 @@ class SeatScene(JointScene):
                      and e.get("subject") == decision_id), None)
         if made is not None and made.get("how") == "defaulted":
             label = getattr(self, "decision_labels", {}).get(made.get("option"), made.get("option"))
-            self.say(f"Out of time: your decision took its default: {label}.", error=True)
+            self.say(f"Out of time, the default was taken: {str(label).split(' (')[0]}.", error=True)
 
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
