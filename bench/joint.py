@@ -261,7 +261,7 @@ def _stall(address: str, seat: str, token: str):
     host, port = address.rsplit(":", 1)
     sock = socket.create_connection((host, int(port)))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    ws = connect(f"ws://{address}", sock=sock, max_queue=1)
+    ws = connect(f"ws://{address}", sock=sock, max_queue=1).__enter__()  # closed by the bench
     ws.send(json.dumps({"type": "hello", "version": PROTOCOL_VERSION, "seat": seat, "token": token}))
     return ws
 

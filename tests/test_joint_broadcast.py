@@ -6,12 +6,11 @@ import json
 import socket
 import time
 
-import pytest
 
 from conftest import ROOT
 from joint_harness import seat, start_host
 from sim.format.scenario import load
-from sim.joint import broadcast, host as hosting
+from sim.joint import broadcast
 from sim.joint.protocol import PROTOCOL_VERSION
 
 KOWLOON = load(ROOT / "scenarios" / "kowloon_flat.yaml")
@@ -25,7 +24,7 @@ def _stalled_client(address: str, seat_id: str, token: str):
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect((host, int(port)))
-    ws = connect(f"ws://{address}", sock=sock, max_queue=1, max_size=2**22)
+    ws = connect(f"ws://{address}", sock=sock, max_queue=1, max_size=2**22).__enter__()  # closed by the test
     ws.send(json.dumps({"type": "hello", "version": PROTOCOL_VERSION, "seat": seat_id, "token": token}))
     return ws
 

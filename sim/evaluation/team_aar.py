@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html as _html
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from sim.engine.narrate import clock, names_of
 from sim.format.spec import Scenario as ScenarioSpec
