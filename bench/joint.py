@@ -178,62 +178,12 @@ def crowded_scenario(folder: Path) -> Path:
     return path
 
 
-class DelayProxy:
-    """A TCP proxy on loopback that holds every chunk `delay` seconds each way, in order."""
-
-    def __init__(self, target_port: int, delay: float):
-        self.target_port, self.delay = target_port, delay
-        self.loop = asyncio.new_event_loop()
-        self.port = None
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _run(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def pipe(reader, writer):
-            pending: asyncio.Queue = asyncio.Queue()
-
-            async def later():
-                while True:
-                    due, data = await pending.get()
-                    await asyncio.sleep(max(0.0, due - self.loop.time()))
-                    if data is None:
-                        writer.close()
-                        return
-                    writer.write(data)
-                    await writer.drain()
-
-            out = asyncio.ensure_future(later())
-            try:
-                while True:
-                    data = await reader.read(65536)
-                    pending.put_nowait((self.loop.time() + self.delay, data or None))
-                    if not data:
-                        break
-                await out
-            except (ConnectionError, asyncio.CancelledError):
-                out.cancel()
-
-        async def accept(reader, writer):
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer), return_exceptions=True)
-
-        async def main():
-            server = await asyncio.start_server(accept, "127.0.0.1", 0)
-            self.port = server.sockets[0].getsockname()[1]
-            ready.set()
-            await asyncio.Future()
-
-        try:
-            self.loop.run_until_complete(main())
-        except RuntimeError:
-            pass
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
+def _delay_proxy(target_port: int, delay: float) -> tuple[subprocess.Popen, int]:
+    """The delaying proxy in a process of its own, so the bench's 24 client threads do not
+    share its interpreter lock (what is measured is the host and the delay, not the bench)."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench.delay_proxy", str(target_port), str(delay)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    return proc, int(proc.stdout.readline())
 
 
 def _round_trips(clients: dict, seats: list[str], seconds: float) -> dict[str, list[float]]:
@@ -274,13 +224,13 @@ def crowd(seconds: float = 8.0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         scenario = crowded_scenario(Path(tmp))
         proc, address, tokens = _host_process(Path(tmp), scenario)
-        proxy = DelayProxy(int(address.rsplit(":", 1)[1]), DELAY_SECONDS)
+        proxy, proxy_port = _delay_proxy(int(address.rsplit(":", 1)[1]), DELAY_SECONDS)
         clients, stalled = {}, None
         try:
             agency = [s for s in tokens if s not in ("controller", "observer")]
             far = agency[:FAR_SEATS]
             for seat, token in tokens.items():
-                where = f"127.0.0.1:{proxy.port}" if seat in far else address
+                where = f"127.0.0.1:{proxy_port}" if seat in far else address
                 clients[seat] = SeatClient(where, seat, token)
             for c in clients.values():
                 c.wait_for(lambda c: c.picture is not None, 30)
@@ -301,6 +251,7 @@ def crowd(seconds: float = 8.0) -> dict:
                     stalled.close()
                 except Exception:
                     pass
-            proxy.stop()
+            proxy.kill()
+            proxy.wait(10)
             proc.kill()
             proc.wait(10)
