@@ -122,7 +122,15 @@ def test_two_seats_and_the_controller_from_briefing_to_the_debriefs_replay(tmp_p
         rows = lambda: {r["seat"]: r for r in control.scene.link.room["seats"]}  # noqa: E731
         assert _frames(apps, lambda: rows()["hk_command"]["ready"] and rows()["thai_liaison"]["ready"])
         assert rows()["hk_command"]["planned"] and "orders planned" in room.details(rows()["hk_command"])
+        row_y = room.rows_top + 8  # HK command's row: the controller reads its plan
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(room.rect.left + 40, row_y)))
+        control.frame()
+        assert control.scene.plan_seat == "hk_command"
+        assert "EU entry team: stack Iron security gate" in room.plan_lines("hk_command")
         _shot(control, shots, "3_controller_room")
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(room.rect.left + 40, row_y)))
+        control.frame()
+        assert control.scene.plan_seat is None
         eight = next(b for b, x in control.scene.speed_buttons.items() if x == 8)
         _click(control, eight)
         _click(control, control.scene.pause_button)  # Start

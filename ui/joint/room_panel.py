@@ -26,6 +26,21 @@ def _fit(words: str, width: int, size: int, bold: bool = False) -> str:
     return words + "…"
 
 
+def order_words(order: dict, names: dict[str, str]) -> str:
+    """One planned order as the controller reads it."""
+    def name(ident):
+        return names.get(ident, str(ident).replace("_", " ")).split(" (")[0]
+    target = next((order[k] for k in ("to", "door", "room", "target", "victim", "perpetrator", "item") if k in order), None)
+    words = f"{name(order['unit'])}: {order['do'].replace('_', ' ')}" + (f" {name(target)}" if target else "")
+    if order.get("method"):
+        words += f" by {order['method'].replace('_', ' ')}"
+    if order.get("at") is not None:
+        words += f" at T+{float(order['at']):g} s"
+    elif order.get("when") or order.get("on"):
+        words += f" when {' '.join(name(w) for w in str(order.get('when') or order.get('on')).split())}"
+    return words
+
+
 def room_height(seats: int) -> int:
     return 30 + ROW * seats + 44
 
@@ -45,6 +60,19 @@ class RoomPanel:
                          "you hand it back to its player")
             b.hide()
             self.buttons[b] = seat
+
+    def seat_at(self, pos) -> Optional[str]:
+        """The seat whose row is under `pos` (not its button), or None."""
+        if not self.rect.collidepoint(pos) or any(b.visible and b.rect.collidepoint(pos) for b in self.buttons):
+            return None
+        i = (pos[1] - self.rows_top) // self.row
+        seats = [s.id for s in self.link.scenario.spec.seats]
+        return seats[i] if 0 <= i < len(seats) and pos[1] >= self.rows_top else None
+
+    def plan_lines(self, seat: str) -> list[str]:
+        """The orders a seat queued before the start, in words ('EU entry team: stack Iron security gate')."""
+        row = self._rows().get(seat) or {}
+        return [order_words(o, self.link.names) for o in row.get("planned", [])]
 
     def action_for(self, button) -> Optional[dict]:
         """The controller's action a button press means, from the seat's row as it is now."""
