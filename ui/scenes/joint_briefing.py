@@ -35,6 +35,8 @@ class JointBriefingScene(Scene):
         self.units_box = UITextBox(units_html(seat_scenario(scenario, seat).spec) or "<i>No units.</i>",
                                    self.units_rect, self.manager)
         self.plan_button = UIButton(pygame.Rect(w - 280, h - 62, 260, 44), "Plan your units  >", self.manager)
+        if not seat_scenario(scenario, seat).spec.units:  # nothing of its own to plan
+            self.plan_button.disable()
         self.skip_button = UIButton(pygame.Rect(20, h - 62, 260, 44), "Straight to the operation", self.manager,
                                     tool_tip_text="No plan: give your orders as the operation runs")
 
@@ -44,7 +46,7 @@ class JointBriefingScene(Scene):
                 return Next.JOINT_PLANNING
             if event.ui_element is self.skip_button:
                 return Next.SEAT
-        elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN and self.plan_button.is_enabled:
             return Next.JOINT_PLANNING
         return None
 

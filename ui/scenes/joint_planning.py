@@ -36,8 +36,6 @@ class JointPlanningScene(PlanningScene):
         super().enter()
         self.names = names_of(spec)  # the other seats' units named in a plan (a hand-over) too
         self._refresh()
-        if not self.ctx.scenario.spec.units:
-            self.unit = None
 
     def build(self) -> None:
         super().build()
@@ -80,8 +78,6 @@ class JointPlanningScene(PlanningScene):
                 return Next.JOINT_BRIEFING
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             return Next.JOINT_BRIEFING
-        if event.type == pygame.MOUSEBUTTONDOWN and self.unit is None:
-            return None  # a seat with no units of its own has nothing to place
         return super().handle_event(event)
 
     def next_go(self) -> None:
