@@ -335,6 +335,7 @@ def resume(journal_path: Path, scenario: Scenario, *, results_dir: Path, log: Te
     header, _ = read(journal_path)
     exercise, journal = resume_journal(journal_path, scenario)
     host = Host(scenario, exercise, journal, dict(header.get("tokens", {})), results_dir=results_dir, log=log)
+    host.roster.restore(journal_path)
     host.log(f"resumed from {journal_path}: {len(exercise.inputs)} inputs re-applied")
     return host
 

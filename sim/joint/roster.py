@@ -66,6 +66,21 @@ class Roster:
             raise ValueError("only an agency's seat says it is ready")
         presence.ready = ready
 
+    def restore(self, journal_path) -> None:
+        """After a host is resumed: which seats had said they were ready (the journal keeps it)."""
+        import json
+        try:
+            lines = open(journal_path, encoding="utf-8").read().split("\n")[1:]
+        except OSError:
+            return
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:  # a torn last line; the journal's reader says so
+                continue
+            if isinstance(entry, dict) and entry.get("type") == "ready" and entry.get("seat") in self.seats:
+                self.seats[entry["seat"]].ready = bool(entry.get("ready"))
+
     def rows(self, by_plan: set[str], latency: Callable[[str], Optional[float]]) -> list[dict]:
         """The roster as the controller's window shows it, one row a seat."""
         now = time.monotonic()
