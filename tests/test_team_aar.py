@@ -40,6 +40,12 @@ def test_the_team_aar_of_a_joint_run_has_a_section_for_each_seat(tmp_path):
     for seat in KOWLOON.spec.seats:
         assert f"id='seat-{seat.id}'>{seat.name}<" in page
     assert "When each seat came to know each fact" in page and "data:image/png;base64," in page
+    import io
+    from docx import Document
+    from sim.evaluation.aar_docx import docx_bytes
+    headings = [p.text for p in Document(io.BytesIO(docx_bytes(report))).paragraphs if p.style.name.startswith("Heading")]
+    assert "Appendix C. The team, seat by seat" in headings
+    assert all(seat.name in headings for seat in KOWLOON.spec.seats)  # the Word document too
 
     sections = {s.seat: s for s in seat_sections(KOWLOON.spec, record["events"])}
     assert sections["hk_command"].played == "its people" and sections["crime_bureau"].played == "the plan"

@@ -172,6 +172,30 @@ def team_html(spec: ScenarioSpec, events: list[dict]) -> str:
     return "".join(out)
 
 
+def add_team_to_docx(doc, sections: list[SeatSection], table) -> None:
+    """The team's part of the Word document: a heading and three tables a seat.
+    `table(doc, header, rows, widths)` is the AAR document's own table maker."""
+    doc.add_heading("Appendix C. The team, seat by seat", level=1)
+    doc.add_paragraph("What each seat knew and when, what it passed on and how fast, and its decisions.")
+    for s in sections:
+        doc.add_heading(s.name, level=2)
+        doc.add_paragraph(f"Played by {s.played}.")
+        doc.add_paragraph().add_run("What it knew, and when").bold = True
+        table(doc, ["When", "Fact", "How", "After the first seat"],
+              [[clock(k["t"]), k["fact"], {"seen": f"seen ({k['by']})", "told": f"told by {k['by']} via {k['via']}",
+                                           "intelligence": f"intelligence ({k['by']})"}.get(k["how"], k["how"]),
+                _dur(k["after"])] for k in s.knew] or [["", "none of the facts", "", ""]], [2, 6, 6, 3])
+        doc.add_paragraph().add_run("What it passed on, and how fast").bold = True
+        table(doc, ["Sent", "To, by", "What", "Arrived", "Known before sending"],
+              [[clock(m["sent"]), f"{m['to']}, {m['via']}", m["what"],
+                f"{clock(m['arrived'])} (after {_dur(m['took'])})" if m["arrived"] is not None else "not delivered",
+                _dur(m["known_for"])] for m in s.passed] or [["", "nothing passed on", "", "", ""]], [1.6, 4.4, 5, 3.4, 2.6])
+        doc.add_paragraph().add_run("Its decisions").bold = True
+        table(doc, ["When", "Decision", "Option", "How", "Took"],
+              [[clock(d["t"]), d["decision"], str(d["option"]), str(d["how"]), _dur(d["took"])] for d in s.decisions]
+              or [["", "none was its to take", "", "", ""]], [2, 4, 5, 3, 3])
+
+
 def with_team(document: str, team: str) -> str:
     """The AAR's HTML with the team's block added before its end (unchanged for a solo run)."""
     if not team:
@@ -180,4 +204,5 @@ def with_team(document: str, team: str) -> str:
     return document[:at] + team + document[at:] if at >= 0 else document + team
 
 
-__all__ = ["SeatSection", "humans_of", "knowing_chart", "seat_sections", "team_html", "with_team"]
+__all__ = ["SeatSection", "add_team_to_docx", "humans_of", "knowing_chart", "seat_sections", "team_html",
+           "with_team"]
