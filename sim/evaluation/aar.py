@@ -23,6 +23,7 @@ from .review import ReviewedRun, draft_plan, reviewed_run
 from .skill import SkillReport
 from .stats import p_text, summarise
 from .store import Store
+from .team_aar import humans_of, seat_sections, team_html, with_team
 
 RATING_WORDS = dict(RATINGS)
 
@@ -78,6 +79,8 @@ class AfterAction:
     other_runs: Optional[dict[str, Any]]
     general: list[Finding]
     generated: str
+    team: str = ""  # a joint run's section per seat (sim/evaluation/team_aar.py), HTML
+    team_sections: list = field(default_factory=list)  # the same, for the Word document
 
 
 def _trainee_run(store: Store, scenario_id: str, trainee: str, record_path: Optional[str]) -> dict:
@@ -211,9 +214,11 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
         capabilities=capabilities, plan=plan, plan_reviewed=bool(reviewed.plan), changed=changed,
         timeline=timeline(events, spec), luck=luck_view, other_runs=other_runs, general=general,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        team=team_html(spec, events),
+        team_sections=seat_sections(spec, events) if humans_of(events) is not None else [],
     )
 
 
 def html(aar: AfterAction) -> str:
     from .templates import render
-    return render("aar.html.j2", aar=aar, ratings=RATING_WORDS)
+    return with_team(render("aar.html.j2", aar=aar, ratings=RATING_WORDS), aar.team)

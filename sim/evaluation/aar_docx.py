@@ -181,6 +181,9 @@ def docx_bytes(aar: AfterAction) -> bytes:
         p.paragraph_format.space_after = Pt(0)
         for r in p.runs:
             r.font.size = Pt(9)
+    if aar.team_sections:  # a joint run: the team, seat by seat
+        from .team_aar import add_team_to_docx
+        add_team_to_docx(doc, aar.team_sections, _table)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

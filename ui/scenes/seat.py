@@ -45,7 +45,13 @@ class SeatScene(JointScene):
         self.method_buttons: dict = {}  # a breach asking for its method
         self.asking: Optional[tuple[dict, bool]] = None
         super().enter()
-        self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is not None:
+            waiting = f"{len(plan.held)} wait for {self.link.seat_name(plan.on_go_of)}'s go" if plan.held else ""
+            queued = f"{len(plan.now)} orders queued" if plan.now or not plan.held else ""
+            self.say(f"Ready: {', '.join(p for p in (queued, waiting) if p)}.")
+        elif not self.link.started:
+            self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
 
     @property
     def units(self) -> list[str]:
@@ -285,11 +291,20 @@ class SeatScene(JointScene):
 
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
-        if self.message.startswith("Waiting for the controller") and self.link.started:
-            self.say("The exercise has started (the top bar says whether it runs or is paused).")
+        if self.message.startswith(("Waiting for the controller", "Ready:")) and self.link.started:
+            plan = getattr(self.ctx, "seat_plan", None)
+            if plan is not None and plan.held:
+                self.say(f"The exercise has started; {len(plan.held)} planned orders wait for "
+                         f"{self.link.seat_name(plan.on_go_of)}'s go.")
+            else:
+                self.say("The exercise has started (the top bar says whether it runs or is paused).")
         snap = self.link.snapshot()
+        if snap is not None:
+            self._release_on_go(snap)
         decision = snap.decision if snap is not None else None
         current = decision.id if decision else None
+        if self.decision_id is not None and current != self.decision_id and snap is not None:
+            self._say_if_defaulted(snap, self.decision_id)
         if current == self.decision_id:
             return
         for b in self.decision_buttons:
@@ -297,6 +312,7 @@ class SeatScene(JointScene):
         self.decision_buttons, self.decision_id = {}, current
         if decision is None:
             return
+        self.decision_labels = dict(decision.options)
         rect = self._decision_rect(decision)
         y = rect.bottom - 10 - 38 * len(decision.options)
         for option, label in decision.options:
@@ -304,6 +320,24 @@ class SeatScene(JointScene):
             b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 32), words, self.manager, starting_height=4)
             self.decision_buttons[b] = option
             y += 38
+
+    def _release_on_go(self, snap: Snapshot) -> None:
+        """Orders the plan holds for another seat's go are given when its go arrives."""
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is None or not plan.held or not any(plan.is_go(e) for e in snap.feed):
+            return
+        for order in plan.held:
+            self.link.client.order(order.model_dump(exclude_none=True), queue=True)
+        self.say(f"{self.link.seat_name(plan.on_go_of)}'s go: {len(plan.held)} planned orders given.")
+        plan.held = []
+
+    def _say_if_defaulted(self, snap: Snapshot, decision_id: str) -> None:
+        """A decision of ours that ran out of time says so, not only in the feed."""
+        made = next((e for e in reversed(snap.feed) if e["kind"] == "decision_made"
+                     and e.get("subject") == decision_id), None)
+        if made is not None and made.get("how") == "defaulted":
+            label = getattr(self, "decision_labels", {}).get(made.get("option"), made.get("option"))
+            self.say(f"Out of time, the default was taken: {str(label).split(' (')[0]}.", error=True)
 
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
