@@ -248,18 +248,19 @@ def test_compare_by_plan_marks_the_reckless_plan_significantly_worse(tmp_path, e
     with open(table, newline="") as fh:
         rows = list(csv.reader(fh))
     header = rows[0]
-    assert header[:8] == ["plan", "runs", "mean", "ci_low", "ci_high", "paired_vs_first", "p_value", "significant"]
-    assert "victims_safe" in header and "evidence_secured" in header
+    assert header[:12] == ["plan", "roles", "runs", "seeds", "mean", "ci_low", "ci_high", "vs_reference",
+                           "vs_reference_ci_low", "vs_reference_ci_high", "p_value", "verdict"]
+    assert "Victim safety" in header and "victims_safe" in header and "evidence_secured" in header
     assert all(len(row) == len(header) for row in rows)
     by_plan = {row[0]: dict(zip(header, row)) for row in rows[1:]}
-    assert rows[1][0] == "Doctrine"  # the reference every other plan is compared with
-    doctrine, reckless = by_plan["Doctrine"], by_plan["Reckless"]
+    assert rows[1][0] == "Doctrine plan (reference)"  # the reference every other plan is compared with
+    doctrine, reckless = by_plan["Doctrine plan (reference)"], by_plan["Reckless"]
     assert doctrine["runs"] == reckless["runs"] == "20"
-    assert reckless["significant"] == "yes"
-    assert float(reckless["paired_vs_first"]) < 0 and float(reckless["p_value"]) < 0.05
+    assert reckless["verdict"] == "larger than luck explains"
+    assert float(reckless["vs_reference"]) < 0 and float(reckless["vs_reference_ci_high"]) < 0
     assert float(reckless["mean"]) < float(doctrine["mean"])
-    assert float(reckless["paired_vs_first"]) == pytest.approx(float(reckless["mean"]) - float(doctrine["mean"]),
-                                                               abs=1e-3)  # same seeds: paired = difference
+    assert float(reckless["vs_reference"]) == pytest.approx(float(reckless["mean"]) - float(doctrine["mean"]),
+                                                            abs=1e-3)  # same seeds: paired = difference
 
 
 def test_compare_unknown_scenario_lists_the_known_ids(evaluation_db):

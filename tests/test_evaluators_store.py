@@ -360,7 +360,7 @@ def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon
 def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, kowloon):
     # found in review: an upgraded store held each seed twice, and compare's n doubled
     from sim import __version__
-    from sim.evaluation.skill import groups
+    from sim.evaluation.compare import table
     store = Store(tmp_path / "s.db")
     records = []
     for seed in range(3):
@@ -372,7 +372,8 @@ def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, 
         old["software_version"], old["metrics"]["overall"]["score"] = "0.1.0", 0.123
         assert store.add(old, source="batch")
     assert store.add(records[0], source="batch")  # seed 0 run again by this version
-    (doctrine,) = groups(store, kowloon.spec.id, "plan")
+    (doctrine,) = table(store, kowloon, "plan")  # the reference row: no plan batches stored
+    assert doctrine.is_reference and doctrine.summary.n == 3
     assert sorted(r["seed"] for r in doctrine.runs) == [0, 1, 2]
     by_seed = {r["seed"]: r for r in doctrine.runs}
     assert by_seed[0]["software_version"] == __version__ and by_seed[0]["overall_score"] != 0.123

@@ -81,7 +81,7 @@ class AfterAction:
 
 
 def _trainee_run(store: Store, scenario_id: str, trainee: str, record_path: Optional[str]) -> dict:
-    runs = [r for r in store.runs(scenario=scenario_id, trainee=trainee) if r.get("kind") == "trainee"]
+    runs = [r for r in store.runs(scenario=scenario_id, trainee=trainee) if r.get("kind") in ("played", "trainee_batch")]
     if record_path:
         runs = [r for r in runs if r.get("record_path") and Path(r["record_path"]).resolve() == Path(record_path).resolve()]
     if not runs:
@@ -198,7 +198,7 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
     if changed:
         summary.append(f"{len(changed)} draft rating{'s were' if len(changed) != 1 else ' was'} changed in review "
                        "(marked in the analysis).")
-    own = [r for r in store.runs(scenario=spec.id, trainee=trainee) if r.get("kind") == "trainee"]
+    own = [r for r in store.runs(scenario=spec.id, trainee=trainee) if r.get("kind") in ("played", "trainee_batch")]
     other_runs = None
     if len(own) > 1:
         s = summarise([r["overall_score"] for r in own])

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from sim.engine.eventlog import canonical_lines
 from sim.format.problems import InputError, Problem
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -78,20 +78,33 @@ _UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
                  " at TEXT NOT NULL)",
                  "CREATE TABLE plan_items (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
                  " issue TEXT NOT NULL, action TEXT NOT NULL, capability TEXT, agency TEXT, start TEXT, due TEXT,"
-                 " evaluator TEXT NOT NULL, at TEXT NOT NULL, replaces INTEGER, removed INTEGER NOT NULL DEFAULT 0)"]}
+                 " evaluator TEXT NOT NULL, at TEXT NOT NULL, replaces INTEGER, removed INTEGER NOT NULL DEFAULT 0)"],
+             # Version 6: a run's role (the `kind` column) tells a trainee's played run from their
+             # batch, and a trainee's policy replays and counterfactuals carry the trainee's name,
+             # so that every table can say which roles it counts (sim/evaluation/reference.py).
+             6: ["UPDATE runs SET kind = 'played' WHERE kind = 'trainee' AND source != 'batch'",
+                 "UPDATE runs SET kind = 'trainee_batch' WHERE kind = 'trainee' AND source = 'batch'",
+                 "UPDATE runs SET trainee = substr(plan_name, 1, instr(plan_name, ' (policy)') - 1)"
+                 " WHERE kind IN ('policy', 'counterfactual') AND trainee IS NULL AND instr(plan_name, ' (policy)') > 1"
+                 " AND substr(plan_name, 1, instr(plan_name, ' (policy)') - 1) IN"
+                 " (SELECT trainee FROM runs WHERE kind IN ('played', 'trainee_batch'))"]}
 
-RUN_KINDS = ("trainee", "doctrine", "policy", "counterfactual", "plan")
+# What each run is for (the `kind` column), in the words tables use.
+ROLES = {"played": "played by a trainee", "trainee_batch": "a trainee's batch",
+         "policy": "a trainee's choices replayed on other seeds", "counterfactual": "a counterfactual (one choice swapped)",
+         "doctrine": "the doctrine plan (reference)", "plan": "a plan's batch"}
+RUN_KINDS = tuple(ROLES)
 
 
-def kind_of(record: dict[str, Any]) -> str:
-    """What a run is for, when the caller does not say: from its trainee and plan name."""
+def kind_of(record: dict[str, Any], source: str = "played") -> str:
+    """What a run is for, when the caller does not say: from its trainee, plan name and source."""
     name = str(record["plan"].get("name", ""))
     if name.endswith(" (policy)"):
         return "policy"
     if " with doctrine " in name:
         return "counterfactual"
     if record.get("trainee"):
-        return "trainee"
+        return "trainee_batch" if source == "batch" else "played"
     return "doctrine" if name.lower().startswith("doctrine") else "plan"
 
 
@@ -234,7 +247,7 @@ class Store:
                  record["plan"].get("name", "plan"), plan_key(record), source, batch, metrics["overall"]["score"],
                  metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
                  record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True),
-                 record.get("software_version"), kind or kind_of(record)))
+                 record.get("software_version"), kind or kind_of(record, source)))
             if cur.rowcount == 0:
                 if batch is not None:  # the same run, already stored: it belongs to this batch too
                     run_id = db.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()[0]
