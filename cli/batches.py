@@ -41,13 +41,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print("interrupted: finish with the same command and --resume", file=sys.stderr)
         return 130
     metrics = store.metric_scores([r["id"] for r in rows])
+    capabilities = store.capability_ratings([r["id"] for r in rows])
     names = ["overall"] + sorted({n for m in metrics.values() for n in m})
-    print(f"{'metric':<24}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
-    for name in names:
-        values = [r["overall_score"] for r in rows] if name == "overall" else [metrics[r["id"]][name] for r in rows]
+    width = max([26] + [len(c.name) + 2 for c in scenario.spec.scored_capabilities])
+
+    def line(label: str, values: list[float]) -> None:
         s = summarise(values)
         low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
-        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+        print(f"{label:<{width}}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+
+    print(f"{'capability':<{width}}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
+    line("Overall", [r["overall_score"] for r in rows])
+    for c in scenario.spec.scored_capabilities:  # the scenario's capabilities, by name, as every view shows them
+        line(c.name, [capabilities[r["id"]][c.id][0] for r in rows if c.id in capabilities[r["id"]]])
+    print(f"\n{'metric':<{width}}")
+    for name in names[1:]:
+        line(name.replace("_", " ").capitalize(), [metrics[r["id"]][name] for r in rows])
     return EXIT_OK
 
 def cmd_calibrate(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     store = open_store(args, must_exist=True)
     scenario = scenario_by_id(args.scenario, store)
     rows = table(store, scenario, args.by)
-    caps = [(c.id, c.name) for c in scenario.spec.scoring.capabilities]
+    caps = [(c.id, c.name) for c in scenario.spec.scored_capabilities]
     print(f"{scenario.id}: by {args.by}; 'vs reference' is the paired difference from the doctrine plan on the "
           f"same seeds (* its 95% CI leaves out zero)")
     print(counted_text(args.by))

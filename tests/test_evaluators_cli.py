@@ -135,14 +135,15 @@ def check_complete(db: Path, kowloon, done, already: int) -> None:
     bid = batch_id(kowloon.sha256, kowloon.spec.doctrine_plan, 0, RUNS, None)
     assert f"batch {bid}: {RUNS} of {RUNS} runs stored" in done.stdout
     assert f"({RUNS - already} new, {already} already stored" in done.stdout
-    # the statistics table: a header and one row per metric, 'overall' first
+    # the statistics table: 'Overall' first, each capability by name, then each metric
     lines = done.stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("metric"))
-    assert re.match(r"metric\s+mean\s+sd\s+95% CI\s+p5\s+p50\s+p95$", lines[header])
+    header = next(i for i, line in enumerate(lines) if line.startswith("capability"))
+    assert re.match(r"capability\s+mean\s+sd\s+95% CI\s+p5\s+p50\s+p95$", lines[header])
     number = r"\s+-?\d+\.\d{3}"
-    assert re.match(rf"overall{number}{number}\s+-?\d+\.\d{{3}} to -?\d+\.\d{{3}}{number}{number}{number}$",
+    assert re.match(rf"Overall{number}{number}\s+-?\d+\.\d{{3}} to -?\d+\.\d{{3}}{number}{number}{number}$",
                     lines[header + 1]), lines[header + 1]
-    assert any(line.startswith("victims_safe ") for line in lines[header + 1:])
+    assert lines[header + 2].startswith("Victim safety ")
+    assert any(line.startswith("Victims safe ") for line in lines[header + 1:])
     rows = batch_rows(db, kowloon)
     assert [seed for seed, _ in rows] == list(range(RUNS))  # exactly N runs, seeds 0..N-1, none twice
     assert all(events > 0 for _, events in rows)  # every stored run is whole

@@ -94,7 +94,7 @@ def test_review_changes_the_report_and_keeps_the_draft(afternoon):
     done = cli("review", records["alice"], "--evaluator", "Insp. Chan",
                "--set", "language_within_10=partly", "--reason", "spoke through the door first",
                "--set", "victims_protected=S", "--reason", "the women were left alone for a minute",
-               "--observe", "T+04:10 strength guide_victim_safety: a quiet approach",
+               "--observe", "T+04:10 strength victim_safety: a quiet approach",
                "--plan-item", "issue=Late Thai contact; action=Liaison in the second stack; agency=rtp_atpd; due=2027-02-15")
     assert done.returncode == 0, done.stderr
     assert "2 ratings changed in review" in done.stdout

@@ -181,7 +181,7 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
            "<h2>Objectives</h2><ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in spec.briefing.objectives) + "</ol>",
            "<h2>Capabilities</h2><table><tr><th>Capability</th><th>Rating (most frequent)</th><th>Mean score</th>"
            "<th>Ratings across runs</th></tr>"]
-    for capability in spec.scoring.capabilities:
+    for capability in spec.scored_capabilities:
         values = [caps[r["id"]].get(capability.id) for r in runs if capability.id in caps[r["id"]]]
         if not values:
             continue

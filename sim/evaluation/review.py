@@ -160,7 +160,7 @@ def parse_set(text: str, items: dict[str, str]) -> tuple[str, str]:
 
 
 def parse_observation(text: str, capabilities: list[str]) -> dict[str, Any]:
-    """'T+05:00 strength: text' or 'T+12:30 area guide_victim_care: text'."""
+    """'T+05:00 strength: text' or 'T+12:30 area victim_care: text'."""
     from sim.format.problems import did_you_mean
     match = re.fullmatch(r"\s*(\S+)\s+(\w+)(?:\s+(\w+))?\s*:\s*(.+)", text, re.S)
     usage = "write 'T+MM:SS strength: what went well' or 'T+MM:SS area CAPABILITY: what to improve'"

@@ -232,7 +232,7 @@ class DebriefScene(Scene):
     def _ratings(self, surface, metrics, pos) -> None:
         x, y = pos
         for cap in metrics["capabilities"]:
-            label = f"{cap['rating']} {cap['id'].replace('_', ' ')}"
+            label = f"{cap['rating']} {cap['name']}"
             if x + 8 * len(label) > self.centre.right:
                 break
             shade = RATING_SHADE[cap["rating"]]
