@@ -123,7 +123,7 @@ def test_review_changes_the_report_and_keeps_the_draft(afternoon):
 
 def test_review_refuses_bad_input_clearly(afternoon):
     folder, records = afternoon
-    for args, words in ((["--set", "nothing=met"], "unknown task or target 'nothing'"),
+    for args, words in ((["--set", "nothing=met"], "unknown capability, task or target 'nothing'"),
                         (["--evaluator", "x", "--set", "arrests=maybe", "--reason", "r"], "rate it met, partly or not_met"),
                         (["--evaluator", "x", "--set", "arrests=met"], "needs its reason"),
                         (["--set", "arrests=met", "--reason", "r"], "--evaluator NAME"),
@@ -201,7 +201,7 @@ def test_store_upgrades_from_schema_4(tmp_path):
     # upgraded to the roles of version 6: the policy replay is alice's, the played run hers
     assert [r["kind"] for r in store.runs()] == ["doctrine", "policy", "counterfactual", "played"]
     assert [r["trainee"] for r in store.runs()] == [None, "alice", None, "alice"]
-    assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 6
+    assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 7
     assert store.reviews(1) == [] and store.plan_items(1) == []
 
 

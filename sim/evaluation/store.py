@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from sim.engine.eventlog import canonical_lines
 from sim.format.problems import InputError, Problem
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -87,7 +87,11 @@ _UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
                  "UPDATE runs SET trainee = substr(plan_name, 1, instr(plan_name, ' (policy)') - 1)"
                  " WHERE kind IN ('policy', 'counterfactual') AND trainee IS NULL AND instr(plan_name, ' (policy)') > 1"
                  " AND substr(plan_name, 1, instr(plan_name, ' (policy)') - 1) IN"
-                 " (SELECT trainee FROM runs WHERE kind IN ('played', 'trainee_batch'))"]}
+                 " (SELECT trainee FROM runs WHERE kind IN ('played', 'trainee_batch'))"],
+             # Version 7: an improvement-plan item's capability element (planning, organisation,
+             # equipment, training, exercise) and point of contact, as the HSEEP template has them.
+             7: ["ALTER TABLE plan_items ADD COLUMN element TEXT",
+                 "ALTER TABLE plan_items ADD COLUMN poc TEXT"]}
 
 # What each run is for (the `kind` column), in the words tables use.
 ROLES = {"played": "played by a trainee", "trainee_batch": "a trainee's batch",
@@ -217,13 +221,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; one opened inside another joins it (a review is stored whole or not at all)."""
+        if getattr(self, "_depth", 0):
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
         self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self.db
         except BaseException:
+            self._depth = 0
             self.db.execute("ROLLBACK")
             raise
         else:
+            self._depth = 0
             self.db.execute("COMMIT")
 
     def close(self) -> None:
@@ -378,9 +393,10 @@ class Store:
                       replaces: Optional[int] = None, removed: bool = False) -> int:
         with self.transaction() as db:
             cur = db.execute("INSERT INTO plan_items (run_id, issue, action, capability, agency, start, due,"
-                             " evaluator, at, replaces, removed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                             " evaluator, at, replaces, removed, element, poc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              (run_id, item["issue"], item["action"], item.get("capability"), item.get("agency"),
-                              item.get("start"), item.get("due"), evaluator, at, replaces, int(removed)))
+                              item.get("start"), item.get("due"), evaluator, at, replaces, int(removed),
+                              item.get("element"), item.get("poc")))
             return cur.lastrowid
 
     def plan_items(self, run_id: int) -> list[dict[str, Any]]:
