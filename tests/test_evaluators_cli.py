@@ -289,7 +289,7 @@ def test_report_is_a_standalone_html_with_charts_ratings_and_findings(tmp_path, 
     # objectives, capability ratings (P/S/M/U), strengths and areas for improvement
     for objective in kowloon.spec.briefing.objectives:
         assert html.escape(objective) in text
-    for capability in kowloon.spec.scoring.capabilities:
+    for capability in kowloon.spec.scored_capabilities:
         assert html.escape(capability.name) in text
     assert re.search(r"<span class='r [PSMU]'>[PSMU]</span>", text)
     for words in ("P performed without challenges", "S with some challenges", "M with major challenges",

@@ -74,7 +74,10 @@ def charts(rows: list[Row], facts: dict[str, list[dict]], metric_names: dict[str
         labels.append(_label(f"{g.name} ({len(times)}/{len(g.runs)} runs all safe)"))
     height = 0.5 + sum(0.3 * (1 + label.count("\n")) for label in labels)
     fig, ax = plt.subplots(figsize=(8, max(3.0, height)))
-    ax.boxplot(data, vert=False)
+    try:
+        ax.boxplot(data, orientation="horizontal")
+    except TypeError:  # matplotlib before 3.10
+        ax.boxplot(data, vert=False)
     ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
     ax.set_xlabel("seconds until every victim was safe")
     ax.set_title("Time until victims are safe")
