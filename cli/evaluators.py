@@ -43,6 +43,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"{lines[0]:<{width}}{len(r.runs):>6}{s.n:>6}{s.mean:>8.3f}   {ci}{vs:>14}{p:>8}")
         for more in lines[1:]:
             print(f"  {more}")
+    if caps and rows:  # the scenario's capabilities, by name, as every view shows them
+        print(f"\nMean capability score (each seed once)")
+        for r in rows:
+            print(f"  {r.name}")
+            print("    " + "; ".join(f"{name} {r.capabilities[c]:.2f}" for c, name in caps if c in r.capabilities))
     if args.csv:
         from sim.evaluation.record import write_atomic
         metric_names = sorted({n for r in rows for n in r.metrics})

@@ -103,3 +103,22 @@ def test_compare_by_plan_keeps_trainees_out_of_the_plan_groups(three):
     assert "rows count: a plan's batch" in out
     runs_seeds = re.search(r"Doctrine plan\s+(\d+)\s+(\d+)", out.replace("(reference)", ""))  # it may wrap
     assert runs_seeds and runs_seeds.groups() == (str(N), str(N)), out  # only the reference runs, never A's
+
+
+def test_cohort_counts_a_trainee_with_only_batch_runs_and_never_cuts_a_name(three):
+    folder, db, _ = three
+    long_name = "Detective Sergeant " + "Anand Wongsakul-Prasertsri " * 3 + "of the Anti-Trafficking Division"
+    long_name = long_name[:98]
+    assert len(long_name) == 98
+    cli("batch", KOWLOON, "--trainee", long_name, "--runs", N, "--db", db, "--workers", 1,
+        "--plan", PLANS / "kowloon_flat_cautious.yaml")
+    c = cohort(Store(db), load(KOWLOON), runs=N, workers=1)
+    member = next(m for m in c.members if m.trainee == long_name)
+    assert member.note.startswith("batch runs only") and member.played_score is None
+    assert member.against is not None
+    out = cohort_text(c)
+    assert long_name in out and "batch runs only" in out
+    assert "Victim safety" in out  # the scenario's capabilities, by name
+    compare = cli("compare", "--scenario", "kowloon_flat", "--by", "trainee", "--db", db).stdout
+    assert long_name.split()[-1] in compare and "Anti-Trafficking" in compare  # wrapped, never cut
+    assert " ".join(line.strip() for line in compare.splitlines()).count("Wongsakul-Prasertsri") >= 3

@@ -11,6 +11,7 @@ from typing import Optional
 
 from . import record as records
 from . import reference
+from .compare import _per_seed_means
 from .reference import Difference, verdict
 from .skill import SkillReport, _scores, skill
 from .stats import Paired, Summary, bootstrap_ci, paired_test, p_text, summarise
@@ -29,6 +30,7 @@ class Member:
     skill: Optional[SkillReport]
     against: Optional[Difference]  # against the reference (reference.py), on the cohort's seeds
     note: str = ""
+    capabilities: dict[str, float] = field(default_factory=dict)  # capability id -> mean score over the seeds
 
     @property
     def scores(self) -> list[float]:
@@ -72,6 +74,7 @@ class Cohort:
     doctrine: Summary
     skipped: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # decision and option ids -> words
+    capability_names: dict[str, str] = field(default_factory=dict)
 
 
 def cohort(store: Store, scenario, *, runs: int = 100, first_seed: int = 0,
@@ -107,9 +110,13 @@ def cohort(store: Store, scenario, *, runs: int = 100, first_seed: int = 0,
             note = note or f"{len(by_seed)} of the {runs} seeds"
         choices = {d: v["option"] for d, v in (record or {}).get("decisions", {}).items()}
         values = list(by_seed.values())
+        runs_here = [r for r in reference.rows(store, scenario, reference.TRAINEE_ROLES, trainee=trainee)
+                     if r["seed"] in seeds]
+        ratings = store.capability_ratings([r["id"] for r in runs_here])
+        caps = _per_seed_means(runs_here, {i: {c: v[0] for c, v in d.items()} for i, d in ratings.items()})
         members.append(Member(trainee, row, row["overall_score"] if row else None, summarise(values),
                               bootstrap_ci(values), by_seed, choices, report,
-                              reference.against_reference(store, scenario, by_seed, seeds), note))
+                              reference.against_reference(store, scenario, by_seed, seeds), note, caps))
     members.sort(key=lambda m: -m.summary.mean)
     pairs = []
     for a, b in itertools.combinations(members, 2):
@@ -129,7 +136,8 @@ def cohort(store: Store, scenario, *, runs: int = 100, first_seed: int = 0,
             views.append(OptionCost(option.id, who, mean, option.id == best))
         decisions.append(DecisionView(decision.id, decision.prompt, views))
     names = {f"{d.id}.{o.id}": o.label for d in spec.decisions for o in d.options}
-    return Cohort(spec.id, runs, first_seed, members, pairs, decisions, doctrine, skipped, names)
+    return Cohort(spec.id, runs, first_seed, members, pairs, decisions, doctrine, skipped, names,
+                  {cap.id: cap.name for cap in spec.scored_capabilities})
 
 
 def ranking_lines(c: Cohort) -> list[str]:
@@ -172,6 +180,12 @@ def text(c: Cohort) -> str:
     notes = [f"  {m.trainee}: {m.note}" for m in c.members if m.note]
     if notes:
         lines += ["", "Notes"] + notes
+    if c.capability_names and any(m.capabilities for m in c.members):
+        lines += ["", "Capabilities (mean score over the seeds)"]
+        for m in c.members:
+            lines.append(f"  {m.trainee}")
+            lines.append("    " + "; ".join(f"{name} {m.capabilities[cid]:.2f}" for cid, name in c.capability_names.items()
+                                            if cid in m.capabilities))
     lines += ["", "Against the reference (paired, same seeds; the verdict follows the 95% CI)"]
     for m in c.members:
         if m.against:
