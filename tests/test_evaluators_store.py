@@ -378,3 +378,27 @@ def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, 
     by_seed = {r["seed"]: r for r in doctrine.runs}
     assert by_seed[0]["software_version"] == __version__ and by_seed[0]["overall_score"] != 0.123
     assert by_seed[1]["software_version"] == "0.1.0"  # only the old version has it: kept
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_locks(tmp_path, kowloon):
+    """Found in the debrief (issue 17): opening a second Store on a file this process already
+    held read the file's header with open()/close(), which dropped every SQLite lock of the
+    process on it; a batch in another process then reset the write-ahead log under the first
+    connection, and the next reader got 'database disk image is malformed'."""
+    import subprocess
+    import sys
+    db = tmp_path / "shared.db"
+
+    def batch(trainee: str) -> None:
+        done = subprocess.run([sys.executable, "run_exercise.py", "batch", str(KOWLOON), "--runs", "2", "--trainee",
+                               trainee, "--db", str(db), "--workers", "1"], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    batch("first")
+    held = Store(db)  # the window's connection, say
+    for i in range(3):
+        batch(f"other {i}")
+        second = Store(db)  # the background score's
+        assert second.count() == held.count() == 2 * (i + 2)
+        second.close()
+    held.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,16 +133,32 @@ def run_key(record: dict[str, Any]) -> str:
 
 
 
+# The stores this process holds open, by real path, with how many connections each. SQLite
+# locks a database with POSIX advisory locks, which belong to the process and are all dropped
+# when the process closes ANY descriptor of that file: reading a store's header with open()
+# while another connection of this process has it open silently unlocked that connection.
+# Another process (a batch worker, say) then took itself for the last user, reset the
+# write-ahead log under it, and this process read "database disk image is malformed" (the
+# debrief's luck-adjusted score, issue 17). So the header is read only by the first opener.
+_OPEN: dict[str, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
         self.path = Path(path)
-        self._check_file()
+        self._key = os.path.realpath(self.path)
+        with _OPEN_LOCK:
+            if not _OPEN.get(self._key):
+                self._check_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Several processes may open a new store at the same moment; while one creates it the
         # others can find it locked (setting WAL mode does not wait): try again for a while.
         for attempt in range(300):
             try:
                 self._open()
+                with _OPEN_LOCK:
+                    _OPEN[self._key] = _OPEN.get(self._key, 0) + 1
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 299:
@@ -184,8 +202,13 @@ class Store:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         try:
-            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
+            # Not a `mode=ro` connection: in a process that already holds a connection to a
+            # store in WAL mode, a read-only one (SQLite 3.40) can read a half-updated snapshot
+            # after another process wrote ("database disk image is malformed"). A plain
+            # connection that only reads writes nothing either.
+            probe = sqlite3.connect(self.path, timeout=60)
             try:
+                probe.execute("PRAGMA query_only = ON")
                 tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             finally:
                 probe.close()
@@ -242,7 +265,17 @@ class Store:
             self.db.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.close()
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+            self.db = None
+            with _OPEN_LOCK:
+                _OPEN[self._key] = max(0, _OPEN.get(self._key, 1) - 1)
+
+    def __del__(self) -> None:  # a store dropped without close(): its connection goes with it
+        try:
+            self.close()
+        except Exception:
+            pass
 
     # -- writing -----------------------------------------------------------------------
     def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
