@@ -107,7 +107,8 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
         source = event.get("source")
         return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
     if k == "decision_made":
-        return f"decision {s}: {event.get('option')} ({event.get('how')})"
+        option = str(event.get("option") or "")
+        return f"decision {names.get(s, s.replace('_', ' '))}: {names.get(option, option.replace('_', ' '))} ({event.get('how')})"
     if k == "order_failed":
         reason = humanise(str(event.get("reason", "")), names)
         return f"{n} could not {event.get('order', '').replace('_', ' ')}: {reason}"

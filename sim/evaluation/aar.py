@@ -155,9 +155,9 @@ def _capability_chart(capabilities: list[CapabilityView]) -> bytes:
     for i, c in enumerate(caps):
         ax.patches[i].set_hatch(hatches[c.rating])
         label = c.rating if c.rating == c.draft else f"{c.rating} (draft {c.draft})"
-        ax.text(min(c.score, 0.98) + 0.01, i, label, va="center", fontsize=8)
+        ax.text(c.score + 0.01, i, label, va="center", fontsize=8)
     ax.set_yticks(range(len(caps)), names, fontsize=8)
-    ax.set_xlim(0, 1.15)
+    ax.set_xlim(0, 1.3)
     ax.set_xlabel("capability score from its metrics (0-1); label: reviewed rating")
     ax.set_title("Capabilities: score and rating")
     buffer = io.BytesIO()
@@ -191,7 +191,9 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
         if verdict is not None:
             view.draft, view.score, view.rating = verdict.draft, verdict.draft_score, verdict.rating
             view.how = {"draft": "as drafted from its metrics",
-                        "evaluator": f"rated by {verdict.evaluator}" + (f": {verdict.reason}" if verdict.reason else ""),
+                        "evaluator": (f"rated by {verdict.evaluator}: {verdict.reason}" if verdict.reason else
+                                      f"confirmed by {verdict.evaluator}" if verdict.rating == verdict.draft else
+                                      f"rated by {verdict.evaluator}"),
                         "targets": verdict.reason}[verdict.how]
         for target in [t for t in reviewed.targets if t.capability == capability.id]:
             v = reviewed.verdicts[target.id]

@@ -201,11 +201,12 @@ def text(c: Cohort) -> str:
     lines += ["", "Decision points: how the trainees chose, and the mean score each option cost against doctrine's"]
     for d in c.decisions:
         lines.append(f"  {d.prompt}")
+        labels = {o.option: c.names.get(f"{d.id}.{o.option}", o.option) for o in d.options}
+        width = max(len(label) for label in labels.values()) + 2
         for o in d.options:
             cost = ("-" if o.mean_cost is None else "0 (doctrine)" if o.doctrine else f"{o.mean_cost:+.3f}")
             who = ", ".join(o.chosen_by) or "nobody"
-            label = c.names.get(f"{d.id}.{o.option}", o.option)
-            lines.append(f"    {label:<30} cost {cost:<14} chosen by {who}")
+            lines.append(f"    {labels[o.option]:<{width}}cost {cost:<14} chosen by {who}")
     for note in c.skipped:
         lines.append(f"note: left out {note}")
     return "\n".join(lines)

@@ -181,6 +181,19 @@ def _rate_capabilities(out: ReviewedRun, spec, store: Store, latest: dict[str, d
         out.overall = out.overall_draft if unchanged else (overall, target_rating(overall, spec))
 
 
+def _arrival_of(spec, task_id: str) -> Optional[str]:
+    """The unit whose arrival a task waits for ('on: unit_arrived consul'), by name."""
+    from sim.format import triggers
+    for c in (spec.evaluation_guide.capabilities if spec.evaluation_guide else ()):
+        for t in c.targets:
+            for k in t.tasks:
+                if k.id == task_id and k.expect.on:
+                    trig = triggers.parse("on", k.expect.on)
+                    if trig.name == "unit_arrived" and trig.argument:
+                        return next((u.name for u in spec.units if u.id == trig.argument), trig.argument)
+    return None
+
+
 def draft_plan(reviewed: ReviewedRun, spec, events: Optional[list[dict]] = None,
                today: Optional[_dt.date] = None) -> list[dict[str, Any]]:
     """Improvement-plan items proposed from the tasks not met or partly met, each with the
@@ -202,6 +215,10 @@ def draft_plan(reviewed: ReviewedRun, spec, events: Optional[list[dict]] = None,
             best = spec.doctrine_plan.decisions.get(task.decision)
             label = options.get((task.decision, best), best)
             action = f"Plan for '{label}' at the decision '{prompts.get(task.decision, task.decision)}', and brief it"
+            element, cause = "planning", None
+        elif _arrival_of(spec, task.id):
+            unit = _arrival_of(spec, task.id)
+            action = f"Request the {unit} at the start of the operation: put the request in the plan's first orders"
             element, cause = "planning", None
         else:
             agency = next((a.name for a in spec.agencies if a.id == task.agency), "the responsible agency")
