@@ -25,7 +25,9 @@ def test_a_played_run_ended_early_gets_its_luck_adjusted_score(tmp_path):
     from ui.context import Context
     from ui.scenes.base import Next
     from tests.test_ui import click
+    from ui.style.fonts import reset_fonts
 
+    reset_fonts()  # an earlier test's window may have quit pygame's font module
     scenario = load(KOWLOON)
     ctx = Context(scenarios_dir=ROOT / "scenarios", results_dir=tmp_path, scenario=scenario, show_help=False,
                   trainee="Hand Player", luck_runs=12)
