@@ -43,18 +43,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from sim.evaluation.metrics import JOINT_ONLY
 
     metrics = store.metric_scores([r["id"] for r in rows])
-    names = ["overall"] + sorted({n for m in metrics.values() for n in m} | set(JOINT_ONLY))
-    print(f"{'metric':<24}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
-    for name in names:
-        values = [r["overall_score"] for r in rows] if name == "overall" else \
-            [metrics[r["id"]][name] for r in rows if name in metrics[r["id"]]]
-        if not values:  # a joint-only metric in solo runs: no score, no s.d.
-            print(f"{name:<24}{'n/a':>8}{'':>8}   {'not applicable in a solo run':<35}")
-            continue
+    capabilities = store.capability_ratings([r["id"] for r in rows])
+    names = sorted({n for m in metrics.values() for n in m} | set(JOINT_ONLY))
+    width = max([26] + [len(c.name) + 2 for c in scenario.spec.scored_capabilities])
+
+    def line(label: str, values: list) -> None:
+        values = [v for v in values if v is not None]
+        if not values:  # a joint-only measure in solo runs: no score, no s.d.
+            print(f"{label:<{width}}{'n/a':>8}{'':>8}   not applicable in a solo run")
+            return
         s = summarise(values)
         low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
-        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+        print(f"{label:<{width}}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+
+    print(f"{'capability':<{width}}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
+    line("Overall", [r["overall_score"] for r in rows])
+    for c in scenario.spec.scored_capabilities:  # the scenario's capabilities, by name, as every view shows them
+        line(c.name, [capabilities[r["id"]][c.id][0] for r in rows if c.id in capabilities[r["id"]]])
+    print(f"\n{'metric':<{width}}")
+    for name in names:
+        line(name.replace("_", " ").capitalize(), [metrics[r["id"]].get(name) for r in rows])
     return EXIT_OK
+
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """The scenario's three shipped plans over N seeds: outcome distribution and bad outcomes."""

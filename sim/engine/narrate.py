@@ -109,9 +109,12 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
         source = event.get("source")
         return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
     if k == "decision_made":
+        option = str(event.get("option") or "")
+        option = names.get(option, option.replace("_", " "))
+        decision = names.get(s, s.replace("_", " "))
         if event.get("how") == "defaulted":
-            return f"decision {s}: no answer in time, so its default was taken: {event.get('option')}"
-        return f"decision {s}: {event.get('option')} ({event.get('how')})"
+            return f"decision {decision}: no answer in time, so its default was taken: {option}"
+        return f"decision {decision}: {option} ({event.get('how')})"
     if k == "seat_handed":
         seat = names.get(f"seat:{s}", s)
         return (f"{seat} is played by the plan now (the controller handed it over)" if event.get("to") == "plan"

@@ -37,7 +37,7 @@ def rating_for(score: float, spec: ScenarioSpec) -> str:
 
 def targets(spec: ScenarioSpec) -> dict[str, float]:
     out = dict(DEFAULT_TARGETS)
-    for capability in spec.scoring.capabilities:
+    for capability in spec.scored_capabilities:
         for name, weight in capability.metrics.items():
             if weight.target is not None:
                 out[name] = weight.target
@@ -216,7 +216,7 @@ def evaluate(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
     scores = score(spec, facts)
     capabilities = []
     overall = applicable_weight = all_weight = 0.0
-    for capability in spec.scoring.capabilities:
+    for capability in spec.scored_capabilities:
         weights = {name: w.weight for name, w in capability.metrics.items()}
         applies = {name: w for name, w in weights.items() if scores[name] is not None}
         all_weight += sum(weights.values())
