@@ -9,7 +9,7 @@ look for it in; a new group is a module here and a line in GROUPS.
     runs            run, verify
     window          play, replay                          (trainees)
     joint           host, join, joint-view
-    batches         batch, calibrate, score
+    batches         batch, calibrate, score (calibrate --sensitivity: sensitivity.py)
     evaluators      compare, report, cohort, export       (evaluators)
     review          review
 

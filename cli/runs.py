@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from cli.common import EXIT_FAILED, EXIT_OK, SEED, load_scenario, open_store, scenario_of_record, store_option
 
@@ -18,6 +19,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.joint and not scenario.spec.seats:
         from sim.format.problems import InputError, Problem
         raise InputError([Problem(args.scenario, 1, 1, "seats", "--joint needs a scenario with seats")])
+    from sim.format.plan_checks import check_plan
+    for warning in check_plan(scenario, plan):  # the warnings the planning screen shows; the run goes on
+        print(f"{args.plan or args.scenario}: warning: {warning.text}", file=sys.stderr)
     exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee,
                         joint=() if args.joint else None)
     exercise.run_to_end()
@@ -40,10 +44,12 @@ def outcome_text(record: dict, scenario, lines: list[str]) -> str:
            f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
     out += [f"  {line}" for line in lines]
     out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
+    from sim.evaluation.metrics import shown
+
     for cap in metrics["capabilities"]:
-        out.append(f"  {cap['rating']}  {cap['score']:.2f}  {cap['name']}: {cap['reason']}")
+        out.append(f"  {cap['rating']:<3}{shown(cap['score'], 2):>4}  {cap['name']}: {cap['reason']}")
         for name, m in cap["metrics"].items():
-            out.append(f"        {m['score']:.2f}  {name:<22} {m['explanation']}")
+            out.append(f"        {shown(m['score'], 2):>4}  {name:<22} {m['explanation']}")
     overall = metrics["overall"]
     out += ["", f"Overall score {overall['score']:.3f}  rating {overall['rating']}"]
     return "\n".join(out)

@@ -25,6 +25,7 @@ from .agents.perpetrator import Perpetrator
 from .agents.unit import Unit
 from .agents.victim import Victim
 from .conditions import Watcher
+from .handover import take_planned
 from .injects import OpenDecision, run_decision, run_inject
 from .joint_inputs import JointInputs
 from .perception import TICK_SECONDS, Perception
@@ -112,6 +113,8 @@ class Exercise(JointInputs):
 
     def _opened(self, state: OpenDecision) -> None:
         self.open_decisions.append(state)
+        if self.seats is not None and self.seats.owner_of(state.decision) in self.seats.by_plan:
+            take_planned(self, state)  # its seat dropped and the controller handed it to the plan
 
     def _close(self, state: OpenDecision, option_id: str, how: str) -> None:
         """The engine's own answer (planned or defaulted), if the decision is still open."""

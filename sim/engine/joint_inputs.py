@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .handover import HANDOVER_ACTIONS, hand_over
 from .injects import apply_inject
 from .seats import MessageRefused
 
 CONTROLLER = "controller"
 OBSERVER = "observer"
-CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision")
+CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision") + HANDOVER_ACTIONS
 
 
 class NotYours(PermissionError):
@@ -30,9 +31,14 @@ class JointInputs:
         entry.update(fields)
         return entry
 
+    def _check_by_plan(self, seat: Optional[str]) -> None:
+        if seat is not None and self.seats is not None and seat in self.seats.by_plan:
+            raise NotYours(f"seat {seat!r} is played by the plan now: the controller hands it back")
+
     def _check_unit(self, seat: Optional[str], unit_id: str) -> None:
         if seat is None or self.seats is None or seat == CONTROLLER:
             return
+        self._check_by_plan(seat)
         owner = self.seats.seat_of_unit.get(unit_id)
         if owner is None:
             raise ValueError(f"unknown unit {unit_id!r}")
@@ -61,6 +67,7 @@ class JointInputs:
     def _check_owner(self, seat: Optional[str], decision) -> None:
         if seat is None or self.seats is None or seat == CONTROLLER:
             return
+        self._check_by_plan(seat)
         owner = self.seats.owner_of(decision)
         if owner != seat:
             raise NotYours(f"decision {decision.id!r} is taken by seat {owner!r}, not {seat!r}")
@@ -78,6 +85,7 @@ class JointInputs:
         delay. `about`: a person or item in the sender's picture; `marker`: a map marker
         ({"cell": [row, col], "label": text}). Raises MessageRefused if it cannot go."""
         self._joint()
+        self._check_by_plan(sender)
         self.seats.check(sender, to, via, about, marker)
         ident = self.seats.send(sender, to, via, text, about, marker)
         self._log_input(self._entry("message", sender, to=to, via=via, text=text, about=about, marker=marker))
@@ -90,7 +98,8 @@ class JointInputs:
         {"do": "message", "to": SEAT, "text": ...} a message made up on the spot;
         {"do": "alert", "perpetrator": ID} alerts a perpetrator (or "all");
         {"do": "extend_decision", "decision": ID, "seconds": S} gives an open decision more time;
-        {"do": "close_decision", "decision": ID} closes it now with its default."""
+        {"do": "close_decision", "decision": ID} closes it now with its default;
+        {"do": "hand_to_plan" | "hand_back", "seat": SEAT}: the plan plays a dropped seat, or no longer."""
         self._joint()
         world, spec = self.world, self.scenario.spec
         kind = action.get("do")
@@ -130,6 +139,8 @@ class JointInputs:
                 world.emit("decision_extended", subject=state.id, seconds=seconds, by=CONTROLLER)
             else:
                 self.decide(state.id, state.decision.default, how="closed", is_input=False)
+        elif kind in HANDOVER_ACTIONS:
+            hand_over(self, action, by=CONTROLLER)
         else:
             raise ValueError(f"unknown action {kind!r}; one of {', '.join(CONTROL_ACTIONS)}")
         self._log_input(self._entry("control", CONTROLLER, action=dict(action)))

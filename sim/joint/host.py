@@ -25,8 +25,11 @@ from sim.evaluation import record as records
 from sim.evaluation.journal import Journal
 from sim.format.scenario import Scenario
 from . import protocol, tokens
+from .broadcast import Outbox, limit_send_buffer
+from .pace import hold
+from .roster import Roster
 from .protocol import (PROTOCOL_VERSION, BadMessage, ControlMessage, DecideMessage, Hello, ObserveMessage,
-                       OrderMessage, PingMessage, SendMessage)
+                       OrderMessage, PingMessage, ReadyMessage, SendMessage)
 
 TICK_SECONDS = 0.05  # wall-clock seconds between clock steps
 PICTURE_EVERY = 0.2  # wall-clock seconds between pictures (sooner after a seat's own input)
@@ -36,6 +39,7 @@ SPEEDS = (0.5, 1, 2, 4, 8, 16)
 HOST_ACTIONS = ("pause", "resume", "speed")
 HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
 MAX_CONNECTIONS = 64
+KEEPALIVE_SECONDS = 5.0  # a ping to each client this often: its round-trip time for the room
 
 
 @dataclass
@@ -51,7 +55,9 @@ class Connection:
     last_refusal_reply: float = 0.0
     last_picture: Optional[str] = None
     applied: int = -1  # the ref of its last input that was applied
+    latency: Callable[[], Optional[float]] = lambda: None  # keepalive round trip, seconds
     wants_picture: bool = True
+    outbox: Any = None  # its broadcast.Outbox: what goes out to it, on a task of its own
 
     def allowed(self) -> bool:
         """Token bucket: a flood is refused without touching the engine."""
@@ -79,6 +85,8 @@ class Host:
         self.connections: list[Connection] = []
         self.record_path: Optional[Path] = None
         self.refusals = 0
+        self.roster = Roster([(s.id, s.name) for s in scenario.spec.seats], tuple(exercise.joint or ()),
+                             lambda: self.exercise.now)
 
     # -- the log -------------------------------------------------------------------------
     def log(self, text: str) -> None:
@@ -111,6 +119,7 @@ class Host:
             return self._hello(conn, message)
         if conn.seat is None:
             return self._refuse(conn, "hello_first", "say hello first (version, seat, token)", ref)
+        self.roster.heard(conn.seat)
         if isinstance(message, PingMessage):
             return [{"type": "ack", "ref": ref}]
         try:
@@ -152,6 +161,7 @@ class Host:
                     other.close()
                 self.log(f"{hello.seat}: rejoined; the old connection is closed")
         conn.seat, conn.name, conn.wants_picture, conn.last_picture = hello.seat, hello.name, True, None
+        self.roster.joined(hello.seat, hello.name)
         self.log(f"{hello.seat}: joined" + (f" ({hello.name})" if hello.name else ""))
         return [self.welcome(hello.seat), self.picture(conn)]
 
@@ -165,6 +175,9 @@ class Host:
             return
         if exercise.finished:
             raise RuntimeError("the exercise is over")
+        if isinstance(message, ReadyMessage):
+            self._ready(seat, message.ready)
+            return
         if isinstance(message, ControlMessage):
             if seat != CONTROLLER:
                 raise NotYours("only the controller steers the exercise")
@@ -205,6 +218,32 @@ class Host:
                              "seat": CONTROLLER, "do": kind, "x": action.get("x")})
         self.log(f"controller: {kind}" + (f" {action.get('x')}x" if kind == "speed" else ""))
 
+    def _ready(self, seat: str, ready: bool) -> None:
+        self.roster.set_ready(seat, ready)
+        # the room's state, not an input of the simulation: journaled for the record of the session
+        self.journal.append({"type": "ready", "t": self.exercise.now, "step": self.exercise.steps,
+                             "seat": seat, "ready": ready})
+        self.log(f"{seat}: {'ready' if ready else 'not ready'}")
+
+    def left(self, conn: Connection) -> None:
+        """A seat's connection ended (closed, dropped or stalled)."""
+        self.roster.left(conn.seat, exercise_running=not self.exercise.finished)
+        self.log(f"{conn.seat}: left (the exercise goes on)")
+
+    def room(self) -> dict:
+        """The controller's view of the room: the roster and its warnings."""
+        live = {c.seat: c for c in self.connections if c.seat}
+        seats = self.exercise.seats
+        by_plan = set(seats.by_plan) if seats is not None else set()
+        rows = self.roster.rows(by_plan, lambda s: live[s].latency() if s in live else None)
+        planned: dict[str, list] = {}  # each seat's plan: the orders it queued before the start
+        for entry in self.exercise.inputs:
+            if entry["type"] == "order" and entry.get("queue") and entry["t"] == 0:
+                planned.setdefault(entry.get("seat"), []).append(entry["order"])
+        for row in rows:
+            row["planned"] = planned.get(row["seat"], [])
+        return {"seats": rows, "warnings": list(self.roster.warnings)}
+
     # -- what goes out -------------------------------------------------------------------
     def welcome(self, seat: str) -> dict:
         spec = self.scenario.spec
@@ -224,9 +263,14 @@ class Host:
     def picture(self, conn: Connection) -> dict:
         view = "trainer" if conn.seat in (CONTROLLER, OBSERVER) else conn.seat
         snap = self.exercise.snapshot(view)
-        return {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
-                "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
-                "snapshot": protocol.snapshot_to_dict(snap)}
+        running_at, held = hold(self.exercise, self.speed)
+        picture = {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
+                   "running_at": running_at, "held": held,
+                   "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
+                   "snapshot": protocol.snapshot_to_dict(snap)}
+        if conn.seat == CONTROLLER:
+            picture["room"] = self.room()
+        return picture
 
     def pictures_due(self, only: Optional[Connection] = None) -> list[tuple[Connection, str]]:
         """The pictures to send now: to each seat (or `only` one) whose picture changed."""
@@ -250,8 +294,9 @@ class Host:
             return
         if self.paused:
             return
+        running_at, _ = hold(exercise, self.speed)  # 1x while a person decides
         try:
-            exercise.advance(wall_seconds * self.speed)
+            exercise.advance(wall_seconds * running_at)
         except Exception as exc:  # never a silent freeze: say so, pause, keep serving
             self.paused = True
             self.log(f"the simulation failed ({type(exc).__name__}: {exc}); paused. The journal keeps "
@@ -290,6 +335,7 @@ def resume(journal_path: Path, scenario: Scenario, *, results_dir: Path, log: Te
     header, _ = read(journal_path)
     exercise, journal = resume_journal(journal_path, scenario)
     host = Host(scenario, exercise, journal, dict(header.get("tokens", {})), results_dir=results_dir, log=log)
+    host.roster.restore(journal_path)
     host.log(f"resumed from {journal_path}: {len(exercise.inputs)} inputs re-applied")
     return host
 
@@ -306,6 +352,15 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             return
         conn = Connection(send=websocket.send,
                           close=lambda: asyncio.ensure_future(websocket.close(4000, "replaced by a rejoin")))
+        limit_send_buffer(websocket.transport)
+
+        def drop(line: str) -> None:
+            host.log(line)
+            websocket.transport.abort()  # a stalled peer cannot take part in a closing handshake
+
+        conn.outbox = Outbox(websocket.send, drop, lambda: conn.seat or "unknown client").start()
+        conn.latency = lambda: websocket.latency or None  # 0 until the first keepalive pong
+        conn.send = conn.outbox.reply
         host.connections.append(conn)
 
         async def hello_or_close() -> None:
@@ -318,17 +373,19 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
         try:
             async for raw in websocket:
                 for reply in host.receive(conn, raw):
-                    await websocket.send(json.dumps(reply, separators=(",", ":")))
+                    conn.send(json.dumps(reply, separators=(",", ":")))
+                await conn.outbox.room()  # a client that sends faster than it reads waits, alone
                 if conn.wants_picture and conn.seat is not None:
-                    await _send_pictures(host, conn)
+                    _post_pictures(host, conn)
         except ConnectionClosed:
             pass
         finally:
             deadline.cancel()
+            conn.outbox.stop()
             if conn in host.connections:
                 host.connections.remove(conn)
                 if conn.seat:
-                    host.log(f"{conn.seat}: left (the exercise goes on)")
+                    host.left(conn)
 
     async def clock() -> None:
         last = time.monotonic()
@@ -343,9 +400,10 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             last = now
             if now >= next_picture:
                 next_picture = now + PICTURE_EVERY
-                await _send_pictures(host)
+                _post_pictures(host)
 
-    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64) as server:
+    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64,
+                        ping_interval=KEEPALIVE_SECONDS) as server:
         actual = next(iter(server.sockets)).getsockname()[1]
         if ready is not None:
             ready(actual)
@@ -359,10 +417,8 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             ticker.cancel()
 
 
-async def _send_pictures(host: Host, only: Optional[Connection] = None) -> None:
-    from websockets.exceptions import ConnectionClosed
+def _post_pictures(host: Host, only: Optional[Connection] = None) -> None:
+    """Hand each due picture to its client's outbox; none of them is waited for here."""
     for conn, text in host.pictures_due(only):
-        try:
-            await conn.send(text)
-        except ConnectionClosed:
-            pass
+        if conn.outbox is not None:
+            conn.outbox.put_picture(text)

@@ -76,13 +76,20 @@ class ObserveMessage(Message):
     kind: Literal["strength", "improvement", "note"] = "note"
 
 
+class ReadyMessage(Message):
+    """A seat says it is ready to go (or no longer is); the controller sees it in the room."""
+    type: Literal["ready"]
+    ref: Ref
+    ready: bool = True
+
+
 class PingMessage(Message):
     type: Literal["ping"]
     ref: Ref
 
 
 ClientMessage = Annotated[Union[Hello, OrderMessage, DecideMessage, SendMessage, ControlMessage,
-                                ObserveMessage, PingMessage], Field(discriminator="type")]
+                                ObserveMessage, PingMessage, ReadyMessage], Field(discriminator="type")]
 _CLIENT = TypeAdapter(ClientMessage)
 
 

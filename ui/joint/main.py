@@ -32,9 +32,11 @@ def scenario_of(welcome: dict) -> Scenario:
     return scenario
 
 
-def _scene_for_role(role: str):
+def _scene_for_role(role: str, *, briefing: bool = False):
+    """The scene a seat's window opens on; an agency's seat joining before the start is briefed first."""
     from ui.scenes.base import Next
-    return {"controller": Next.CONTROL, "observer": Next.OBSERVE}.get(role, Next.SEAT)
+    return {"controller": Next.CONTROL, "observer": Next.OBSERVE}.get(
+        role, Next.JOINT_BRIEFING if briefing else Next.SEAT)
 
 
 def join(address: str, *, seat: str, token: str, name: Optional[str] = None, results: str = "results",
@@ -85,7 +87,7 @@ def join(address: str, *, seat: str, token: str, name: Optional[str] = None, res
                 else:
                     ctx.scenario = scenario
                     ctx.link = SeatLink(client, scenario)
-                    app.go(_scene_for_role(ctx.link.role))
+                    app.go(_scene_for_role(ctx.link.role, briefing=not ctx.link.started))
                     break
             app.screen.fill((24, 27, 33))
             w, h = app.size
