@@ -85,7 +85,7 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
             ended_at = None
             while True:
                 await asyncio.sleep(0.5)
-                if host.record_path is not None:
+                if host.over:  # the record written, or its failure said
                     ended_at = ended_at or time.monotonic()
                     if not host.connections or time.monotonic() - ended_at > LINGER_SECONDS:
                         stop.set()
@@ -108,4 +108,8 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
         host.journal.close()
     if host.record_path:
         print(f"run record: {host.record_path}")
+    if host.finish_failed:
+        print(f"the run record could not be written ({host.finish_failed}); the journal keeps every input: "
+              f"python run_exercise.py host --resume {host.journal.path}", file=sys.stderr)
+        return 1
     return 0
