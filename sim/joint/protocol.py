@@ -231,7 +231,7 @@ def _depth_and_text(value: Any, depth: int = 0) -> Optional[str]:
 
 def ref_of(raw: Any) -> Optional[int]:
     """The `ref` of a message, if it has a readable one (for an error reply about it)."""
-    if isinstance(raw, (bytes, bytearray)) or len(raw) > MAX_MESSAGE_BYTES * 4:
+    if isinstance(raw, (bytes, bytearray)):  # (a text frame is at most the server's 256 KiB)
         return None
     try:
         data = json.loads(raw)
