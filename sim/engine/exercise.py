@@ -245,7 +245,7 @@ class Exercise(JointInputs):
                 break
             self._step()
         if not self.finished and self.env.now >= self.time_limit:
-            self._end("time limit reached")
+            self._time_up()
 
     def run_to_end(self) -> None:
         """Headless: run until the end, letting open decisions run out to their defaults."""

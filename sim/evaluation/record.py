@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sim.format.scenario import Scenario
 
 RECORD_FORMAT = "rescue-exercise-run"
-INPUT_TYPES = ("order", "decision", "message", "control", "observation")  # what a replay applies
+INPUT_TYPES = ("order", "decision", "message", "control", "observation", "end_operation")  # what a replay applies
 RECORD_VERSION = 1
 
 
@@ -204,6 +204,8 @@ def apply_input(exercise: "Exercise", entry: dict[str, Any]) -> None:
         exercise.control(entry["action"])
     elif kind == "observation":
         exercise.observe(entry.get("text", ""), seat=seat or "observer", kind=entry.get("kind", "note"))
+    elif kind == "end_operation":
+        exercise.end_operation(entry.get("by", "trainee"), seat=seat)
     else:
         raise ValueError(f"unknown input type {kind!r}")
 

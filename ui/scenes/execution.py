@@ -274,7 +274,8 @@ class ExecutionScene(Scene):
     def _menu_choice(self, key: str) -> Optional[Next]:
         self._close_menu()
         if key == "finish":
-            self.exercise._end("ended by the trainee")
+            if not self.exercise.finished:  # an input: the record says where the trainee stopped
+                self.exercise.end_operation("trainee")
         elif key == "leave":
             self.ctx.message = f"Run kept in {self.ctx.journal.path}: play --resume it later."
             self.exit()
