@@ -128,7 +128,7 @@ def test_a_controller_message_with_a_lone_surrogate_is_refused_and_the_run_ends_
     record = records.load(running.host.record_path)
     assert [e["text"] for e in record["inputs"] if e["type"] == "observation"] == [
         "the entry team waits\nfor the liaison officer"]
-    assert records.verify(KOWLOON, record).ok
+    assert records.verify(KOWLOON, record, require_signature=True).ok  # signed by the host
 
 
 def test_ansi_and_nul_never_reach_the_log_raw(tmp_path):

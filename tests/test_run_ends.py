@@ -57,7 +57,7 @@ def test_a_run_ended_early_in_the_window_verifies_and_its_replay_stops_there(app
     assert record["end_reason"] == "ended by the trainee"
     assert record["inputs"][-1]["type"] == "end_operation"
     assert record["duration_s"] == pytest.approx(stopped_at, abs=1e-3)
-    verdict = records.verify(KOWLOON, record)
+    verdict = records.verify(KOWLOON, record, require_signature=True)  # the window signs what it writes
     assert verdict.ok, verdict.message
     replayed = film(Replay.of_record(KOWLOON, record), every=5.0)
     assert replayed.duration == pytest.approx(stopped_at, abs=1e-3)

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 RECORD_FORMAT = "rescue-exercise-run"
 INPUT_TYPES = ("order", "decision", "message", "control", "observation", "end_operation")  # what a replay applies
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: signed (Ed25519, sim.evaluation.signing); 1: before records were signed
+READABLE_VERSIONS = (1, 2)
 
 
 def events_digest(events: list[dict], lines: Optional[list[str]] = None) -> str:
@@ -70,7 +71,12 @@ def record_name(record: dict[str, Any]) -> str:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # text no file can hold (a lone surrogate) slipped in: escape, never lose the run
+        text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+    return text
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -97,7 +103,11 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
-def save(record: dict[str, Any], out_dir: Path | str = "results") -> Path:
+def save(record: dict[str, Any], out_dir: Path | str = "results", *, key_dir: Path | str | None = None) -> Path:
+    """Sign the record with this machine's key (kept in `key_dir`, beside the results store;
+    `out_dir` by default) and write it atomically. The signature is added to `record` too."""
+    from .signing import sign
+    sign(record, key_dir if key_dir is not None else out_dir)
     path = Path(out_dir) / record_name(record)
     write_atomic(path, dumps(record))
     return path
@@ -117,9 +127,9 @@ def load(path: Path | str) -> dict[str, Any]:
         raise InputError([Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")])
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
         raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected format '{RECORD_FORMAT}')")])
-    if data.get("format_version") != RECORD_VERSION:
-        raise InputError([Problem(name, 1, 1, "format_version",
-                                  f"record format {data.get('format_version')!r}; this version reads {RECORD_VERSION}")])
+    if data.get("format_version") not in READABLE_VERSIONS or isinstance(data.get("format_version"), bool):
+        raise InputError([Problem(name, 1, 1, "format_version", f"record format {data.get('format_version')!r}; "
+                                  f"this version reads {' and '.join(map(str, READABLE_VERSIONS))}")])
     missing = [k for k in ("scenario", "seed", "plan", "inputs", "events", "metrics") if k not in data]
     if missing:
         raise InputError([Problem(name, 1, 1, missing[0], "missing from the record")])
@@ -232,10 +242,37 @@ def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Opti
 class Verdict:
     ok: bool
     message: str
+    signature: str = ""  # who signed it, or why the signature fails
+    warning: str = ""  # e.g. an unsigned record from before records were signed
 
 
-def verify(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
-    """Re-simulate a record and compare: scenario hash, every event, then the metrics."""
+def verify(scenario: "Scenario", record: dict[str, Any], *, key=None, key_dir: Path | str | None = None,
+           require_signature: bool = False) -> Verdict:
+    """Re-simulate a record and compare (scenario hash, every event, the metrics), then check
+    its signature, which covers every field: against `key` (a public key from the machine
+    that made it) if given, else against the key it names, said to be this machine's if it is
+    the one kept in `key_dir`. A record of this format without a signature fails if
+    `require_signature` (as `verify` on the command line asks: every file written is signed);
+    a record made before records were signed verifies its events, with a warning."""
+    verdict = _resimulated(scenario, record)
+    if not verdict.ok:
+        return verdict
+    from .signing import check, key_pair
+    own = key_pair(key_dir, create=False) if key_dir is not None and key is None else None
+    seal = check(record, trusted=key, own=own.public_key() if own is not None else None)
+    if not seal.signed:
+        if (record.get("format_version") == 1 or not require_signature) and key is None:
+            return Verdict(True, verdict.message, "unsigned", "the record is unsigned" + (
+                " (made before records were signed)" if record.get("format_version") == 1 else "") +
+                ": its events are checked, but not who made it or its other fields")
+        return Verdict(False, f"{verdict.message}, but {seal.message}" + (
+            "" if record.get("format_version") == 1 else ": this version signs every record it writes"), seal.message)
+    if not seal.valid:
+        return Verdict(False, f"{verdict.message}, but {seal.message}", seal.message)
+    return Verdict(True, verdict.message, seal.message)
+
+
+def _resimulated(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
     wanted = record["scenario"].get("sha256")
     if wanted != scenario.sha256:
         return Verdict(False, f"the record was made with another version of scenario "

@@ -61,6 +61,7 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
         host, secret = hosting.start(scenario, seed, humans, journal_path=journal, results_dir=results_dir,
                                      trainee=trainee)
     host.on_record = lambda record: store.add(record, source="joint", record_path=str(host.record_path))
+    host.key_dir = store.path.parent
     if not _is_loopback(bind):
         print(f"warning: serving on {bind}, reachable from other machines; anyone who has a seat's token "
               "can play it. Use this only on the exercise network.", file=sys.stderr)

@@ -72,6 +72,7 @@ class Host:
         self.journal = journal
         self.digests = digests  # seat -> SHA-256 of its token
         self.results_dir = Path(results_dir)
+        self.key_dir = self.results_dir  # where the signing key is kept: beside the results store
         self.log_file = log
         self.on_record = on_record
         self.paused = True
@@ -271,7 +272,7 @@ class Host:
         holds every input, so nothing is lost."""
         try:
             record = records.make_record(self.exercise)
-            self.record_path = records.save(record, self.results_dir)
+            self.record_path = records.save(record, self.results_dir, key_dir=self.key_dir)
         except Exception as exc:
             self.finish_failed = f"{type(exc).__name__}: {exc}"
             self.log(f"the exercise is over ({self.exercise.end_reason}) but its run record could not be "
