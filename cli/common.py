@@ -76,7 +76,7 @@ def display_or_refuse(autoplay: bool) -> None:
 
     from sim.format.problems import InputError, Problem
     driver = os.environ.get("SDL_VIDEODRIVER", "")
-    if autoplay:
+    if autoplay or driver in ("dummy", "offscreen"):  # drawn off-screen, as asked: no display needed
         return
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and driver not in ("windows", "cocoa"):
         raise InputError([Problem("play", 1, 1, "", "no display to open a window on: run it on a desktop "

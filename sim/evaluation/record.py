@@ -114,73 +114,38 @@ def save(record: dict[str, Any], out_dir: Path | str = "results", *, key_dir: Pa
 
 
 def load(path: Path | str) -> dict[str, Any]:
-    """Read a run record; a damaged or foreign file gives an InputError, not a traceback."""
+    """Read a run record, checked for shape before use: a damaged or foreign file gives located
+    problems (FILE:LINE:COLUMN: field: what is wrong), never a traceback."""
+    from .shapes import Located, RecordShape, Where, input_problems, parse_json, start_problems
+
     name = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
     except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"cannot read the record: {exc.strerror}")])
+        raise InputError([Problem(name, 1, 1, "", f"cannot read the record: {exc.strerror or exc}")])
     except UnicodeDecodeError:
         raise InputError([Problem(name, 1, 1, "", "not a run record (not UTF-8 text)")])
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")])
+    data = parse_json(name, text)
+    where = Where(name, [(1, text)])
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected format '{RECORD_FORMAT}')")])
-    if data.get("format_version") not in READABLE_VERSIONS or isinstance(data.get("format_version"), bool):
-        raise InputError([Problem(name, 1, 1, "format_version", f"record format {data.get('format_version')!r}; "
-                                  f"this version reads {' and '.join(map(str, READABLE_VERSIONS))}")])
+        raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected a JSON object with "
+                                                        f"format '{RECORD_FORMAT}')")])
+    version = data.get("format_version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        where.fail([(("format_version",), f"record format {version!r}; this version reads "
+                                          f"{' and '.join(map(str, READABLE_VERSIONS))}")])
     missing = [k for k in ("scenario", "seed", "plan", "inputs", "events", "metrics") if k not in data]
     if missing:
         raise InputError([Problem(name, 1, 1, missing[0], "missing from the record")])
-    problems = _check_shape(name, data)
-    if problems:
-        raise InputError(problems)
-    return data
-
-
-def _check_shape(name: str, data: dict[str, Any]) -> list[Problem]:
-    """A hand-edited record gets a message, not a traceback deep in the re-simulation."""
-    from pydantic import ValidationError
-
-    problems = []
-
-    def bad(field: str, message: str) -> None:
-        problems.append(Problem(name, 1, 1, field, message))
-
-    scenario = data["scenario"]
-    if not isinstance(scenario, dict) or not all(isinstance(scenario.get(k), str) for k in ("id", "sha256")):
-        bad("scenario", "must be a mapping with the scenario's 'id' and 'sha256'")
-    seed = data["seed"]
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**62:
-        bad("seed", f"must be a whole number from 0 to 2**62, not {seed!r}")
-    if not isinstance(data["events"], list) or not all(isinstance(e, dict) for e in data["events"]):
-        bad("events", "must be a list of events")
-    if not isinstance(data["metrics"], dict):
-        bad("metrics", "must be a mapping")
-    inputs = data["inputs"]
-    if not isinstance(inputs, list):
-        bad("inputs", "must be a list")
-    else:
-        for i, entry in enumerate(inputs):
-            ok = (isinstance(entry, dict) and entry.get("type") in INPUT_TYPES
-                  and isinstance(entry.get("t"), (int, float)) and isinstance(entry.get("step"), int))
-            if ok and entry["type"] == "order":
-                try:
-                    order_of(entry.get("order") or {})
-                except (ValidationError, KeyError, TypeError):
-                    ok = False
-            if ok and entry["type"] == "decision":
-                ok = isinstance(entry.get("decision"), str) and isinstance(entry.get("option"), str)
-            if not ok:
-                bad(f"inputs[{i}]", "is not an input (order, decision, message, control, observation) as the simulator writes them")
-    try:
-        plan_of(data) if isinstance(data["plan"], dict) else bad("plan", "must be a mapping")
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        bad(f"plan.{where}", first["msg"])
-    return problems
+    found = start_problems(data, RecordShape)
+    if isinstance(data.get("inputs"), list):
+        for i, entry in enumerate(data["inputs"]):
+            found += input_problems(entry, ("inputs", i), INPUT_TYPES)
+    where.fail(found)
+    located = Located(data)
+    located.locate = lambda at, message: where.problem(at, message)
+    return located
 
 
 def plan_of(record: dict[str, Any]) -> Plan:
@@ -224,18 +189,47 @@ def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Opti
     """Run the record's scenario, seed, plan and inputs again, in the same order and at the same
     points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
     from sim.engine.exercise import Exercise
+    from .shapes import Located, against_scenario
 
+    located = isinstance(record, Located)  # read from a file: a problem is said at its line
+    if located:
+        found = against_scenario(record, scenario)
+        if found:
+            raise InputError([record.problem(at, message) for at, message in found[:20]])
     joint = record.get("joint")
-    exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
-                        trainee=record.get("trainee"),
-                        joint=tuple(joint["humans"]) if joint is not None else None)
+    try:
+        exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
+                            trainee=record.get("trainee"),
+                            joint=tuple(joint["humans"]) if joint is not None else None)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not located:
+            raise
+        raise InputError([record.problem(("plan",), f"the run cannot start with this plan: {_said(exc)}")]) from None
     inputs = record["inputs"] if upto_input is None else record["inputs"][:upto_input]
-    for entry in inputs:
-        apply_input(exercise, entry)
+    for i, entry in enumerate(inputs):
+        try:
+            apply_input(exercise, entry)
+        except (ValueError, KeyError, TypeError, AttributeError, RuntimeError, PermissionError, IndexError) as exc:
+            if not located:
+                raise
+            raise InputError([record.problem(("inputs", i), f"this {entry.get('type')} cannot be replayed: "
+                                                            f"{_said(exc)}")]) from None
     if upto_input is None:
         if record.get("finished", True):
-            exercise.run_to_end()
+            try:
+                exercise.run_to_end()
+            except Exception as exc:  # a damaged record the checks above did not foresee: said, not a traceback
+                if not located:
+                    raise
+                raise InputError([record.problem(("plan",), f"the run cannot be played to its end with this "
+                                                            f"plan and these inputs: {_said(exc)}")]) from None
     return exercise
+
+
+def _said(exc: Exception) -> str:
+    """An exception in words, on one line."""
+    text = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"unknown {text}" if isinstance(exc, KeyError) else text
 
 
 @dataclass

@@ -48,7 +48,10 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
     results_dir = Path(results)
     store = Store(Path(db) if db else results_dir / "exercise.db")
     if resume:
-        header, _ = read(resume)
+        header, _ = read(resume)  # checked for shape, as `play --resume` checks it
+        if "joint" not in header:
+            raise InputError([Problem(resume, 1, 1, "joint", "this is the journal of a solo play session, not of "
+                                      "a joint exercise: continue it with `play --resume`")])
         scenario = load(scenario_path or header["scenario"]["path"])
         host = hosting.resume(Path(resume), scenario, results_dir=results_dir)
         secret = None
