@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from cli.common import EXIT_FAILED, EXIT_OK, SEED, load_scenario, open_store, scenario_of_record, store_option
+from cli.common import EXIT_FAILED, EXIT_OK, SEED, load_scenario, open_store, scenario_of_record, store_option, person_name
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -89,7 +89,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
     p.add_argument("--plan", metavar="PLAN", help="plan file (YAML); default: the scenario's doctrine plan")
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the run record (default results/)")
-    p.add_argument("--trainee", metavar="NAME", help="name the run after a trainee")
+    p.add_argument("--trainee", type=person_name, metavar="NAME", help="name the run after a trainee")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--joint", action="store_true", help="as a joint exercise, every seat played by the plan; "
                                                         "prints who knew what, and when")
