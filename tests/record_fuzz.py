@@ -242,8 +242,11 @@ def main() -> int:
                                 errors="surrogatepass")
                 outcome, detail = run_cli(cli_main, ["play", "--resume", str(path), "--out", str(folder / "out"),
                                                      "--max-frames", "1"])
-                path.unlink()
+                if outcome in ("ok", "located"):
+                    path.unlink()
             tally[outcome] += 1
+            if outcome not in ("ok", "located"):  # kept, to look at again
+                (folder / f"bad_{what}_{n}.txt").write_text(f"{detail}\n", encoding="utf-8")
             if outcome in ("traceback", "unlocated", "hang"):
                 examples.setdefault(f"{what} {outcome}", []).append(
                     [x for x in detail.strip().splitlines() if x.strip()][-1][:200] if detail.strip() else "?")

@@ -250,7 +250,7 @@ def input_problems(entry: Any, path: tuple, input_types: tuple[str, ...]) -> lis
     if kind == "order":
         order = entry["order"]
         verb = order.get("do")
-        if verb not in ORDER_CLASSES:
+        if not isinstance(verb, str) or verb not in ORDER_CLASSES:
             return [(path + ("order", "do"), f"unknown order {verb!r}; {one_of(ORDER_CLASSES)}")]
         from .record import _tuples
         try:
@@ -340,7 +340,7 @@ def against_scenario(data: dict, scenario) -> list[tuple[tuple, str]]:
             try:
                 orders.append((("inputs", i, "order"), ORDER_CLASSES[entry["order"]["do"]].model_validate(
                     _plain(entry["order"]), strict=True)))
-            except (ValidationError, KeyError):
+            except (ValidationError, KeyError, TypeError):
                 pass  # its shape was reported already
     from sim.format import triggers
     for path, order in orders:
@@ -415,3 +415,6 @@ class Located(dict):
 
     def problem(self, path: tuple, message: str) -> Problem:
         return self.locate(path, message)
+
+    def __reduce__(self):  # to another process (a pool worker) it goes as the plain record
+        return dict, (dict(self),)
