@@ -252,9 +252,8 @@ def input_problems(entry: Any, path: tuple, input_types: tuple[str, ...]) -> lis
         verb = order.get("do")
         if not isinstance(verb, str) or verb not in ORDER_CLASSES:
             return [(path + ("order", "do"), f"unknown order {verb!r}; {one_of(ORDER_CLASSES)}")]
-        from .record import _tuples
         try:
-            ORDER_CLASSES[verb].model_validate(_tuples(order), strict=True)
+            ORDER_CLASSES[verb].model_validate(_plain(order), strict=True)
         except ValidationError as exc:
             return _errors(exc, path + ("order",))
     if kind == "control" and not isinstance(entry["action"].get("do"), str):
@@ -319,9 +318,8 @@ def start_problems(data: dict, shape: type[_Start], base: tuple = ()) -> list[tu
         shape.model_validate(data)
     except ValidationError as exc:
         return _errors(exc, base)
-    from .record import plan_of
     try:
-        plan_of(data)
+        _plan(data)
     except ValidationError as exc:
         return _errors(exc, base + ("plan",))
     return []
@@ -329,11 +327,10 @@ def start_problems(data: dict, shape: type[_Start], base: tuple = ()) -> list[tu
 
 def against_scenario(data: dict, scenario) -> list[tuple[tuple, str]]:
     """What the engine would trip on: a plan or an order naming what the scenario lacks."""
-    from .record import plan_of
     out: list[tuple[tuple, str]] = []
     spec = scenario.spec
     units = [u.id for u in spec.units]
-    plan = plan_of(data)
+    plan = _plan(data)
     orders = [(("plan", "orders", i), o) for i, o in enumerate(plan.orders)]
     for i, entry in enumerate(data.get("inputs", ())):
         if isinstance(entry, dict) and entry.get("type") == "order":
@@ -381,8 +378,17 @@ def against_scenario(data: dict, scenario) -> list[tuple[tuple, str]]:
 
 
 def _plain(value: Any) -> Any:
-    from .record import _tuples
-    return _tuples(value)
+    """JSON's lists as the tuples the format's strict models take (as record.plan_of does)."""
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _plan(data: dict):
+    from sim.format.spec import Plan
+    return Plan.model_validate(_plain(data["plan"]), strict=True)
 
 
 # -- turning (path, message) into located problems -------------------------------------------
