@@ -21,7 +21,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{_one_line(self.file)}:{self.line}:{self.column}"
         field, message = _one_line(self.field), _one_line(self.message)  # a value's line break never
         return f"{where}: {field}: {message}" if field else f"{where}: {message}"  # starts an unlocated line
 
