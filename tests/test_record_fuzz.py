@@ -114,3 +114,19 @@ def test_json_that_is_not_an_object_and_deep_nesting_are_located(good):
         args = ["verify", str(path)] if argv == "verify" else ["play", "--resume", str(path), "--max-frames", "1"]
         outcome, detail = _outcome(args)
         assert outcome == "located", (name, detail)
+
+
+def test_host_resume_and_play_resume_read_journals_the_same_way(good):
+    folder, _, journal, _ = good
+    header = {k: v for k, v in journal.items() if k != "inputs"}
+    joint = dict(header, joint={"humans": ["hk_command"]}, tokens={})
+    damaged = '{"type": "decision", "t": 1, "step": null, "decision": "gate_entry", "option": "key"}'
+    for name, head, argv, wanted in (
+            ("joint.journal.jsonl", joint, ["host", "--resume"], ":2:"),
+            ("solo.journal.jsonl", header, ["play", "--resume"], ":2:"),
+            ("solo_ok.journal.jsonl", header, ["host", "--resume"], "solo play session"),
+            ("joint_ok.journal.jsonl", joint, ["play", "--resume"], "host --resume")):
+        path = folder / name
+        path.write_text(json.dumps(head) + "\n" + (damaged + "\n" if "ok" not in name else ""), encoding="utf-8")
+        outcome, detail = _outcome([*argv, str(path), "--out", str(folder / "out")])
+        assert outcome == "located" and wanted in detail, (name, detail)
