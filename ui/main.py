@@ -89,6 +89,7 @@ def replay(record_path: str, *, scenario_path: Optional[str] = None) -> None:
     if scenario.sha256 != record["scenario"]["sha256"]:
         raise InputError([Problem(record_path, 1, 1, "scenario.sha256",
                                   f"the record was made with another version of {path}")])
+    records.resimulate(scenario, record)  # a damaged record is a located error here, not a crash in the window
     ctx = Context(scenario=scenario, record=record, record_path=Path(record_path), trainee=record.get("trainee"),
                   seed=record["seed"])
     app = App(ctx)
