@@ -202,7 +202,9 @@ def test_the_frame_loop_keeps_running_while_the_host_is_unreachable(host, window
         app.frame()
         slowest = max(slowest, time.monotonic() - started)
     assert app.frames - before > 30
-    assert slowest < 0.5, f"a frame took {slowest:.2f} s"
+    # waiting on the network would hold a frame for the client's 5 s open timeout; a slow frame
+    # under 2 s is the machine's load, not a wait
+    assert slowest < 2.0, f"a frame took {slowest:.2f} s"
     assert app.scene.link.state == "reconnecting"
 
 

@@ -56,7 +56,7 @@ class Journal:
             self._fh.close()
 
 
-NOT_INPUTS = ("clock", "end")  # lines of the session that are not inputs: the controller's clock, the end
+NOT_INPUTS = ("clock", "end", "ready")  # lines of the session that are not inputs: the controller's clock, the end, a seat saying it is ready
 
 
 def read(path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
