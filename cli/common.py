@@ -95,6 +95,9 @@ def bounded(low: int, high: int, what: str):
     return parse
 
 
+NAME_AT_MOST = 200  # a team's full name with ranks and units fits; every report wraps it, never cuts it
+
+
 def person_name(text: str) -> str:
     """A trainee's, team's or player's name as given on the command line: text a record, a log
     and the store can hold (bytes that are not UTF-8 arrive as lone surrogates)."""
@@ -102,8 +105,8 @@ def person_name(text: str) -> str:
         raise argparse.ArgumentTypeError("the name holds bytes that are not UTF-8 text; type it again")
     if any(ord(ch) < 32 or ord(ch) == 127 or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text):
         raise argparse.ArgumentTypeError("the name holds a control character; give printable text")
-    if not text.strip() or len(text) > 80:
-        raise argparse.ArgumentTypeError("give a name of 1 to 80 characters")
+    if not text.strip() or len(text) > NAME_AT_MOST:
+        raise argparse.ArgumentTypeError(f"give a name of 1 to {NAME_AT_MOST} characters")
     return text
 
 
