@@ -6,7 +6,7 @@ look for it in; a new group is a module here and a line in GROUPS.
 
     scenario_tools  validate, schema, preview, guide      (trainers)
     editor          edit                                  (trainers: the scenario editor)
-    runs            run, verify
+    runs            run, verify, keys
     window          play, replay                          (trainees)
     joint           host, join, joint-view
     batches         batch, calibrate, score (calibrate --sensitivity: sensitivity.py)

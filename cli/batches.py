@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import EXIT_OK, RUNS, SEED, WORKERS, load_scenario, open_store, refuse_version, scenario_of_record, store_option
+from cli.common import EXIT_OK, RUNS, SEED, WORKERS, load_scenario, open_store, refuse_version, scenario_of_record, store_option, person_name
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -137,7 +137,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--executor", choices=("process", "dask"), default="process")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
-    p.add_argument("--trainee", metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
+    p.add_argument("--trainee", type=person_name, metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
     store_option(p)
     p.set_defaults(func=cmd_batch)
 

@@ -163,6 +163,20 @@ def test_the_controller_resumes_and_fires_an_inject_from_its_window(host, window
     assert not app.scene.link.client.errors
 
 
+def test_the_controller_ends_the_operation_from_its_window_asked_twice(host, window):
+    app = window(host.join("controller"))
+    scene = app.scene
+    click(app, scene.end_button)
+    assert scene.end_button.text == "Sure?"
+    for _ in range(10):
+        app.frame()
+    assert not host.call(lambda: host.host.exercise.finished)  # one click only asks
+    click(app, scene.end_button)
+    assert frames_until(app, lambda: host.call(lambda: host.host.exercise.finished))
+    assert host.call(lambda: host.host.exercise.end_reason) == "ended by the controller"
+    assert inputs(host)[-1]["action"] == {"do": "end"}
+
+
 def test_the_observer_writes_a_time_stamped_observation(host, window):
     from ui.scenes.observe import ObserveScene
     app = window(host.join("observer"))
@@ -188,7 +202,9 @@ def test_the_frame_loop_keeps_running_while_the_host_is_unreachable(host, window
         app.frame()
         slowest = max(slowest, time.monotonic() - started)
     assert app.frames - before > 30
-    assert slowest < 0.5, f"a frame took {slowest:.2f} s"
+    # waiting on the network would hold a frame for the client's 5 s open timeout; a slow frame
+    # under 2 s is the machine's load, not a wait
+    assert slowest < 2.0, f"a frame took {slowest:.2f} s"
     assert app.scene.link.state == "reconnecting"
 
 

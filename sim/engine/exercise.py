@@ -227,6 +227,8 @@ class Exercise(JointInputs):
     def run_to_step(self, step: int, t: float) -> None:
         """Replay helper: process events until `step` of them are done, then reach time t."""
         while self.steps < step and not self.finished:
+            if self.env.peek() > self.time_limit:  # a damaged record: never step on past the end
+                raise ValueError(f"step {step} is never reached: the run's time limit comes at step {self.steps}")
             self._step()
         if self.env.now < t and self.env.peek() > t:
             self._clock_to(t)
@@ -248,7 +250,7 @@ class Exercise(JointInputs):
                 break
             self._step()
         if not self.finished and self.env.now >= self.time_limit:
-            self._end("time limit reached")
+            self._time_up()
 
     def run_to_end(self) -> None:
         """Headless: run until the end, letting open decisions run out to their defaults."""

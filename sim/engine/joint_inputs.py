@@ -1,6 +1,7 @@
-"""The inputs of a joint run besides orders and decisions: a seat's message, the
-controller's actions, an observer's observation; and the rule that a seat commands only
-its own agencies' units and takes only its own decisions.
+"""The inputs of a run besides orders and decisions: ending the operation (by the trainee,
+the controller or the time limit); in a joint run, a seat's message, the controller's
+actions, an observer's observation; and the rule that a seat commands only its own
+agencies' units and takes only its own decisions.
 
 A mixin of `Exercise`: every input is logged with its seat and the exact point (event
 count) at which it was applied, so a joint run replays and verifies like a solo one.
@@ -15,7 +16,9 @@ from .seats import MessageRefused
 
 CONTROLLER = "controller"
 OBSERVER = "observer"
-CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision") + HANDOVER_ACTIONS
+CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision", "end") + HANDOVER_ACTIONS
+END_REASONS = {"trainee": "ended by the trainee", "controller": "ended by the controller",
+               "limit": "time limit reached"}  # who ended the operation -> the run's end reason
 
 
 class NotYours(PermissionError):
@@ -78,6 +81,26 @@ class JointInputs:
         if self.finished:
             raise RuntimeError("the exercise is over")
 
+    # -- the end ---------------------------------------------------------------------------
+    def end_operation(self, by: str = "trainee", *, seat: Optional[str] = None) -> None:
+        """End the operation now. An input like any other, logged with the exact point it was
+        applied, so `verify` re-simulates to exactly where the run stopped and a replay stops
+        there too (rather than running on to the natural end)."""
+        if by not in END_REASONS:
+            raise ValueError(f"ended by {by!r}: one of {', '.join(END_REASONS)}")
+        if self.finished:
+            raise RuntimeError("the exercise is over")
+        self._end(END_REASONS[by])
+        self._log_input(self._entry("end_operation", seat, by=by))
+
+    def _time_up(self) -> None:
+        """The time limit. In a run people play it is an input too: their record says where the
+        run stopped, however the window drove the clock."""
+        if self.interactive:
+            self.end_operation("limit")
+        else:
+            self._end(END_REASONS["limit"])
+
     # -- a seat's message --------------------------------------------------------------
     def send(self, sender: str, to: str, via: str, text: str, *, about: Optional[str] = None,
              marker: Optional[dict] = None) -> str:
@@ -99,7 +122,8 @@ class JointInputs:
         {"do": "alert", "perpetrator": ID} alerts a perpetrator (or "all");
         {"do": "extend_decision", "decision": ID, "seconds": S} gives an open decision more time;
         {"do": "close_decision", "decision": ID} closes it now with its default;
-        {"do": "hand_to_plan" | "hand_back", "seat": SEAT}: the plan plays a dropped seat, or no longer."""
+        {"do": "hand_to_plan" | "hand_back", "seat": SEAT}: the plan plays a dropped seat, or no longer;
+        {"do": "end"} ends the operation now."""
         self._joint()
         world, spec = self.world, self.scenario.spec
         kind = action.get("do")
@@ -141,6 +165,8 @@ class JointInputs:
                 self.decide(state.id, state.decision.default, how="closed", is_input=False)
         elif kind in HANDOVER_ACTIONS:
             hand_over(self, action, by=CONTROLLER)
+        elif kind == "end":
+            self._end(END_REASONS["controller"])
         else:
             raise ValueError(f"unknown action {kind!r}; one of {', '.join(CONTROL_ACTIONS)}")
         self._log_input(self._entry("control", CONTROLLER, action=dict(action)))

@@ -62,6 +62,14 @@ class Outbox:
             self._room.clear()
             await self._room.wait()
 
+    async def drain(self, within: float) -> None:
+        """Wait until the replies have gone (at most `within` seconds): before a close, say why."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while self.replies and not self.dropped and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # the last one popped may still be on its way
+
     def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()

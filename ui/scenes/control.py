@@ -1,6 +1,7 @@
 """The controller's seat: the trainer sees everything and steers the running exercise.
 
-Left: the clock (start/pause, speed for everyone), the scenario's injects with "fire
+Left: the clock (start/pause, speed for everyone, end the operation: asked twice, as it cannot
+be undone; an input of the run like any other), the scenario's injects with "fire
 now" (fired ones marked), a message typed on the spot to a chosen seat, alerting a
 perpetrator, and the open decision (+30 s, +60 s, close it with its default). The feed on
 the right shows every message between the seats.
@@ -53,7 +54,10 @@ class ControlScene(JointScene):
         left, link = self.left, self.link
         x, w = left.left + 8, left.width - 16
         y = left.top + 34
-        self.pause_button = UIButton(pygame.Rect(x, y, w, 34), "Start", self.manager, tool_tip_text="Space")
+        self.pause_button = UIButton(pygame.Rect(x, y, w - 90, 34), "Start", self.manager, tool_tip_text="Space")
+        self.end_button = UIButton(pygame.Rect(x + w - 86, y, 86, 34), "End", self.manager,
+                                   tool_tip_text="end the operation now, for everyone (click twice)")
+        self.end_armed = False
         y += 40
         self.speed_top = y
         y += 20
@@ -106,6 +110,8 @@ class ControlScene(JointScene):
             el = event.ui_element
             if el is self.pause_button:
                 self.toggle_clock()
+            elif el is self.end_button:
+                self.end_operation()
             elif el in self.speed_buttons:
                 self.set_speed(self.speed_buttons[el])
             elif el in self.inject_buttons:
@@ -140,6 +146,18 @@ class ControlScene(JointScene):
         resume = self.link.paused
         self.link.client.control({"do": "resume" if resume else "pause"})
         self.say("Exercise running for everyone." if resume else "Exercise paused for everyone.")
+
+    def end_operation(self) -> Optional[int]:
+        """The first click asks, the second ends the operation for every seat (an input of the run)."""
+        if not self.end_armed:
+            self.end_armed = True
+            self.end_button.set_text("Sure?")
+            self.say("Click End again to end the operation for everyone; it cannot be undone.")
+            return None
+        self.end_armed = False
+        self.end_button.set_text("End")
+        self.say("Operation ended for everyone.")
+        return self.link.client.control({"do": "end"})
 
     def set_speed(self, x: float) -> None:
         self.link.client.control({"do": "speed", "x": x})

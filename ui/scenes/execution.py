@@ -326,7 +326,8 @@ class ExecutionScene(Scene):
     def _menu_choice(self, key: str) -> Optional[Next]:
         self._close_menu()
         if key == "finish":
-            self.exercise._end("ended by the trainee")
+            if not self.exercise.finished:  # an input: the record says where the trainee stopped
+                self.exercise.end_operation("trainee")
         elif key == "leave":
             self.ctx.message = f"Run kept in {self.ctx.journal.path}: play --resume it later."
             self.exit()
@@ -395,14 +396,27 @@ class ExecutionScene(Scene):
         ctx = self.ctx
         record = records.make_record(self.exercise)
         ctx.record = record
-        ctx.record_path = records.save(record, ctx.results_dir)
+        try:
+            ctx.record_path = records.save(record, ctx.results_dir)
+        except Exception as exc:  # a full disk must not cost the run: the journal keeps every input
+            ctx.record_path = None
+            where = ctx.journal.path if ctx.journal is not None else "its journal"
+            ctx.message = (f"The run record could not be written ({type(exc).__name__}: {exc}); nothing is lost: "
+                           f"play --resume {where} once it is fixed")
+            if ctx.journal is not None:
+                ctx.journal.close()  # no end line: the journal stays one to resume
+            return Next.DEBRIEF
         try:  # every played run also lands in the results store for evaluators
             from sim.evaluation.store import Store
             store = Store(ctx.results_dir / "exercise.db")
-            store.add(record, source="played", record_path=str(ctx.record_path))
-            store.close()
+            try:
+                store.add(record, source="played", record_path=str(ctx.record_path))
+            finally:
+                store.close()
         except InputError as exc:  # a damaged store must not cost the trainee the run
             ctx.message = f"Run saved to {ctx.record_path}, but not to the store: {exc.problems[0].message}"
+        except Exception as exc:  # nor a locked or full one (sqlite3.Error, OSError)
+            ctx.message = f"Run saved to {ctx.record_path}, but not to the store: {type(exc).__name__}: {exc}"
         if ctx.journal is not None:
             ctx.journal.append({"type": "end", "record": str(ctx.record_path)})
             ctx.journal.close()
