@@ -18,7 +18,7 @@ from typing import Callable, Generator, Optional
 
 import simpy
 
-from sim.format.orders import Order
+from sim.format.orders import Order, describe
 from sim.format.scenario import Scenario
 from sim.format.spec import Plan
 from .agents.perpetrator import Perpetrator
@@ -28,6 +28,7 @@ from .conditions import Watcher
 from .injects import OpenDecision, run_decision, run_inject
 from .joint_inputs import JointInputs
 from .perception import TICK_SECONDS, Perception
+from .pressures import run_pressure
 from .referee import Referee
 from .rng import Streams
 from .seat_view import take_seat_snapshot
@@ -35,6 +36,11 @@ from .seats import Seats
 from .snapshot import Snapshot, take_snapshot
 from .world import World
 
+
+
+# Events after which a unit with no order looks again at what its standing rules ask of it.
+STANDING_CUES = {"perpetrator_reaction", "victim_found", "victim_panicked", "hostage_released",
+                 "perpetrator_alerted", "room_cleared", "victim_calmed"}
 
 
 class Exercise(JointInputs):
@@ -97,10 +103,14 @@ class Exercise(JointInputs):
             self.env.process(run_decision(world, decision, opened=self._opened, close=self._close,
                                           planned=plan.decisions.get(decision.id),
                                           interactive=self.interactive))
+        for pressure in spec.pressures:
+            self.env.process(run_pressure(world, pressure))
+        self._requests: list[tuple[Order, str]] = []  # request_unit orders not yet carried out
         for order in plan.orders:
             self._issue(order, "plan")
         if self.seats is not None:
             self.seats.start(plan)
+        world.log.listen(self._standing_watch)
         self.env.process(self._tick())
 
     def _arrival(self, unit: Unit, delay: float) -> Generator:
@@ -131,18 +141,25 @@ class Exercise(JointInputs):
             raise ValueError(f"unknown unit {order.unit!r}")
         world.emit("order_issued", subject=order.unit, order=order.do, source=source)
         if order.do == "request_unit":
-            self.env.process(self._request(order, unit))
+            self.env.process(self._request(order, unit, source))
         elif now:
-            unit.preempt([order], source)
+            unit.preempt([order], source, reason=f"replaced by the {source}'s order to {describe(order)}")
         else:
             unit.enqueue(order, source)
 
-    def _request(self, order: Order, unit: Unit) -> Generator:
+    def _request(self, order: Order, unit: Unit, source: str) -> Generator:
+        entry = (order, source)
+        self._requests.append(entry)
         yield self.world.watcher.event_for(self.world.watcher.trigger_of(order))
+        self._requests.remove(entry)
+        world = self.world
         if unit.present or getattr(unit, "requested", False):
+            world.emit("order_failed", subject=unit.id, unit=unit.id, order=describe(order), do=order.do,
+                       source=source, reason="already on scene" if unit.present else "already requested")
             return
         unit.requested = True
-        self.world.emit("unit_requested", subject=unit.id, arrives_in=unit.spec.arrives + unit.coordination_delay)
+        world.emit("unit_requested", subject=unit.id, arrives_in=unit.spec.arrives + unit.coordination_delay)
+        world.emit("order_done", subject=unit.id, order=order.do)
         yield from self._arrival(unit, unit.spec.arrives + unit.coordination_delay)
 
     def _log_input(self, entry: dict) -> None:
@@ -186,10 +203,11 @@ class Exercise(JointInputs):
                 self._issue(order, "decision")
             else:
                 by_unit.setdefault(order.unit, []).append(order)
+        reason = f"replaced by decision {decision_id} ({option_id})"
         for unit_id, orders in by_unit.items():
             self.world.emit("order_issued", subject=unit_id, order=",".join(o.do for o in orders),
                             source="decision")
-            self.world.agents[unit_id].preempt(orders, "decision")
+            self.world.agents[unit_id].take_decision(orders, reason)
 
     # -- time ----------------------------------------------------------------------------
     @property
@@ -245,7 +263,7 @@ class Exercise(JointInputs):
                 break
             self._step()
         if not self.finished and self.env.now >= self.time_limit:
-            self._end("time limit reached")
+            self._end(self.referee.time_limit_reason())
 
     def run_to_end(self) -> None:
         """Headless: run until the end, letting open decisions run out to their defaults."""
@@ -279,12 +297,27 @@ class Exercise(JointInputs):
             if reason:
                 self._end(reason)
 
+    def _standing_watch(self, event: dict) -> None:
+        """Events the standing rules answer: an idle unit looks again."""
+        if event["kind"] in STANDING_CUES:
+            for unit in self.world.people("unit"):
+                unit.wake_if_idle()
+
     def _end(self, reason: str) -> None:
         if self.finished:
             return
         self.finished = True
+        world = self.world
+        for unit in world.people("unit"):
+            unit.abandon_orders()
+        for order, source in list(self._requests):
+            trigger = world.watcher.trigger_of(order)
+            world.emit("order_failed", subject=order.unit, unit=order.unit, order=describe(order), do=order.do,
+                       source=source, reason=f"not carried out: still waiting for {trigger} when the exercise ended")
+        for victim in world.people("victim"):
+            victim.at_the_end()
         self.end_reason = reason
-        self.world.emit("exercise_ended", reason=reason)
+        world.emit("exercise_ended", reason=reason)
 
     # -- what the outside sees ---------------------------------------------------------
     @property
