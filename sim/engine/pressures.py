@@ -40,7 +40,7 @@ def run_pressure(world: "World", pressure: "Pressure") -> Generator:
         if _someone_to_warn(world, pressure):
             _warn(world, pressure, "a phone call warned the flat")
         else:
-            _log(world, pressure, "a phone call came, too late to warn anyone")
+            pass  # too late to warn anyone
     else:
         _move_victims(world, pressure)
 
@@ -67,7 +67,7 @@ def _officers_in(world: "World", rooms: tuple[str, ...]) -> dict[str, int]:
 
 
 def _log(world: "World", pressure: "Pressure", outcome: str, **facts) -> None:
-    world.emit("pressure", subject=pressure.id, kind=pressure.kind, outcome=outcome,
+    world.emit("pressure", subject=pressure.id, pressure=pressure.kind, outcome=outcome,
                message=pressure.message, **facts)
 
 
@@ -106,24 +106,20 @@ def _look(world: "World", pressure: "Pressure") -> None:
         room = max(sorted(officers), key=lambda r: officers[r])
         _warn(world, pressure, f"{who} saw police in {room}", room=room, officers=officers[room],
               cause=f"{who} saw {officers[room]} officers waiting in {room} at T+{clock(world.now)}")
-    else:
-        _log(world, pressure, f"{who}: saw no police")
+    # seeing nothing, nothing happens (and nothing is logged)
 
 
 def _move_victims(world: "World", pressure: "Pressure") -> None:
     perp = world.agents[pressure.by]
     if perp.controlled or not perp.present or perp.state != "unaware" or perp.hostage is not None:
-        _log(world, pressure, f"{perp.id} could not move anyone ({perp.label})")
-        return
+        return  # the police are in, or he is busy with them: too late to move anyone
     police_rooms = {world.room_of(u.cell) for u in world.people("unit") if u.present and u.outside_at is None}
     if world.room_of(perp.cell) in police_rooms:
-        _log(world, pressure, f"{perp.id} could not move anyone: police are with him")
         return
     women = [world.agents[v] for v in pressure.victims]
     women = [v for v in women if v.present and not v.safe and v.hostage_of is None and not v.fled
              and world.room_of(v.cell) not in police_rooms]
     if not women:
-        _log(world, pressure, "nobody left to move")
         return
     officers = _officers_in(world, pressure.watches)
     if officers:

@@ -479,6 +479,12 @@ class EvidenceCauses(Model):
     his own room meanwhile."""
 
 
+class EntryCauses(Model):
+    """How a quiet entry works out."""
+    ruse_works: Probability = 0.5
+    """The chance that a ruse (a delivery, a client at the door) gets the door opened while nobody inside is alerted."""
+
+
 class EscapeCauses(Model):
     """How a perpetrator gets away: by a route in his flee_via that no unit covers."""
     stopped_in_passing: Probability = 0.8
@@ -495,6 +501,7 @@ class Causes(Model):
     officer_injury: OfficerInjuryCauses = OfficerInjuryCauses()
     evidence: EvidenceCauses = EvidenceCauses()
     escape: EscapeCauses = EscapeCauses()
+    entry: EntryCauses = EntryCauses()
 
 
 class Pressure(Model):

@@ -10,6 +10,7 @@ handcuffs. Her conditions set how she walks and what care she needs.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Optional
 
 from sim.engine.challenge import victim_behaviour
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 PANIC_FEAR = 0.75
+WITH_THE_TEAM_M = 6.0  # someone this close behind the officers coming in speaks to her too
 LOUD_DB = 55.0
 SLOW_CONDITIONS = {"injured": INJURED_FACTOR, "sedated": INJURED_FACTOR, "pregnant": 0.8, "ill": 0.8}
 NEEDS_CARE = {"injured", "sedated", "pregnant", "ill"}  # beyond first aid: a medical kit
@@ -136,10 +138,21 @@ class Victim(Agent):
                            approach=approach)
 
     def _told_in_language(self, unit: Agent) -> bool:
+        """Whether someone who speaks her language comes in with the officers: the unit itself, a
+        unit already in her room, or one right behind it (within 6 m, in sight)."""
         if self.shares_language(unit):
             return True
-        room = self.world.room_of(self.cell)
-        return any(self.shares_language(u) for u in self.world.in_room(room, "unit")) if room else False
+        world = self.world
+        room = world.room_of(self.cell)
+        for other in world.people("unit"):
+            if other is unit or not other.present or other.outside_at is not None or not self.shares_language(other):
+                continue
+            if room is not None and world.room_of(other.cell) == room:
+                return True
+            close = math.hypot(other.cell[0] - unit.cell[0], other.cell[1] - unit.cell[1]) * world.grid.cell_size
+            if close <= WITH_THE_TEAM_M and world.can_see(other.cell, unit.cell):
+                return True
+        return False
 
     def handcuff(self, unit_id: str) -> None:
         if self.handcuffed is None:
