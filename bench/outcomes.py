@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.engine.exercise import Exercise  # noqa: E402
+from sim.evaluation.metrics import evaluate  # noqa: E402
 from sim.format.scenario import load, load_plan  # noqa: E402
 
 OUTCOMES = {
@@ -52,7 +53,8 @@ def _one(args):
                   ("hostage_taken", "victim_injured", "victim_treated_as_offender", "officer_injured",
                    "perpetrator_fled", "evidence_destroyed")]
         identified = sum(1 for e in ex.events if e["kind"] == "victim_identified")
-        rows.append({"bad": {k: any(kinds[x] for x in v) for k, v in OUTCOMES.items()},
+        score = evaluate(scenario.spec, ex.events)["overall"]["score"]
+        rows.append({"score": score, "bad": {k: any(kinds[x] for x in v) for k, v in OUTCOMES.items()},
                      "warned_before_entry": early, "warned_by": _why(warned) if early else None,
                      "causes": causes, "identified": identified, "end": ex.end_reason.split(";")[0],
                      "duration": ex.now})
@@ -89,9 +91,9 @@ def main() -> None:
     args = ap.parse_args()
     seeds = list(range(args.seed, args.seed + args.runs))
     chunks = [seeds[i::args.workers * 4] for i in range(args.workers * 4)]
-    header = ["plan"] + list(OUTCOMES) + ["warned early", "identified", "ended at limit", "mean min"]
+    header = ["plan", "score"] + list(OUTCOMES) + ["warned early", "identified", "ended at limit", "mean min"]
     print("| " + " | ".join(header) + " |")
-    print("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
+    print("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |", flush=True)
     detail = {}
     with ProcessPoolExecutor(args.workers) as pool:
         for plan in args.plans:
@@ -102,7 +104,9 @@ def main() -> None:
             ident = f"{sum(r['identified'] for r in rows) / n:.2f}"
             limit = f"{100 * sum(r['end'].startswith('time limit') for r in rows) / n:.0f}%"
             dur = f"{sum(r['duration'] for r in rows) / n / 60:.1f}"
-            print(f"| {Path(plan).stem} | " + " | ".join(shares + [early, ident, limit, dur]) + " |", flush=True)
+            score = f"{sum(r['score'] for r in rows) / n:.3f}"
+            print(f"| {Path(plan).stem} | {score} | " + " | ".join(shares + [early, ident, limit, dur]) + " |",
+                  flush=True)
             detail[plan] = rows
     if args.causes:
         for plan, rows in detail.items():

@@ -595,3 +595,21 @@ def test_yes_no_read_as_true_false_gets_a_hint(old, new, field, value):
     problem = find(problems, field, "expected text, got false")
     assert at(problem) == position(text, value.rstrip("]\n"), after=new)
     assert "put the word in quotes" in problem.message
+
+
+def test_causes_and_pressures_are_checked_with_located_errors():
+    """The new sections (issue 16) report a bad value at its place, in plain words."""
+    from pathlib import Path as _Path
+
+    text = (_Path(__file__).resolve().parents[1] / "scenarios" / "kowloon_flat.yaml").read_text()
+    for old, new, field, words in (
+            ("ruse_works: 0.8 ", "ruse_works: 1.5 ", "causes.entry.ruse_works", "less than or equal to 1"),
+            ("    kind: watch\n", "    kind: peek\n", "pressures[0].kind", "one of: client, move_victims"),
+            ("    by: manager\n", "    by: manger\n", "pressures[3].by", "did you mean 'manager'"),
+            ("    kind: phone_call\n", "    kind: phone_call\n    every: 60\n", "pressures[2].every",
+             "only rounds and client pressures repeat")):
+        with pytest.raises(InputError) as info:
+            load("kowloon_flat.yaml", text=text.replace(old, new, 1))
+        problem = info.value.problems[0]
+        assert problem.field == field and words in problem.message, problem
+        assert problem.line > 1

@@ -148,7 +148,7 @@ def _describe(event: dict, names: dict[str, str]) -> Optional[str]:
     if k == "cordon_set":
         return f"{by} covers {n}"
     if k == "exercise_ended":
-        return f"exercise ended: {event.get('reason', '')}"
+        return f"exercise ended: {humanise(str(event.get('reason', '')), names)}"
     return None
 
 

@@ -420,7 +420,7 @@ class Perpetrator(Agent):
                                                                  HOSTAGE_HARM[self.spec.armed]):
                 self.hostage.injured = True
                 world.emit("victim_injured", subject=self.hostage.id, by=self.id, why="hurt as a hostage in a struggle",
-                           cause=f"hurt as {self.id}'s hostage in his struggle with {unit.id}")
+                           cause=f"hurt as the hostage of {self.id} in his struggle with {unit.id}")
             room = world.room_of(self.cell)
             hurt = world.scenario.spec.causes.victim_harm.struggle_hurt
             for victim in sorted(world.in_room(room, "victim") if room else (), key=lambda v: v.id):

@@ -25,6 +25,7 @@ import numpy as np
 import simpy
 
 from sim.engine import entry
+from sim.format.catalogue import language_name
 from sim.format.orders import Arrest, Order, describe
 from . import fright
 from .base import ESCORT_FACTOR, TACTICAL_FACTOR, Agent, Blocked
@@ -663,7 +664,8 @@ class Unit(Agent):
             causes = victim.offender_causes(shared=shared, coached_story=coached)
             taken = (1 - victim.trust) * noisy_or(causes.values())
             if causes and world.streams.chance(f"{victim.id}:taken_in:{self.id}", taken):
-                where = (f"interviewed at T+{clock(world.now)} by {self.id} in {language or 'no language'}"
+                spoken = language_name(language) if language else "no language"
+                where = (f"interviewed at T+{clock(world.now)} by {self.id} in {spoken}"
                          + ("" if shared else ", which she does not speak"))
                 victim.treated_as_offender(self.id, {where: taken, **causes}, **facts)
                 outcome = "treated as an offender"

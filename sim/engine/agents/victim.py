@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 PANIC_FEAR = 0.75
-WITH_THE_TEAM_M = 6.0  # someone this close behind the officers coming in speaks to her too
+WITH_THE_TEAM_M = 6.0
+_LOCKED_IN: dict = {}  # (scenario, room) -> whether a locked door leads into it  # someone this close behind the officers coming in speaks to her too
 LOUD_DB = 55.0
 SLOW_CONDITIONS = {"injured": INJURED_FACTOR, "sedated": INJURED_FACTOR, "pregnant": 0.8, "ill": 0.8}
 NEEDS_CARE = {"injured", "sedated", "pregnant", "ill"}  # beyond first aid: a medical kit
@@ -70,8 +71,12 @@ class Victim(Agent):
         room = world.room_of(cell)
         if room is None:
             return False
-        locked = {d.id for d in world.scenario.spec.floor_plan.doors if d.locked}
-        return bool(locked & world.grid.neighbours_of(room))
+        key = (world.scenario.sha256, room)
+        found = _LOCKED_IN.get(key)
+        if found is None:
+            locked = {d.id for d in world.scenario.spec.floor_plan.doors if d.locked}
+            found = _LOCKED_IN[key] = bool(locked & world.grid.neighbours_of(room))
+        return found
 
     @property
     def needs_care(self) -> bool:
