@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("sim", "ui")
+PACKAGES = ("sim", "ui", "cli")
 
 
 def module_name(path: Path) -> str:

@@ -47,10 +47,10 @@ def host(tmp_path):
 @pytest.fixture
 def window(tmp_path):
     """A joint window for one connected client; shows the scene its role is given."""
-    from ui.joint_app import JointApp
-    from ui.joint_client_view import SeatLink
-    from ui.joint_context import JointContext
-    from ui.joint_main import _scene_for_role
+    from ui.joint.app import JointApp
+    from ui.joint.client_view import SeatLink
+    from ui.joint.context import JointContext
+    from ui.joint.main import _scene_for_role
     apps = []
 
     def open_for(client):

@@ -5,6 +5,7 @@
     sim.evaluation  records, store, batches, statistics, report: imports both
     sim.joint       the joint exercise's host and seats over the network: imports all three
     ui              the window: may import all three; nothing in sim imports ui or pygame
+    cli             the command line: may import all of the above; nothing imports it
 
 and no import circles anywhere in sim/ or ui/. Checked twice: from the source (every
 import, in functions and under TYPE_CHECKING too) and in a fresh process (what importing
@@ -28,6 +29,7 @@ MAY_IMPORT = {  # layer -> the layers it may import besides itself
     "sim.evaluation": {"sim", "sim.format", "sim.engine"},
     "sim.joint": {"sim", "sim.format", "sim.engine", "sim.evaluation"},
     "ui": {"sim", "sim.format", "sim.engine", "sim.evaluation", "sim.joint"},
+    "cli": {"sim", "sim.format", "sim.engine", "sim.evaluation", "sim.joint", "ui"},
 }
 FOREIGN = ("pygame", "pygame_gui")  # never below ui
 
@@ -98,4 +100,13 @@ def test_importing_a_module_loads_nothing_above_its_layer(module):
     above = [name for name in loaded if name.split(".")[0] in ("sim", "ui")
              and layer_of(name) not in MAY_IMPORT[here] | {here}]
     assert above == []
+    assert [name for name in loaded if name.split(".")[0] in FOREIGN + ("ui",)] == []
+
+
+def test_the_command_line_loads_no_window_until_a_window_command_runs():
+    # `validate` or `run` on a machine without SDL must not pay for (or fail on) pygame
+    result = subprocess.run([sys.executable, "-c", LOADED, "cli"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.splitlines()[-1])
     assert [name for name in loaded if name.split(".")[0] in FOREIGN + ("ui",)] == []

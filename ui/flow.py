@@ -27,7 +27,7 @@ SCENES: dict[Next, type[Scene]] = {
     Next.DEBRIEF: DebriefScene,
     Next.REVIEW: ReviewScene,
 }
-# a joint exercise's window (ui/joint_main.py): its seat's scene, then the joint debrief
+# a joint exercise's window (ui/joint/main.py): its seat's scene, then the joint debrief
 JOINT_SCENES: dict[Next, type[Scene]] = {
     Next.SEAT: SeatScene,
     Next.CONTROL: ControlScene,

@@ -2,7 +2,7 @@
 
 An agency seat, the controller and the observer differ only in their left-hand panel
 (orders and messages, exercise control, observations); the subclasses build that panel.
-Everything shown comes from the seat's latest picture (`ui.joint_client_view.SeatLink`),
+Everything shown comes from the seat's latest picture (`ui.joint.client_view.SeatLink`),
 read once a frame without waiting, so the window stays live while the host is away.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pygame_gui.elements import UITextBox
 from sim.engine.narrate import clock, describe
 from sim.engine.snapshot import Snapshot
 from ui import render
-from ui.joint_client_view import SeatLink
+from ui.joint.client_view import SeatLink
 from ui.scenes.base import Next, Scene
 from ui.style.palette import SKY, VERMILLION
 from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text, wrap

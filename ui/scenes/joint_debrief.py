@@ -21,7 +21,7 @@ from sim.engine.narrate import clock
 from sim.evaluation import record as records
 from sim.evaluation.joint_view import facts, how_text, message_lines
 from ui import render
-from ui.joint_client_view import SeatLink
+from ui.joint.client_view import SeatLink
 from ui.scenes.base import Next, Scene
 from ui.scorecard import scorecard_html
 from ui.scenes.joint_base import feed_words

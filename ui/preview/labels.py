@@ -2,8 +2,8 @@
 
 Room names (in the room where they fit, else beside it), exit tags, escape-route notes,
 the names of people and items, and one callout per place where several units start.
-Each comes as a `Label` for the placer (`ui.preview_placer`) to put somewhere free, or,
-for room names that fit inside their room, as a fixed spot; `ui.preview_plan` draws them.
+Each comes as a `Label` for the placer (`ui.preview.placer`) to put somewhere free, or,
+for room names that fit inside their room, as a fixed spot; `ui.preview.plan` draws them.
 """
 from __future__ import annotations
 
@@ -23,15 +23,15 @@ from ui.style.labels import draw_label, label_box  # noqa: E402
 from ui.style.markers import draw_marker  # noqa: E402
 from ui.style.plan_symbols import draw_exit_tag, exit_tag_box  # noqa: E402
 from ui.style.shapes import draw_plate  # noqa: E402
-from ui.preview_markers import Marker  # noqa: E402
-from ui.preview_placer import EXIT_ZONE, OUTSIDE_ZONE, Geometry, Label  # noqa: E402
-from ui.preview_words import arrival_text, arrives_later, place_name, weapon  # noqa: E402
+from ui.preview.markers import Marker  # noqa: E402
+from ui.preview.placer import EXIT_ZONE, OUTSIDE_ZONE, Geometry, Label  # noqa: E402
+from ui.preview.words import arrival_text, arrives_later, place_name, weapon  # noqa: E402
 
 Draw = Callable[[pygame.Surface, pygame.Rect], None]
 
 
 class PlanFacts(Protocol):
-    """What the labels read of the plan they are written on. `ui.preview_plan.PlanPanel` is
+    """What the labels read of the plan they are written on. `ui.preview.plan.PlanPanel` is
     one; it is named here so that the labels need not import the plan that imports them."""
     spec: ScenarioSpec
     plan: FloorPlan

@@ -1,5 +1,5 @@
-"""The people, items and units on the preview's plan, as `ui.preview_plan` places them and
-`ui.preview_labels` names them: who, drawn how, and where."""
+"""The people, items and units on the preview's plan, as `ui.preview.plan` places them and
+`ui.preview.labels` names them: who, drawn how, and where."""
 from __future__ import annotations
 
 import os

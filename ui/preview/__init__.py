@@ -13,9 +13,9 @@ away), one callout per place where several units start, a scale bar and the stor
 the key, the units by agency and the people and evidence, flowed into columns. The page
 is as tall as its content needs: width is what a slide or a screen fixes.
 
-The work is shared out: `ui.preview_plan` draws the plan panel, `ui.preview_labels` says
-what is written on it and `ui.preview_placer` finds room for it, `ui.preview_key` makes
-the panels below the plan and `ui.preview_words` words the scenario's facts; this module
+The work is shared out: `ui.preview.plan` draws the plan panel, `ui.preview.labels` says
+what is written on it and `ui.preview.placer` finds room for it, `ui.preview.key` makes
+the panels below the plan and `ui.preview.words` words the scenario's facts; this module
 is the public API and lays out the page.
 """
 from __future__ import annotations
@@ -30,9 +30,9 @@ import pygame  # noqa: E402
 
 from ui.style import palette  # noqa: E402
 from ui.style.fonts import MIN_TEXT, draw_text, font, reset_fonts, text_size, wrap  # noqa: E402
-from ui.preview_key import panels  # noqa: E402
-from ui.preview_plan import PlanPanel  # noqa: E402
-from ui.preview_words import arrival_text, storey_text  # noqa: E402  (public here before the split)
+from ui.preview.key import panels  # noqa: E402
+from ui.preview.plan import PlanPanel  # noqa: E402
+from ui.preview.words import arrival_text, storey_text  # noqa: E402  (public here before the split)
 
 __all__ = ["save_preview", "render_preview", "render_plan", "arrival_text", "storey_text",
            "MIN_LAYOUT_WIDTH", "MAX_WIDTH"]

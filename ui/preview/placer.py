@@ -2,8 +2,8 @@
 
 The plan's geometry (grid cells to pixels) and a label placer that avoids collisions:
 a label takes the cheapest spot around its anchor and is joined to it by a leader line
-when it had to move away. What the labels say, and drawing them, is `ui.preview_labels`;
-the plan that hosts them is `ui.preview_plan`.
+when it had to move away. What the labels say, and drawing them, is `ui.preview.labels`;
+the plan that hosts them is `ui.preview.plan`.
 """
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Rooms tinted by kind, walls, stairs and lifts, doors (by kind, open or locked) and
 windows (with grilles, or escape arrows), exits, and a marker for every person, item
 and unit where `sim.format.placement` starts them; then a caption, a scale bar and the labels
-(`ui.preview_labels`, placed by `ui.preview_placer`). It also notes which symbols it
-used, so that the key below the plan (`ui.preview_key`) lists only those.
+(`ui.preview.labels`, placed by `ui.preview.placer`). It also notes which symbols it
+used, so that the key below the plan (`ui.preview.key`) lists only those.
 """
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from ui.style.labels import draw_leader  # noqa: E402
 from ui.style.markers import draw_marker  # noqa: E402
 from ui.style.plan_symbols import draw_door, draw_escape_arrow, draw_lift, draw_padlock, draw_stairs, draw_window  # noqa: E402
 from ui.style.scale_bar import draw_scale_bar  # noqa: E402
-from ui.preview_markers import Marker, marker_bounds  # noqa: E402
-from ui.preview_labels import (callout, escape_labels, exit_labels, label_size,  # noqa: E402
+from ui.preview.markers import Marker, marker_bounds  # noqa: E402
+from ui.preview.labels import (callout, escape_labels, exit_labels, label_size,  # noqa: E402
                                marker_labels, room_labels)
-from ui.preview_placer import Geometry, Placer, zones  # noqa: E402
-from ui.preview_words import arrives_later, storey_text, unit_codes, weapon  # noqa: E402
+from ui.preview.placer import Geometry, Placer, zones  # noqa: E402
+from ui.preview.words import arrives_later, storey_text, unit_codes, weapon  # noqa: E402
 
 
 class PlanPanel:

@@ -47,9 +47,9 @@ def join(address: str, *, seat: str, token: str, name: Optional[str] = None, res
     moment (and once at the end); max_frames: close after that many frames (automation, tests)."""
     from sim.joint.client import SeatClient
     from ui.app import DEFAULT_SIZE
-    from ui.joint_app import JointApp
-    from ui.joint_client_view import SeatLink
-    from ui.joint_context import JointContext
+    from ui.joint.app import JointApp
+    from ui.joint.client_view import SeatLink
+    from ui.joint.context import JointContext
     from ui.widgets import MUTED, TEXT, text
 
     import pygame

@@ -15,7 +15,7 @@ from ui.style import palette  # noqa: E402
 from ui.style.fonts import MIN_TEXT, draw_lines, draw_text, font, wrap  # noqa: E402
 from ui.style.key_symbols import KEY_TEXT, draw_key_symbol  # noqa: E402
 from ui.style.markers import draw_marker  # noqa: E402
-from ui.preview_words import arrives_later, duration, languages, place_name, unit_codes, weapon  # noqa: E402
+from ui.preview.words import arrives_later, duration, languages, place_name, unit_codes, weapon  # noqa: E402
 
 KEY_GROUPS = (("People and items", ("victim", "perpetrator", "armed:knife", "armed:blunt", "armed:firearm", "unit",
                                     "unit:later", "evidence")),

@@ -1,12 +1,12 @@
 """What a joint exercise's window shares between its scenes: the usual context plus the
-seat's connection to the host (`ui.joint_client_view.SeatLink`)."""
+seat's connection to the host (`ui.joint.client_view.SeatLink`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ui.context import Context
-from ui.joint_client_view import SeatLink
+from ui.joint.client_view import SeatLink
 
 
 @dataclass

@@ -1,0 +1,77 @@
+"""One run headless, and checking a run record: run, verify."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from cli.common import EXIT_FAILED, EXIT_OK, SEED, load_scenario, open_store, scenario_of_record, store_option
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.evaluation import record as records
+    from sim.engine.exercise import Exercise
+    from sim.engine.narrate import timeline
+    from sim.format.scenario import load_plan
+
+    scenario = load_scenario(args.scenario)
+    plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
+    if args.joint and not scenario.spec.seats:
+        from sim.format.problems import InputError, Problem
+        raise InputError([Problem(args.scenario, 1, 1, "seats", "--joint needs a scenario with seats")])
+    exercise = Exercise(scenario, seed=args.seed, plan=plan, trainee=args.trainee,
+                        joint=() if args.joint else None)
+    exercise.run_to_end()
+    record = records.make_record(exercise)
+    path = records.save(record, args.out)
+    open_store(args).add(record, source="headless", record_path=str(path))
+    if args.json:
+        print(json.dumps({"record": str(path), **record["metrics"]}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(outcome_text(record, scenario, timeline(record["events"], scenario.spec)))
+    if args.joint:
+        from sim.evaluation.joint_view import joint_view_text
+        print("\n" + joint_view_text(scenario.spec, record["events"]))
+    print(f"\nrun record: {path}")
+    return EXIT_OK
+
+def outcome_text(record: dict, scenario, lines: list[str]) -> str:
+    metrics = record["metrics"]
+    out = [f"{scenario.title}", scenario.spec.challenge.briefing_line(), f"plan: {record['plan'].get('name')}   seed: {record['seed']}   "
+           f"ended after {record['duration_s']:.0f} s: {record['end_reason']}", "", "Timeline"]
+    out += [f"  {line}" for line in lines]
+    out += ["", "Capabilities (P performed without challenges, S some, M major, U unable)"]
+    for cap in metrics["capabilities"]:
+        out.append(f"  {cap['rating']}  {cap['score']:.2f}  {cap['name']}: {cap['reason']}")
+        for name, m in cap["metrics"].items():
+            out.append(f"        {m['score']:.2f}  {name:<22} {m['explanation']}")
+    overall = metrics["overall"]
+    out += ["", f"Overall score {overall['score']:.3f}  rating {overall['rating']}"]
+    return "\n".join(out)
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sim.evaluation import record as records
+
+    record = records.load(args.record)
+    scenario = scenario_of_record(args.record, record, args.scenario)
+    verdict = records.verify(scenario, record)
+    print(f"{args.record}: {'ok' if verdict.ok else 'MISMATCH'}: {verdict.message}")
+    return EXIT_OK if verdict.ok else EXIT_FAILED
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("run", help="run a scenario headless with a plan (the doctrine plan by default)")
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--seed", type=SEED, default=1, help="random seed (default 1)")
+    p.add_argument("--plan", metavar="PLAN", help="plan file (YAML); default: the scenario's doctrine plan")
+    p.add_argument("--out", metavar="DIR", default="results", help="folder for the run record (default results/)")
+    p.add_argument("--trainee", metavar="NAME", help="name the run after a trainee")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--joint", action="store_true", help="as a joint exercise, every seat played by the plan; "
+                                                        "prints who knew what, and when")
+    store_option(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="re-simulate a run record and check it matches")
+    p.add_argument("record", metavar="RECORD")
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (default: the path in the record)")
+    p.set_defaults(func=cmd_verify)
