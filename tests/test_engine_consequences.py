@@ -249,3 +249,49 @@ def test_no_order_vanishes_without_an_event_saying_why(seed, orders, choice):
         for event in ended:
             if event["kind"] != "order_done":
                 assert event["unit"] == unit.id and event["order"] and event["reason"], event
+
+
+BAD = ("hostage_taken", "victim_injured", "perpetrator_fled", "evidence_destroyed", "victim_treated_as_offender",
+       "officer_injured", "victim_moved_away")
+
+
+def test_every_bad_outcome_says_why_and_the_timeline_shows_it():
+    from pathlib import Path
+
+    from sim.engine.narrate import timeline
+    from sim.format.scenario import load, load_plan
+
+    root = Path(__file__).resolve().parents[1]
+    scenario = load(root / "scenarios" / "kowloon_flat.yaml")
+    plan = load_plan(root / "scenarios" / "plans" / "kowloon_flat_reckless.yaml", scenario)
+    seen = set()
+    for seed in range(12):
+        ex = Exercise(scenario, seed, plan)
+        ex.run_to_end()
+        lines = timeline(ex.events, scenario.spec)
+        for event in events_of(ex, *BAD):
+            seen.add(event["kind"])
+            assert event.get("cause"), event
+            stamp = f"{int(round(event['t'])) // 60:02d}:{int(round(event['t'])) % 60:02d}"
+            assert any(line.startswith(stamp) and ": " in line[7:] for line in lines), event
+        assert ex.end_reason
+    assert {"hostage_taken", "victim_injured", "perpetrator_fled", "victim_treated_as_offender"} <= seen, seen
+
+
+def test_women_are_moved_away_while_the_police_wait_out_of_the_way_but_not_past_them():
+    moved = [{"id": "moved", "kind": "move_victims", "at": 300, "by": "guard", "victims": ["mai"],
+              "watches": ["corridor"]}]
+    guard = {"id": "guard", "name": "Guard", "role": "guard", "at": "living", "vigilance": 0.1}
+    away = outside_the_flat(orders=[], guard=guard, pressures=moved)  # the team stays on the stairs
+    ex = Exercise(away, 1, away.spec.doctrine_plan)
+    ex.advance(310)
+    gone = events_of(ex, "victim_moved_away", subject="mai")
+    assert gone and "before the police reached her" in gone[0]["cause"]
+    assert events_of(ex, "perpetrator_fled", subject="guard")[0]["via"] == "moved away"
+    blocked = outside_the_flat(orders=[{"unit": "team", "do": "stack", "door": "front_door"}], guard=guard,
+                               pressures=moved)  # the team waits at the flat door, on the way out
+    ex = Exercise(blocked, 1, blocked.spec.doctrine_plan)
+    ex.advance(310)
+    assert not events_of(ex, "victim_moved_away")
+    assert "ran into police" in events_of(ex, "pressure")[0]["outcome"]
+    assert ex.world.agents["guard"].state != "unaware"

@@ -41,6 +41,7 @@ from .world import World
 # Events after which a unit with no order looks again at what its standing rules ask of it.
 STANDING_CUES = {"perpetrator_reaction", "victim_found", "victim_panicked", "hostage_released",
                  "perpetrator_alerted", "room_cleared", "victim_calmed"}
+STANDING_CUE_REACH_M = 25.0  # the standing rules reach no farther (see agents/unit.py)
 
 
 class Exercise(JointInputs):
@@ -300,8 +301,14 @@ class Exercise(JointInputs):
     def _standing_watch(self, event: dict) -> None:
         """Events the standing rules answer: an idle unit looks again."""
         if event["kind"] in STANDING_CUES:
-            for unit in self.world.people("unit"):
-                unit.wake_if_idle()
+            world = self.world
+            subject = world.agents.get(event.get("subject") or "")
+            near = STANDING_CUE_REACH_M / world.grid.cell_size
+            for unit in world.people("unit"):
+                # only units near enough to act on it look again (large floors have many units)
+                if subject is None or (abs(unit.cell[0] - subject.cell[0]) <= near
+                                       and abs(unit.cell[1] - subject.cell[1]) <= near):
+                    unit.wake_if_idle()
 
     def _end(self, reason: str) -> None:
         if self.finished:

@@ -289,6 +289,9 @@ class Unit(Agent):
                     continue
                 if not self._within(victim.cell, GUARD_REACH_M):
                     continue
+                room = world.room_of(victim.cell)
+                if not can_arrest and any(not p.controlled for p in world.in_room(room, "perpetrator")):
+                    continue  # not a unit to walk in on a free perpetrator
                 self.guarding = victim.id
                 why = "panicking" if victim.state == "panicked" else "not yet safe"
                 world.emit("unit_guarding", subject=self.id, unit=self.id, victim=victim.id,
