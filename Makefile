@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo play bench golden validate previews schema clean
+.PHONY: test demo play bench golden validate previews schema clean sensitivity
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# The sensitivity tables of scenarios/README.md: each shipped scenario's doctrine plan changed
+# one element at a time, 200 common seeds (a few minutes on two cores).
+sensitivity: $(STAMP)
+	for f in scenarios/*.yaml; do $(BIN)/python run_exercise.py calibrate $$f --sensitivity --runs 200 --markdown || exit 1; echo; done

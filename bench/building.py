@@ -12,6 +12,9 @@ import string
 
 CHARS = [c for c in string.ascii_letters + string.digits + "!$%&*+-/;<=>?@^_|()[]{}"
          if c not in "#~cE"]
+# beyond ASCII for the largest floors (1,000 people): Greek and Cyrillic letters, one cell each
+CHARS += [chr(code) for code in list(range(0x3B1, 0x3CA)) + list(range(0x391, 0x3AA)) + list(range(0x430, 0x450))
+          + list(range(0x410, 0x430)) + list(range(0x100, 0x180)) if chr(code).isprintable()]
 FLAT_W, FLAT_H = 9, 6
 FLATS_PER_STAIRS = 4
 

@@ -5,10 +5,10 @@ Each module holds one group of commands, each command's parser beside its handle
 look for it in; a new group is a module here and a line in GROUPS.
 
     scenario_tools  validate, schema, preview, guide      (trainers)
-    runs            run, verify
+    runs            run, verify, keys
     window          play, replay                          (trainees)
     joint           host, join, joint-view
-    batches         batch, calibrate, score
+    batches         batch, calibrate, score (calibrate --sensitivity: sensitivity.py)
     evaluators      compare, report, cohort, export       (evaluators)
     review          review
 

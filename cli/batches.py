@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import EXIT_OK, RUNS, SEED, WORKERS, load_scenario, open_store, refuse_version, scenario_of_record, store_option
+from cli.common import EXIT_OK, RUNS, SEED, WORKERS, load_scenario, open_store, refuse_version, scenario_of_record, store_option, person_name
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -40,27 +40,50 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if result.interrupted:
         print("interrupted: finish with the same command and --resume", file=sys.stderr)
         return 130
+    from sim.evaluation.metrics import JOINT_ONLY
+
     metrics = store.metric_scores([r["id"] for r in rows])
-    names = ["overall"] + sorted({n for m in metrics.values() for n in m})
-    print(f"{'metric':<24}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
-    for name in names:
-        values = [r["overall_score"] for r in rows] if name == "overall" else [metrics[r["id"]][name] for r in rows]
+    capabilities = store.capability_ratings([r["id"] for r in rows])
+    names = sorted({n for m in metrics.values() for n in m} | set(JOINT_ONLY))
+    width = max([26] + [len(c.name) + 2 for c in scenario.spec.scored_capabilities])
+
+    def line(label: str, values: list) -> None:
+        values = [v for v in values if v is not None]
+        if not values:  # a joint-only measure in solo runs: no score, no s.d.
+            print(f"{label:<{width}}{'n/a':>8}{'':>8}   not applicable in a solo run")
+            return
         s = summarise(values)
         low, high = max(0.0, s.ci_low), min(1.0, s.ci_high)  # scores live in 0..1
-        print(f"{name:<24}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+        print(f"{label:<{width}}{s.mean:8.3f}{s.sd:8.3f}   {low:7.3f} to {high:5.3f}{s.p5:7.3f}{s.median:7.3f}{s.p95:7.3f}")
+
+    print(f"{'capability':<{width}}{'mean':>8}{'sd':>8}{'95% CI':>19}{'p5':>7}{'p50':>7}{'p95':>7}")
+    line("Overall", [r["overall_score"] for r in rows])
+    for c in scenario.spec.scored_capabilities:  # the scenario's capabilities, by name, as every view shows them
+        line(c.name, [capabilities[r["id"]][c.id][0] for r in rows if c.id in capabilities[r["id"]]])
+    print(f"\n{'metric':<{width}}")
+    for name in names:
+        line(name.replace("_", " ").capitalize(), [metrics[r["id"]].get(name) for r in rows])
     return EXIT_OK
+
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """The scenario's three shipped plans over N seeds: outcome distribution and bad outcomes."""
-    from sim.evaluation.calibrate import Bar, calibrate, plan_files, table, targets_met
+    from sim.evaluation.calibrate import Bar, calibrate, missing_plan_problems, plan_files, table, targets_met
     from sim.format.problems import InputError, Problem
     from sim.format.scenario import load_plan
 
     scenario = load_scenario(args.scenario)
-    files = plan_files(args.scenario)
-    missing = [str(f) for f in files.values() if not f.exists()]
+    if args.sensitivity:
+        from cli.sensitivity import run_sensitivity
+        return run_sensitivity(args, scenario)
+    if args.plan or args.markdown:
+        raise InputError([Problem(args.scenario, 1, 1, "--plan" if args.plan else "--markdown",
+                                  "only with --sensitivity (calibration runs the three plan files)")])
+    args.runs = args.runs or 1000
+    files = plan_files(scenario)
+    missing = missing_plan_problems(scenario, files)
     if missing:
-        raise InputError([Problem(args.scenario, 1, 1, "", f"calibration needs the plan file {m}") for m in missing])
+        raise InputError(missing)
     plans = {kind: load_plan(str(path), scenario) for kind, path in files.items()}
     print(f"{scenario.title}: {args.runs} seeds from {args.seed} per plan; {scenario.spec.challenge.briefing_line()}",
           flush=True)
@@ -114,16 +137,19 @@ def add_parsers(sub) -> None:
     p.add_argument("--executor", choices=("process", "dask"), default="process")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--no-events", action="store_true", help="store metrics only, not every event")
-    p.add_argument("--trainee", metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
+    p.add_argument("--trainee", type=person_name, metavar="NAME", help="store the runs as this trainee's (a trainee's plan)")
     store_option(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("calibrate", help="the scenario's reckless, cautious and doctrine plans over N seeds: "
                                          "outcome distribution and share of bad outcomes")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--runs", type=RUNS, default=1000, metavar="N", help="seeds per plan (default 1000)")
+    p.add_argument("--runs", type=RUNS, default=None, metavar="N",
+                   help="seeds per plan (default 1000; 200 with --sensitivity)")
     p.add_argument("--seed", type=SEED, default=0, metavar="S", help="first seed (default 0)")
     p.add_argument("--workers", type=WORKERS, default=None, metavar="K", help="processes (default: all cores)")
+    from cli.sensitivity import add_options
+    add_options(p)
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("score", help="skill, not luck: a trainee's choices over N seeds beside the doctrine plan")

@@ -76,7 +76,7 @@ def display_or_refuse(autoplay: bool) -> None:
 
     from sim.format.problems import InputError, Problem
     driver = os.environ.get("SDL_VIDEODRIVER", "")
-    if autoplay:
+    if autoplay or driver in ("dummy", "offscreen"):  # drawn off-screen, as asked: no display needed
         return
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and driver not in ("windows", "cocoa"):
         raise InputError([Problem("play", 1, 1, "", "no display to open a window on: run it on a desktop "
@@ -95,6 +95,22 @@ def bounded(low: int, high: int, what: str):
     return parse
 
 
+NAME_AT_MOST = 200  # a team's full name with ranks and units fits; every report wraps it, never cuts it
+
+
+def person_name(text: str) -> str:
+    """A trainee's, team's or player's name as given on the command line: text a record, a log
+    and the store can hold (bytes that are not UTF-8 arrive as lone surrogates)."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise argparse.ArgumentTypeError("the name holds bytes that are not UTF-8 text; type it again")
+    if any(ord(ch) < 32 or ord(ch) == 127 or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text):
+        raise argparse.ArgumentTypeError("the name holds a control character; give printable text")
+    if not text.strip() or len(text) > NAME_AT_MOST:
+        raise argparse.ArgumentTypeError(f"give a name of 1 to {NAME_AT_MOST} characters")
+    return text
+
+
+person_name.__name__ = "a name"
 SEED = bounded(0, 2**62, "a seed")
 RUNS = bounded(1, 10_000_000, "a number of runs")
 WORKERS = bounded(1, 512, "a number of worker processes")

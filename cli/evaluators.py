@@ -10,45 +10,61 @@ from cli.common import EXIT_BAD_INPUT, EXIT_OK, RUNS, SEED, WORKERS, bounded, lo
 
 def cmd_compare(args: argparse.Namespace) -> int:
     import csv
-    from sim.evaluation.skill import groups, paired_against
-    from sim.evaluation.stats import summarise
+    import io
+    import shutil
+    import textwrap
+    from sim.evaluation.compare import counted_text, table
+    from sim.evaluation.reference import roles_text
 
     store = open_store(args, must_exist=True)
     scenario = scenario_by_id(args.scenario, store)
-    all_groups = groups(store, scenario.id, args.by)
-    names = sorted({n for g in all_groups for n in g.scores if n != "overall"})
-    header = [args.by, "runs", "mean", "ci_low", "ci_high", "paired_vs_first", "p_value", "significant"] + names
-    rows = []
-    reference = all_groups[0]
-    for g in all_groups:
-        s = summarise(g.scores["overall"])
-        test = paired_against(g, reference) if g is not reference else None
-        rows.append([g.name, s.n, round(s.mean, 4), round(max(0.0, s.ci_low), 4), round(min(1.0, s.ci_high), 4),
-                     round(test.mean_difference, 4) if test else "", round(test.p_value, 4) if test else "",
-                     ("yes" if test.significant else "no") if test else ""] +
-                    [round(sum(g.scores.get(n, [0])) / max(1, len(g.scores.get(n, []))), 3) for n in names])
-    print(f"{scenario.id}: by {args.by}; paired tests on shared seeds against '{reference.name}'; * p < 0.05")
-    import shutil
-    import textwrap
+    rows = table(store, scenario, args.by)
+    caps = [(c.id, c.name) for c in scenario.spec.scored_capabilities]
+    print(f"{scenario.id}: by {args.by}; 'vs reference' is the paired difference from the doctrine plan on the "
+          f"same seeds (* its 95% CI leaves out zero)")
+    print(counted_text(args.by))
+    if not any(not r.is_reference for r in rows):
+        from sim.evaluation.reference import PLAN_ROLES, TRAINEE_ROLES
+        print(f"(no runs {'of a trainee' if args.by == 'trainee' else 'of a plan batch'} yet: "
+              f"{roles_text(TRAINEE_ROLES if args.by == 'trainee' else PLAN_ROLES)})")
     # whole names: as wide as the longest (within the terminal), wrapped beyond that, never cut
-    width = max(len(args.by), *(len(str(row[0])) for row in rows)) + 2
-    width = max(12, min(width, shutil.get_terminal_size((100, 24)).columns - 51))
-    print(f"{args.by:<{width}}{'runs':>6}{'mean':>8}{'95% CI':>18}{'vs first':>11}{'p':>8}")
-    for row in rows:
-        mark = "*" if row[7] == "yes" else " "
-        vs = f"{row[5]:+.3f}{mark}" if row[5] != "" else "-"
-        p = f"{row[6]:.3f}" if row[6] != "" else ""
-        ci = f"{row[3]:.3f} to {row[4]:.3f}" if row[1] > 1 else "  (one run)   "
-        lines = textwrap.wrap(str(row[0]), width - 2, break_on_hyphens=False) or [""]
-        print(f"{lines[0]:<{width}}{row[1]:>6}{row[2]:>8.3f}   {ci}{vs:>11}{p:>8}")
+    width = max(len(args.by), *(len(r.name) for r in rows)) + 2 if rows else 12
+    width = max(12, min(width, shutil.get_terminal_size((100, 24)).columns - 57))
+    print(f"{args.by:<{width}}{'runs':>6}{'seeds':>6}{'mean':>8}{'95% CI':>18}{'vs reference':>14}{'p':>8}")
+    for r in rows:
+        s = r.summary
+        ci = f"{max(0.0, s.ci_low):.3f} to {min(1.0, s.ci_high):.3f}" if s.n > 1 else "  (one seed)  "
+        if r.against is None:
+            vs, p = ("reference" if r.is_reference else "no common seed"), ""
+        else:
+            real = r.against.verdict == "larger than luck explains"
+            vs, p = f"{r.against.value:+.3f}{'*' if real else ' '}", (f"{r.against.paired.p_value:.3f}" if r.against.paired.n > 1 else "-")
+        lines = textwrap.wrap(r.name, width - 2, break_on_hyphens=False) or [""]
+        print(f"{lines[0]:<{width}}{len(r.runs):>6}{s.n:>6}{s.mean:>8.3f}   {ci}{vs:>14}{p:>8}")
         for more in lines[1:]:
             print(f"  {more}")
+    if caps and rows:  # the scenario's capabilities, by name, as every view shows them
+        print(f"\nMean capability score (each seed once)")
+        for r in rows:
+            print(f"  {r.name}")
+            print("    " + "; ".join(f"{name} {r.capabilities[c]:.2f}" for c, name in caps if c in r.capabilities))
     if args.csv:
         from sim.evaluation.record import write_atomic
-        buffer = __import__("io").StringIO()
+        metric_names = sorted({n for r in rows for n in r.metrics})
+        buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([args.by, "roles", "runs", "seeds", "mean", "ci_low", "ci_high", "vs_reference",
+                         "vs_reference_ci_low", "vs_reference_ci_high", "p_value", "verdict"]
+                        + [name for _, name in caps] + metric_names)
+        for r in rows:
+            s, a = r.summary, r.against
+            writer.writerow([r.name, "; ".join(r.roles), len(r.runs), s.n, round(s.mean, 4),
+                             round(max(0.0, s.ci_low), 4) if s.n > 1 else "", round(min(1.0, s.ci_high), 4) if s.n > 1 else "",
+                             round(a.value, 4) if a else "", round(a.paired.ci_low, 4) if a else "",
+                             round(a.paired.ci_high, 4) if a else "", round(a.paired.p_value, 4) if a else "",
+                             a.verdict if a else ("reference" if r.is_reference else "")]
+                            + [round(r.capabilities[c], 3) if c in r.capabilities else "" for c, _ in caps]
+                            + [round(r.metrics[n], 3) if n in r.metrics else "" for n in metric_names])
         write_atomic(Path(args.csv), buffer.getvalue())
         print(f"table written to {args.csv}")
     return EXIT_OK
@@ -149,7 +165,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--scenario", metavar="ID")
     p.add_argument("--trainee", metavar="NAME", help="the trainee (or team name) whose exercise is reported")
     p.add_argument("--record", metavar="RECORD", help="with --trainee: which of their runs (default: the latest)")
-    p.add_argument("--by", choices=("trainee", "plan"), default="plan")
+    p.add_argument("--by", choices=("all", "trainee", "plan"), default="all",
+                   help="the summary's comparison: trainees and plans (default), or only one of them")
     p.add_argument("--out", dest="out_file", metavar="FILE", required=True, help="report.html or report.docx")
     p.add_argument("--docx", metavar="FILE", help="also write the Word document here")
     p.add_argument("--runs", type=bounded(0, 100_000, "a number of seeds"), default=100, metavar="N",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import EXIT_OK, PORT, SEED, display_or_refuse, scenario_of_record
+from cli.common import EXIT_OK, PORT, SEED, display_or_refuse, scenario_of_record, person_name
 
 
 def cmd_host(args: argparse.Namespace) -> int:
@@ -42,7 +42,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--seats", metavar="SEAT,SEAT", help="the seats people play (default all); the others "
                                                          "are played by their share of the doctrine plan")
     p.add_argument("--resume", metavar="JOURNAL", help="continue a joint exercise from its journal")
-    p.add_argument("--trainee", metavar="NAME", help="the team's name for the results")
+    p.add_argument("--trainee", type=person_name, metavar="NAME", help="the team's name for the results")
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the record and journal")
     p.add_argument("--db", metavar="PATH", help="results store (default results/exercise.db)")
     p.set_defaults(func=cmd_host)
@@ -51,7 +51,7 @@ def add_parsers(sub) -> None:
     p.add_argument("address", metavar="ADDRESS", help="host:port, as the host printed it")
     p.add_argument("--seat", required=True)
     p.add_argument("--token", required=True)
-    p.add_argument("--name", help="your name, shown to the controller")
+    p.add_argument("--name", type=person_name, help="your name, shown to the controller")
     p.add_argument("--out", metavar="DIR", default="results", help="folder for the records (default results/)")
     p.add_argument("--screenshots", metavar="DIR", help="save PNGs of the window here (with --shot-every)")
     p.add_argument("--shot-every", type=float, metavar="SECONDS", help="a screenshot every SECONDS of wall time, "

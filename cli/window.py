@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import EXIT_OK, SEED, display_or_refuse
+from cli.common import EXIT_OK, SEED, display_or_refuse, person_name
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -34,7 +34,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def add_parsers(sub) -> None:
     p = sub.add_parser("play", help="open the window: briefing, planning, the operation, debrief")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file (default: a menu of scenarios/)")
-    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--trainee", type=person_name, metavar="NAME")
     p.add_argument("--seed", type=SEED, default=1)
     p.add_argument("--resume", metavar="JOURNAL", help="continue a play session from its journal")
     p.add_argument("--autoplay", action="store_true", help="play the doctrine plan by itself through every scene")

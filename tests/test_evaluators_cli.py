@@ -135,14 +135,15 @@ def check_complete(db: Path, kowloon, done, already: int) -> None:
     bid = batch_id(kowloon.sha256, kowloon.spec.doctrine_plan, 0, RUNS, None)
     assert f"batch {bid}: {RUNS} of {RUNS} runs stored" in done.stdout
     assert f"({RUNS - already} new, {already} already stored" in done.stdout
-    # the statistics table: a header and one row per metric, 'overall' first
+    # the statistics table: 'Overall' first, each capability by name, then each metric
     lines = done.stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("metric"))
-    assert re.match(r"metric\s+mean\s+sd\s+95% CI\s+p5\s+p50\s+p95$", lines[header])
+    header = next(i for i, line in enumerate(lines) if line.startswith("capability"))
+    assert re.match(r"capability\s+mean\s+sd\s+95% CI\s+p5\s+p50\s+p95$", lines[header])
     number = r"\s+-?\d+\.\d{3}"
-    assert re.match(rf"overall{number}{number}\s+-?\d+\.\d{{3}} to -?\d+\.\d{{3}}{number}{number}{number}$",
+    assert re.match(rf"Overall{number}{number}\s+-?\d+\.\d{{3}} to -?\d+\.\d{{3}}{number}{number}{number}$",
                     lines[header + 1]), lines[header + 1]
-    assert any(line.startswith("victims_safe ") for line in lines[header + 1:])
+    assert lines[header + 2].startswith("Victim safety ")
+    assert any(line.startswith("Victims safe ") for line in lines[header + 1:])
     rows = batch_rows(db, kowloon)
     assert [seed for seed, _ in rows] == list(range(RUNS))  # exactly N runs, seeds 0..N-1, none twice
     assert all(events > 0 for _, events in rows)  # every stored run is whole
@@ -248,18 +249,19 @@ def test_compare_by_plan_marks_the_reckless_plan_significantly_worse(tmp_path, e
     with open(table, newline="") as fh:
         rows = list(csv.reader(fh))
     header = rows[0]
-    assert header[:8] == ["plan", "runs", "mean", "ci_low", "ci_high", "paired_vs_first", "p_value", "significant"]
-    assert "victims_safe" in header and "evidence_secured" in header
+    assert header[:12] == ["plan", "roles", "runs", "seeds", "mean", "ci_low", "ci_high", "vs_reference",
+                           "vs_reference_ci_low", "vs_reference_ci_high", "p_value", "verdict"]
+    assert "Victim safety" in header and "victims_safe" in header and "evidence_secured" in header
     assert all(len(row) == len(header) for row in rows)
     by_plan = {row[0]: dict(zip(header, row)) for row in rows[1:]}
-    assert rows[1][0] == "Doctrine"  # the reference every other plan is compared with
-    doctrine, reckless = by_plan["Doctrine"], by_plan["Reckless"]
+    assert rows[1][0] == "Doctrine plan (reference)"  # the reference every other plan is compared with
+    doctrine, reckless = by_plan["Doctrine plan (reference)"], by_plan["Reckless"]
     assert doctrine["runs"] == reckless["runs"] == "20"
-    assert reckless["significant"] == "yes"
-    assert float(reckless["paired_vs_first"]) < 0 and float(reckless["p_value"]) < 0.05
+    assert reckless["verdict"] == "larger than luck explains"
+    assert float(reckless["vs_reference"]) < 0 and float(reckless["vs_reference_ci_high"]) < 0
     assert float(reckless["mean"]) < float(doctrine["mean"])
-    assert float(reckless["paired_vs_first"]) == pytest.approx(float(reckless["mean"]) - float(doctrine["mean"]),
-                                                               abs=1e-3)  # same seeds: paired = difference
+    assert float(reckless["vs_reference"]) == pytest.approx(float(reckless["mean"]) - float(doctrine["mean"]),
+                                                            abs=1e-3)  # same seeds: paired = difference
 
 
 def test_compare_unknown_scenario_lists_the_known_ids(evaluation_db):
@@ -287,7 +289,7 @@ def test_report_is_a_standalone_html_with_charts_ratings_and_findings(tmp_path, 
     # objectives, capability ratings (P/S/M/U), strengths and areas for improvement
     for objective in kowloon.spec.briefing.objectives:
         assert html.escape(objective) in text
-    for capability in kowloon.spec.scoring.capabilities:
+    for capability in kowloon.spec.scored_capabilities:
         assert html.escape(capability.name) in text
     assert re.search(r"<span class='r [PSMU]'>[PSMU]</span>", text)
     for words in ("P performed without challenges", "S with some challenges", "M with major challenges",
@@ -317,7 +319,7 @@ def test_export_writes_every_table_with_the_right_number_of_rows(tmp_path, kowlo
     kept: list[dict] = []
 
     def count(record: dict) -> None:
-        kept.append({"events": len(record["events"]), "metrics": len(record["metrics"]["scores"]),
+        kept.append({"events": len(record["events"]), "metrics": sum(v is not None for v in record["metrics"]["scores"].values()),
                      "capabilities": len(record["metrics"]["capabilities"]),
                      "decisions": len(record["decisions"])})
 

@@ -73,7 +73,7 @@ def test_cohort_ranks_three_trainees_with_paired_tests(afternoon):
     assert detectives.chosen_by == ["bob"] and detectives.mean_cost > 0.05
     done = cli("cohort", KOWLOON, "--db", folder / "exercise.db", "--runs", SEEDS, "--workers", 1)
     assert done.returncode == 0, done.stderr
-    assert "doctrine (reference)" in done.stdout and "Decision points" in done.stdout
+    assert "Doctrine plan (reference)" in done.stdout and "Decision points" in done.stdout
 
 
 def test_two_trainees_with_the_same_choices_cannot_be_told_apart(tmp_path):
@@ -94,7 +94,7 @@ def test_review_changes_the_report_and_keeps_the_draft(afternoon):
     done = cli("review", records["alice"], "--evaluator", "Insp. Chan",
                "--set", "language_within_10=partly", "--reason", "spoke through the door first",
                "--set", "victims_protected=S", "--reason", "the women were left alone for a minute",
-               "--observe", "T+04:10 strength guide_victim_safety: a quiet approach",
+               "--observe", "T+04:10 strength victim_safety: a quiet approach",
                "--plan-item", "issue=Late Thai contact; action=Liaison in the second stack; agency=rtp_atpd; due=2027-02-15")
     assert done.returncode == 0, done.stderr
     assert "2 ratings changed in review" in done.stdout
@@ -123,7 +123,7 @@ def test_review_changes_the_report_and_keeps_the_draft(afternoon):
 
 def test_review_refuses_bad_input_clearly(afternoon):
     folder, records = afternoon
-    for args, words in ((["--set", "nothing=met"], "unknown task or target 'nothing'"),
+    for args, words in ((["--set", "nothing=met"], "unknown capability, task or target 'nothing'"),
                         (["--evaluator", "x", "--set", "arrests=maybe", "--reason", "r"], "rate it met, partly or not_met"),
                         (["--evaluator", "x", "--set", "arrests=met"], "needs its reason"),
                         (["--set", "arrests=met", "--reason", "r"], "--evaluator NAME"),
@@ -140,10 +140,10 @@ def test_a_trainees_report_counts_no_doctrine_run(afternoon):
     db = folder / "exercise.db"
     store = Store(db)
     kinds = {r["kind"] for r in store.runs(scenario="kowloon_flat")}
-    assert {"doctrine", "trainee", "policy"} <= kinds  # the batch, the played runs, the re-simulations
+    assert {"doctrine", "played", "policy"} <= kinds  # the batch, the played runs, the re-simulations
     scenario = load(KOWLOON)
     report = aars.build(store, scenario, "bob")
-    assert report.run["trainee"] == "bob" and report.run["kind"] == "trainee"
+    assert report.run["trainee"] == "bob" and report.run["kind"] == "played"
     assert report.other_runs is None  # bob has one run of his own; the doctrine batch is not his
     out = folder / "bob.html"
     done = cli("report", "--db", db, "--trainee", "bob", "--out", out, "--docx", folder / "bob.docx",
@@ -156,7 +156,7 @@ def test_a_trainees_report_counts_no_doctrine_run(afternoon):
     summary = folder / "summary.html"
     assert cli("report", "--db", db, "--trainee", "bob", "--out", summary, "--runs", 0).returncode == 0
     done = cli("report", "--db", db, "--out", summary)
-    assert done.returncode == 0 and "Doctrine (reference)" in summary.read_text()
+    assert done.returncode == 0 and "Doctrine plan (reference)" in summary.read_text()
     assert "not counted" in summary.read_text()
 
 
@@ -175,7 +175,7 @@ def test_batch_under_a_trainees_name(tmp_path):
     done = cli("batch", KOWLOON, "--runs", 3, "--plan", RECKLESS, "--trainee", "frank", "--db", db, "--workers", 1)
     assert done.returncode == 0, done.stderr
     rows = Store(db).runs(trainee="frank")
-    assert len(rows) == 3 and {r["kind"] for r in rows} == {"trainee"}
+    assert len(rows) == 3 and {r["kind"] for r in rows} == {"trainee_batch"}
     assert cli("batch", KOWLOON, "--runs", 3, "--trainee", " ", "--db", db).returncode == 2
 
 
@@ -198,8 +198,10 @@ def test_store_upgrades_from_schema_4(tmp_path):
     raw.commit()
     raw.close()
     store = Store(db)
-    assert [r["kind"] for r in store.runs()] == ["doctrine", "policy", "counterfactual", "trainee"]
-    assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 5
+    # upgraded to the roles of version 6: the policy replay is alice's, the played run hers
+    assert [r["kind"] for r in store.runs()] == ["doctrine", "policy", "counterfactual", "played"]
+    assert [r["trainee"] for r in store.runs()] == [None, "alice", None, "alice"]
+    assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 7
     assert store.reviews(1) == [] and store.plan_items(1) == []
 
 

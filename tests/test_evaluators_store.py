@@ -68,7 +68,7 @@ def test_adding_the_same_record_twice_stores_it_once(tmp_path, records):
     assert store.count() == 1
     assert store.count("b1") == 1
     store.close()
-    assert table_count(tmp_path / "s.db", "metrics") == len(record["metrics"]["scores"])
+    assert table_count(tmp_path / "s.db", "metrics") == sum(v is not None for v in record["metrics"]["scores"].values())
     assert table_count(tmp_path / "s.db", "capabilities") == len(record["metrics"]["capabilities"])
     assert table_count(tmp_path / "s.db", "events") == len(record["events"])
     assert table_count(tmp_path / "s.db", "decisions") == len(record["decisions"])
@@ -110,7 +110,7 @@ def test_many_processes_feeding_one_store_end_with_exactly_the_union(tmp_path, r
     assert sorted(r["seed"] for r in rows) == list(range(12))
     assert {r["run_key"] for r in rows} == set(union)
     store.close()
-    assert table_count(path, "metrics") == sum(len(r["metrics"]["scores"]) for r in union.values())
+    assert table_count(path, "metrics") == sum(sum(v is not None for v in r["metrics"]["scores"].values()) for r in union.values())
     assert table_count(path, "events") == sum(len(r["events"]) for r in union.values())
     assert table_count(path, "decisions") == sum(len(r["decisions"]) for r in union.values())
     assert table_count(path, "schema_version") == 1
@@ -360,7 +360,7 @@ def test_events_are_stored_in_one_encoding_whoever_writes_them(tmp_path, kowloon
 def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, kowloon):
     # found in review: an upgraded store held each seed twice, and compare's n doubled
     from sim import __version__
-    from sim.evaluation.skill import groups
+    from sim.evaluation.compare import table
     store = Store(tmp_path / "s.db")
     records = []
     for seed in range(3):
@@ -372,8 +372,33 @@ def test_a_seed_run_by_two_engine_versions_counts_once_in_comparisons(tmp_path, 
         old["software_version"], old["metrics"]["overall"]["score"] = "0.1.0", 0.123
         assert store.add(old, source="batch")
     assert store.add(records[0], source="batch")  # seed 0 run again by this version
-    (doctrine,) = groups(store, kowloon.spec.id, "plan")
+    (doctrine,) = table(store, kowloon, "plan")  # the reference row: no plan batches stored
+    assert doctrine.is_reference and doctrine.summary.n == 3
     assert sorted(r["seed"] for r in doctrine.runs) == [0, 1, 2]
     by_seed = {r["seed"]: r for r in doctrine.runs}
     assert by_seed[0]["software_version"] == __version__ and by_seed[0]["overall_score"] != 0.123
     assert by_seed[1]["software_version"] == "0.1.0"  # only the old version has it: kept
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_locks(tmp_path, kowloon):
+    """Found in the debrief (issue 17): opening a second Store on a file this process already
+    held read the file's header with open()/close(), which dropped every SQLite lock of the
+    process on it; a batch in another process then reset the write-ahead log under the first
+    connection, and the next reader got 'database disk image is malformed'."""
+    import subprocess
+    import sys
+    db = tmp_path / "shared.db"
+
+    def batch(trainee: str) -> None:
+        done = subprocess.run([sys.executable, "run_exercise.py", "batch", str(KOWLOON), "--runs", "2", "--trainee",
+                               trainee, "--db", str(db), "--workers", "1"], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    batch("first")
+    held = Store(db)  # the window's connection, say
+    for i in range(3):
+        batch(f"other {i}")
+        second = Store(db)  # the background score's
+        assert second.count() == held.count() == 2 * (i + 2)
+        second.close()
+    held.close()

@@ -121,7 +121,7 @@ def test_a_seat_that_drops_and_rejoins_sees_the_same_picture(tmp_path, fast):
         hk.order({"unit": "eu_entry", "do": "stack", "door": "front_gate"})
         controller.control({"do": "speed", "x": 16})
         controller.control({"do": "resume"})
-        assert hk.wait_for(lambda c: c.picture["snapshot"]["t"] > 30)
+        assert hk.wait_for(lambda c: c.picture["snapshot"]["t"] > 5)  # the gate decision then holds it to 1x
         controller.control({"do": "pause"})
         assert hk.wait_for(lambda c: c.picture["paused"])
         time.sleep(0.5)
@@ -174,8 +174,11 @@ def test_a_killed_host_resumes_with_no_input_lost(tmp_path):
         refs.append(clients["thai_liaison"].order({"unit": "thai_lo", "do": "move", "to": "corridor"}))
         assert clients["thai_liaison"].wait_for(lambda c: refs[-1] in c.acks)
         assert clients["hk_command"].wait_for(lambda c: refs[0] in c.acks)
+        ready = clients["thai_liaison"].ready()
+        assert clients["thai_liaison"].wait_for(lambda c: ready in c.acks)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+        before = clients["controller"].picture  # the killed host's last picture
         _, inputs = journals.read(journal)
         assert [e["type"] for e in inputs] == ["order", "order"]
         proc, lines = _host_process("--resume", str(journal), tmp_path=tmp_path, port=port)
@@ -188,6 +191,11 @@ def test_a_killed_host_resumes_with_no_input_lost(tmp_path):
         assert clients["thai_liaison"].wait_for(lambda c: ref in c.acks)
         _, inputs = journals.read(journal)
         assert [e["type"] for e in inputs] == ["order", "order", "message"]
+        # the controller's room still knows who had said they were ready
+        thai_row = lambda c: next(r for r in (c.picture or {}).get("room", {}).get("seats", [])  # noqa: E731
+                                  if r["seat"] == "thai_liaison")
+        assert clients["controller"].wait_for(lambda c: c.picture is not before and thai_row(c)["connected"], 15)
+        assert thai_row(clients["controller"])["ready"]
     finally:
         for c in locals().get("clients", {}).values():
             c.close()

@@ -163,6 +163,20 @@ def test_the_controller_resumes_and_fires_an_inject_from_its_window(host, window
     assert not app.scene.link.client.errors
 
 
+def test_the_controller_ends_the_operation_from_its_window_asked_twice(host, window):
+    app = window(host.join("controller"))
+    scene = app.scene
+    click(app, scene.end_button)
+    assert scene.end_button.text == "Sure?"
+    for _ in range(10):
+        app.frame()
+    assert not host.call(lambda: host.host.exercise.finished)  # one click only asks
+    click(app, scene.end_button)
+    assert frames_until(app, lambda: host.call(lambda: host.host.exercise.finished))
+    assert host.call(lambda: host.host.exercise.end_reason) == "ended by the controller"
+    assert inputs(host)[-1]["action"] == {"do": "end"}
+
+
 def test_the_observer_writes_a_time_stamped_observation(host, window):
     from ui.scenes.observe import ObserveScene
     app = window(host.join("observer"))
@@ -188,7 +202,9 @@ def test_the_frame_loop_keeps_running_while_the_host_is_unreachable(host, window
         app.frame()
         slowest = max(slowest, time.monotonic() - started)
     assert app.frames - before > 30
-    assert slowest < 0.5, f"a frame took {slowest:.2f} s"
+    # waiting on the network would hold a frame for the client's 5 s open timeout; a slow frame
+    # under 2 s is the machine's load, not a wait
+    assert slowest < 2.0, f"a frame took {slowest:.2f} s"
     assert app.scene.link.state == "reconnecting"
 
 
@@ -217,3 +233,40 @@ def test_the_debrief_shows_the_joint_view_once_the_exercise_ends(tmp_path, windo
     finally:
         running.stop()
     _ = doctrine_choice
+
+
+def test_a_seat_breaching_in_play_is_asked_for_the_method_first(host, window):
+    app = window(host.join("hk_command"))
+    scene = app.scene
+    scene.select("eu_entry")
+    scene.pick_verb("breach")
+    scene.click_map(map_point(scene, "front_gate"))
+    app.frame()
+    assert not any(e["type"] == "order" for e in inputs(host))  # nothing sent before a method is chosen
+    assert "key" in scene.method_buttons.values() or "knock_and_announce" in scene.method_buttons.values()
+    click(app, next(b for b, m in scene.method_buttons.items() if m == "knock_and_announce"))
+    assert frames_until(app, lambda: any(e["type"] == "order" for e in inputs(host)))
+    order = next(e for e in inputs(host) if e["type"] == "order")["order"]
+    assert (order["do"], order["door"], order["method"]) == ("breach", "front_gate", "knock_and_announce")
+
+def test_the_controllers_room_shows_a_dropped_seat_and_hands_it_to_the_plan_and_back(host, window, tmp_path):
+    app = window(host.join("controller"))
+    scene = app.scene
+    hk = host.join("hk_command")
+    thai = host.join("thai_liaison")
+    thai.ready()
+    rows = lambda: {r["seat"]: r for r in scene.link.room["seats"]}  # noqa: E731
+    assert frames_until(app, lambda: rows().get("thai_liaison", {}).get("ready") and rows()["hk_command"]["connected"])
+    button = next(b for b, s in scene.room.buttons.items() if s == "hk_command")
+    assert not button.visible  # nothing to hand over while its player is there
+    hk.close()
+    assert frames_until(app, lambda: button.visible and button.text == "Hand to plan")
+    assert "dropped" in scene.message and scene.message_is_error
+    assert "dropped at" in scene.room.details(rows()["hk_command"])
+    pygame.image.save(app.screen, str(tmp_path / "room.png"))
+    click(app, button)
+    assert frames_until(app, lambda: host.call(lambda: "hk_command" in host.host.exercise.seats.by_plan))
+    assert frames_until(app, lambda: button.text == "Hand back")
+    click(app, button)
+    assert frames_until(app, lambda: host.call(lambda: not host.host.exercise.seats.by_plan))
+    assert [e["action"]["do"] for e in inputs(host) if e["type"] == "control"] == ["hand_to_plan", "hand_back"]

@@ -89,8 +89,8 @@ def test_saved_record_verifies(scenario, saved):
 
 
 def test_saving_the_same_run_twice_gives_the_same_bytes(scenario, tmp_path):
-    first = records.save(records.make_record(plan_run(scenario)), tmp_path / "a")
-    second = records.save(records.make_record(plan_run(scenario)), tmp_path / "b")
+    first = records.save(records.make_record(plan_run(scenario)), tmp_path / "a", key_dir=tmp_path)
+    second = records.save(records.make_record(plan_run(scenario)), tmp_path / "b", key_dir=tmp_path)
     assert first.name == second.name
     assert first.read_bytes() == second.read_bytes()
 

@@ -61,7 +61,7 @@ def test_the_luck_adjusted_score_arrives_without_freezing_the_window(debrief):
     assert [c.decision for c in report.costs][0] == "first_words"  # detectives first costs most
     from sim.evaluation.background import luck_lines
     lines = luck_lines(job)
-    assert "Luck-adjusted (12 seeds" in lines[0] and "first_words" in lines[1]
+    assert "Luck-adjusted (12 seeds" in lines[0] and "OCTB detectives question them now" in lines[1]  # words, not ids
 
 
 def test_review_screen_changes_a_rating_and_jumps_to_its_evidence(debrief):

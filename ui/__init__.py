@@ -7,6 +7,8 @@
 - `ui.joint`: a seat's, the controller's and the observer's window over the network.
 - `ui.preview`: the headless floor-plan PNG of `preview`.
 - `ui.style`: colours, fonts and symbols; `ui.render`: draws a snapshot of the engine.
+- `ui.order_choices`: what play asks and tells about orders (a breach's method; an order
+  that failed or was replaced), shared by the solo and the joint windows.
 - `ui.autoplay`: plays the doctrine plan through every scene and takes screenshots.
 
 May import every layer of `sim` (format, engine, evaluation, joint); nothing in `sim`

@@ -28,6 +28,10 @@ class App:
     def __init__(self, ctx: Context, size: tuple[int, int] = DEFAULT_SIZE):
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         pygame.init()
+        from ui.render import forget_layers
+        from ui.style.fonts import reset_fonts
+        reset_fonts()  # fonts and drawn layers kept from a window closed earlier in the process are dead
+        forget_layers()
         pygame.display.set_caption("Joint rescue exercise")
         self.ctx = ctx
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)

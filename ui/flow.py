@@ -15,7 +15,9 @@ from ui.scenes.menu import MenuScene
 from ui.scenes.planning import PlanningScene
 from ui.scenes.review import ReviewScene
 from ui.scenes.control import ControlScene
+from ui.scenes.joint_briefing import JointBriefingScene
 from ui.scenes.joint_debrief import JointDebriefScene
+from ui.scenes.joint_planning import JointPlanningScene
 from ui.scenes.observe import ObserveScene
 from ui.scenes.seat import SeatScene
 
@@ -33,6 +35,8 @@ JOINT_SCENES: dict[Next, type[Scene]] = {
     Next.CONTROL: ControlScene,
     Next.OBSERVE: ObserveScene,
     Next.JOINT_DEBRIEF: JointDebriefScene,
+    Next.JOINT_BRIEFING: JointBriefingScene,
+    Next.JOINT_PLANNING: JointPlanningScene,
 }
 
 

@@ -28,10 +28,15 @@ def play(scenario_path: Optional[str], *, trainee: Optional[str], seed: int, res
     folder = Path(scenarios_dir)
     if not folder.is_dir():  # run from elsewhere: the project's own scenarios
         folder = Path(__file__).resolve().parents[1] / "scenarios"
+    from ui.style.fonts import reset_fonts
+    reset_fonts()  # fonts cached by an earlier window of this process died with its pygame.quit()
     ctx = Context(scenarios_dir=folder, results_dir=Path(results), trainee=trainee, seed=seed,
                   autoplay=autoplay, screenshots=Path(screenshots) if screenshots else None)
     if resume:
-        header, _ = journals.read(resume)
+        header, _ = journals.read(resume)  # checked for shape: a damaged journal is a located error
+        if "joint" in header:
+            raise InputError([Problem(str(resume), 1, 1, "joint", "this is the journal of a joint exercise: "
+                                      "continue it with `host --resume`")])
         scenario = load(header["scenario"]["path"])
         exercise, journal = journals.resume(resume, scenario)
         ctx.scenario, ctx.exercise, ctx.journal = scenario, exercise, journal
@@ -84,6 +89,7 @@ def replay(record_path: str, *, scenario_path: Optional[str] = None) -> None:
     if scenario.sha256 != record["scenario"]["sha256"]:
         raise InputError([Problem(record_path, 1, 1, "scenario.sha256",
                                   f"the record was made with another version of {path}")])
+    records.resimulate(scenario, record)  # a damaged record is a located error here, not a crash in the window
     ctx = Context(scenario=scenario, record=record, record_path=Path(record_path), trainee=record.get("trainee"),
                   seed=record["seed"])
     app = App(ctx)

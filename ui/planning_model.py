@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from sim.format.orders import ORDER_CLASSES, Order
+from sim.format.plan_checks import check_plan, lines
 from sim.format.scenario import Scenario
 from sim.format.spec import Plan
 
@@ -95,17 +96,10 @@ class PlanDraft:
             errors.append("No unit is assigned to breach, clear or negotiate: nobody will enter the flat.")
         elif not verbs & entry:
             warnings.append("The plan itself has no entry: it will come from your choice at a decision point.")
-        covered = {o.target for o in self.orders if o.do == "cordon"}
-        for window in spec.floor_plan.windows:
-            if window.escape != "none" and not window.grille and window.id not in covered:
-                warnings.append(f"{window.name or window.id} is a possible escape route and nobody covers it.")
-        for exit_ in spec.floor_plan.exits:
-            if exit_.kind in ("roof", "fire_escape", "back_door") and exit_.id not in covered:
-                warnings.append(f"{exit_.name} ({exit_.kind.replace('_', ' ')}) is not covered.")
-        speakers = {lang for u in spec.units for lang in u.languages}
-        for victim in spec.victims:
-            if not set(victim.languages) & speakers:
-                warnings.append(f"No unit speaks {victim.name}'s language ({', '.join(victim.languages)}).")
+        # the same check as `run` prints (sim/format/plan_checks.py): orders that cannot work
+        # as planned, escape routes nobody covers, a language nobody speaks; decisions are
+        # taken during the operation, so none is counted as chosen yet
+        warnings[:0] = lines(check_plan(self.scenario, self.build(), decisions={}))  # the gravest first
         unit_kinds = {u.kind for u in spec.units}
         if spec.victims and "medic" in unit_kinds and "treat" not in verbs:
             warnings.append("No medical check is planned for the victims.")

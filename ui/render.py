@@ -93,27 +93,8 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
     """Rooms, walls, doors (by state), windows and exits, with room names."""
     grid = scenario.grid
     plan = scenario.spec.floor_plan
-    room_kind = {r.id: r.kind for r in plan.rooms}
-    kinds = grid.kind
-    for r in range(view.rows):
-        for c in range(view.cols):
-            k = kinds[r, c]
-            rect = view.cell_rect((r, c))
-            if k == floorplan.WALL:
-                colour = WALL
-            elif k == floorplan.OUTSIDE:
-                colour = OUTSIDE
-            elif k == floorplan.FLOOR:
-                colour = FLOOR_SHARED if room_kind.get(grid.room_at((r, c))) in SHARED_KINDS else FLOOR
-                if highlight and grid.room_at((r, c)) in highlight:
-                    colour = (226, 214, 160)
-            elif k == floorplan.EXIT:
-                colour = (120, 170, 140)
-            elif k == floorplan.WINDOW:
-                colour = (150, 190, 220)
-            else:
-                colour = FLOOR_SHARED
-            surface.fill(colour, rect)
+    origin, layer = _cells_layer(view, scenario, highlight)
+    surface.blit(layer, origin)
     s = view.scale
     for door in plan.doors:
         state = (doors or {}).get(door.id) or ("open" if door.open or door.kind == "doorway" else
@@ -140,6 +121,53 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
             r, c = grid.centre(room.id)
             top = min(rc[0] for rc in grid.cells[room.id])
             _label(surface, view, (top, c), room.name, 14, (70, 64, 56), box=None, offset=(0, int(s * 0.6)))
+
+
+_LAYERS: dict = {}  # the cells of a plan drawn once per place on screen (and highlight), not every frame
+
+
+def forget_layers() -> None:
+    """Drop the drawn plans (a new window: the old display's surfaces are not to be reused)."""
+    _LAYERS.clear()
+
+
+def _cells_layer(view: MapView, scenario: Scenario, highlight: Optional[set]) -> tuple[tuple[int, int], pygame.Surface]:
+    """Every cell's colour, on a surface of its own: filling a thousand cells each frame
+    cost more than everything else a frame draws."""
+    key = (scenario.sha256, tuple(view.rect), view.rows, view.cols, frozenset(highlight) if highlight else None)
+    found = _LAYERS.get(key)
+    if found is not None:
+        return found
+    grid = scenario.grid
+    room_kind = {r.id: r.kind for r in scenario.spec.floor_plan.rooms}
+    kinds = grid.kind
+    box = view.cell_rect((0, 0)).union(view.cell_rect((view.rows - 1, view.cols - 1)))
+    layer = pygame.Surface(box.size)
+    for r in range(view.rows):
+        for c in range(view.cols):
+            k = kinds[r, c]
+            rect = view.cell_rect((r, c)).move(-box.left, -box.top)
+            if k == floorplan.WALL:
+                colour = WALL
+            elif k == floorplan.OUTSIDE:
+                colour = OUTSIDE
+            elif k == floorplan.FLOOR:
+                colour = FLOOR_SHARED if room_kind.get(grid.room_at((r, c))) in SHARED_KINDS else FLOOR
+                if highlight and grid.room_at((r, c)) in highlight:
+                    colour = (226, 214, 160)
+            elif k == floorplan.EXIT:
+                colour = (120, 170, 140)
+            elif k == floorplan.WINDOW:
+                colour = (150, 190, 220)
+            else:
+                colour = FLOOR_SHARED
+            layer.fill(colour, rect)
+    if pygame.display.get_surface() is not None:
+        layer = layer.convert()  # the screen's pixel format: a plain copy each frame
+    if len(_LAYERS) > 32:
+        _LAYERS.clear()
+    found = _LAYERS[key] = (box.topleft, layer)
+    return found
 
 
 def _draw_door(surface, view: MapView, cells, kind: str, state: str, highlighted: bool) -> None:

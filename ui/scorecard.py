@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from typing import Optional
 
+from sim.evaluation.metrics import shown
+
 
 def scorecard_html(metrics: dict, compare: Optional[dict] = None, compare_name: str = "") -> str:
     overall = metrics["overall"]
@@ -18,8 +20,8 @@ def scorecard_html(metrics: dict, compare: Optional[dict] = None, compare_name: 
     other = {cap["id"]: cap for cap in compare["capabilities"]} if compare else {}
     for cap in metrics["capabilities"]:
         versus = f"  (vs {other[cap['id']]['rating']})" if cap["id"] in other else ""
-        parts.append(f"<br><b>[{cap['rating']}] {html.escape(cap['name'])}</b> {cap['score']:.2f}{versus}"
+        parts.append(f"<br><b>[{cap['rating']}] {html.escape(cap['name'])}</b> {shown(cap['score'], 2)}{versus}"
                      f"<br><i>{html.escape(cap['reason'])}</i>")
         for name, m in cap["metrics"].items():
-            parts.append(f"  {m['score']:.2f} {html.escape(m['explanation'])}")
+            parts.append(f"  {shown(m['score'], 2)} {html.escape(m['explanation'])}")
     return "<br>".join(parts)

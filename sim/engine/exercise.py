@@ -25,6 +25,7 @@ from .agents.perpetrator import Perpetrator
 from .agents.unit import Unit
 from .agents.victim import Victim
 from .conditions import Watcher
+from .handover import take_planned
 from .injects import OpenDecision, run_decision, run_inject
 from .joint_inputs import JointInputs
 from .perception import TICK_SECONDS, Perception
@@ -123,6 +124,8 @@ class Exercise(JointInputs):
 
     def _opened(self, state: OpenDecision) -> None:
         self.open_decisions.append(state)
+        if self.seats is not None and self.seats.owner_of(state.decision) in self.seats.by_plan:
+            take_planned(self, state)  # its seat dropped and the controller handed it to the plan
 
     def _close(self, state: OpenDecision, option_id: str, how: str) -> None:
         """The engine's own answer (planned or defaulted), if the decision is still open."""
@@ -243,6 +246,8 @@ class Exercise(JointInputs):
     def run_to_step(self, step: int, t: float) -> None:
         """Replay helper: process events until `step` of them are done, then reach time t."""
         while self.steps < step and not self.finished:
+            if self.env.peek() > self.time_limit:  # a damaged record: never step on past the end
+                raise ValueError(f"step {step} is never reached: the run's time limit comes at step {self.steps}")
             self._step()
         if self.env.now < t and self.env.peek() > t:
             self._clock_to(t)
@@ -264,7 +269,7 @@ class Exercise(JointInputs):
                 break
             self._step()
         if not self.finished and self.env.now >= self.time_limit:
-            self._end(self.referee.time_limit_reason())
+            self._time_up()
 
     def run_to_end(self) -> None:
         """Headless: run until the end, letting open decisions run out to their defaults."""

@@ -1,6 +1,7 @@
-"""The inputs of a joint run besides orders and decisions: a seat's message, the
-controller's actions, an observer's observation; and the rule that a seat commands only
-its own agencies' units and takes only its own decisions.
+"""The inputs of a run besides orders and decisions: ending the operation (by the trainee,
+the controller or the time limit); in a joint run, a seat's message, the controller's
+actions, an observer's observation; and the rule that a seat commands only its own
+agencies' units and takes only its own decisions.
 
 A mixin of `Exercise`: every input is logged with its seat and the exact point (event
 count) at which it was applied, so a joint run replays and verifies like a solo one.
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .handover import HANDOVER_ACTIONS, hand_over
 from .injects import apply_inject
 from .seats import MessageRefused
 
 CONTROLLER = "controller"
 OBSERVER = "observer"
-CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision")
+CONTROL_ACTIONS = ("fire_inject", "message", "alert", "extend_decision", "close_decision", "end") + HANDOVER_ACTIONS
+END_REASONS = {"trainee": "ended by the trainee", "controller": "ended by the controller",
+               "limit": "time limit reached"}  # who ended the operation -> the run's end reason
 
 
 class NotYours(PermissionError):
@@ -30,9 +34,14 @@ class JointInputs:
         entry.update(fields)
         return entry
 
+    def _check_by_plan(self, seat: Optional[str]) -> None:
+        if seat is not None and self.seats is not None and seat in self.seats.by_plan:
+            raise NotYours(f"seat {seat!r} is played by the plan now: the controller hands it back")
+
     def _check_unit(self, seat: Optional[str], unit_id: str) -> None:
         if seat is None or self.seats is None or seat == CONTROLLER:
             return
+        self._check_by_plan(seat)
         owner = self.seats.seat_of_unit.get(unit_id)
         if owner is None:
             raise ValueError(f"unknown unit {unit_id!r}")
@@ -61,6 +70,7 @@ class JointInputs:
     def _check_owner(self, seat: Optional[str], decision) -> None:
         if seat is None or self.seats is None or seat == CONTROLLER:
             return
+        self._check_by_plan(seat)
         owner = self.seats.owner_of(decision)
         if owner != seat:
             raise NotYours(f"decision {decision.id!r} is taken by seat {owner!r}, not {seat!r}")
@@ -71,6 +81,26 @@ class JointInputs:
         if self.finished:
             raise RuntimeError("the exercise is over")
 
+    # -- the end ---------------------------------------------------------------------------
+    def end_operation(self, by: str = "trainee", *, seat: Optional[str] = None) -> None:
+        """End the operation now. An input like any other, logged with the exact point it was
+        applied, so `verify` re-simulates to exactly where the run stopped and a replay stops
+        there too (rather than running on to the natural end)."""
+        if by not in END_REASONS:
+            raise ValueError(f"ended by {by!r}: one of {', '.join(END_REASONS)}")
+        if self.finished:
+            raise RuntimeError("the exercise is over")
+        self._end(self.referee.time_limit_reason() if by == "limit" else END_REASONS[by])
+        self._log_input(self._entry("end_operation", seat, by=by))
+
+    def _time_up(self) -> None:
+        """The time limit. In a run people play it is an input too: their record says where the
+        run stopped, however the window drove the clock."""
+        if self.interactive:
+            self.end_operation("limit")
+        else:
+            self._end(self.referee.time_limit_reason())  # says what was left to do
+
     # -- a seat's message --------------------------------------------------------------
     def send(self, sender: str, to: str, via: str, text: str, *, about: Optional[str] = None,
              marker: Optional[dict] = None) -> str:
@@ -78,6 +108,7 @@ class JointInputs:
         delay. `about`: a person or item in the sender's picture; `marker`: a map marker
         ({"cell": [row, col], "label": text}). Raises MessageRefused if it cannot go."""
         self._joint()
+        self._check_by_plan(sender)
         self.seats.check(sender, to, via, about, marker)
         ident = self.seats.send(sender, to, via, text, about, marker)
         self._log_input(self._entry("message", sender, to=to, via=via, text=text, about=about, marker=marker))
@@ -90,7 +121,9 @@ class JointInputs:
         {"do": "message", "to": SEAT, "text": ...} a message made up on the spot;
         {"do": "alert", "perpetrator": ID} alerts a perpetrator (or "all");
         {"do": "extend_decision", "decision": ID, "seconds": S} gives an open decision more time;
-        {"do": "close_decision", "decision": ID} closes it now with its default."""
+        {"do": "close_decision", "decision": ID} closes it now with its default;
+        {"do": "hand_to_plan" | "hand_back", "seat": SEAT}: the plan plays a dropped seat, or no longer;
+        {"do": "end"} ends the operation now."""
         self._joint()
         world, spec = self.world, self.scenario.spec
         kind = action.get("do")
@@ -130,6 +163,10 @@ class JointInputs:
                 world.emit("decision_extended", subject=state.id, seconds=seconds, by=CONTROLLER)
             else:
                 self.decide(state.id, state.decision.default, how="closed", is_input=False)
+        elif kind in HANDOVER_ACTIONS:
+            hand_over(self, action, by=CONTROLLER)
+        elif kind == "end":
+            self._end(END_REASONS["controller"])
         else:
             raise ValueError(f"unknown action {kind!r}; one of {', '.join(CONTROL_ACTIONS)}")
         self._log_input(self._entry("control", CONTROLLER, action=dict(action)))

@@ -15,7 +15,7 @@ HIGHLIGHTS = {
     "perpetrator_fled", "evidence_destroyed", "evidence_secured", "officer_injured", "victim_injured",
     "inject", "decision_made", "order_failed", "cordon_set", "exercise_ended", "unit_requested",
     "interview_done", "order_interrupted", "unit_guarding", "perpetrator_stopped", "pressure",
-    "victim_moved_away",
+    "victim_moved_away", "seat_handed",
 }
 
 
@@ -28,6 +28,8 @@ def names_of(spec: ScenarioSpec) -> dict[str, str]:
     for group in (plan.doors, plan.windows):
         for item in group:
             names[item.id] = item.name or item.id.replace("_", " ")
+    for seat in spec.seats:  # apart: a seat may share its id with an agency or unit
+        names[f"seat:{seat.id}"] = seat.name
     return names
 
 
@@ -127,7 +129,16 @@ def _describe(event: dict, names: dict[str, str]) -> Optional[str]:
         source = event.get("source")
         return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
     if k == "decision_made":
-        return f"decision {s}: {event.get('option')} ({event.get('how')})"
+        option = str(event.get("option") or "")
+        option = names.get(option, option.replace("_", " "))
+        decision = names.get(s, s.replace("_", " "))
+        if event.get("how") == "defaulted":
+            return f"decision {decision}: no answer in time, so its default was taken: {option}"
+        return f"decision {decision}: {option} ({event.get('how')})"
+    if k == "seat_handed":
+        seat = names.get(f"seat:{s}", s)
+        return (f"{seat} is played by the plan now (the controller handed it over)" if event.get("to") == "plan"
+                else f"{seat} is played by its people again (the controller handed it back)")
     if k in ("order_failed", "order_interrupted"):
         reason = humanise(str(event.get("reason", "")), names)
         order = humanise(str(event.get("order", "")), names)

@@ -43,6 +43,8 @@ def seat_feed(world: "World", seats: "Seats", seat: str) -> list[dict]:
                          "elsewhere": owners.get(event.get("subject"))}
         elif kind in ("exercise_started", "exercise_ended"):
             keep = True
+        elif kind == "seat_handed":  # told when it rejoins: why its orders were refused meanwhile
+            keep = event.get("subject") == seat
         elif kind == "seat_learned":
             keep = event.get("seat") == seat and event.get("how") != "seen"
         elif kind in TRAINEE_EVENTS:

@@ -45,6 +45,7 @@ class Seats:
         self.world = world
         self.seats: dict[str, Seat] = {s.id: s for s in spec.seats}
         self.humans = tuple(humans)
+        self.by_plan: set[str] = set()  # people's seats the controller handed to the plan (handover.py)
         self.channels: dict[str, Channel] = {c.id: c for c in spec.channels}
         self.seat_of_agency = {a: s.id for s in spec.seats for a in s.agencies}
         self.lead = self.seat_of_agency[spec.lead_agency]

@@ -40,6 +40,7 @@ SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
 _WAYS: dict = {}  # distance fields in windows, with their downhill steps (see World.way_to)
+_NEAR: dict = {}  # distance fields in a window round a person, for short ways (see World.distance_near)
 WAY_MIN_MARGIN = 8  # cells around the walker and the destination, at least
 _STATIC: dict = {}  # scenario hash -> Layout: what never changes during a run
 _SIGHT: dict = {}  # per scenario and set of open doors: (cell, cell) -> can see
@@ -281,6 +282,67 @@ class World:
             found = _WAYS[key] = Way(r0, c0, field, steps, doors, state)
         return found
 
+    def distances_near(self, start: Cell, goals: list[Cell], reach: float) -> list[float]:
+        """Walking distance in metres from `start` to each of `goals`, the same number as the
+        whole floor's field gives, wherever the way is at most `reach` cells long; a longer
+        way gives more than that (or inf), never less.
+
+        A bounded search. A way of at most `reach` cells stays within that many cells of
+        `start`, so fields are worked out only in that window (snapped to a grid of 8 cells,
+        so nearby starts share it; only the doors inside it matter), and goals farther as the
+        crow flies are not looked at. One field from `start` tells which goals are within
+        reach, to rounding; only for those is the field from the goal worked out (all of them
+        together, floorplan.distance_fields), and its value is the answer: the very number
+        the whole floor's field from the goal gives (a field rounds bit for bit alike
+        wherever it is worked out, see floorplan._run_sweeps), so ties break as they did."""
+        r, c = start
+        radius = int(math.floor(reach + 1e-9))
+        rows, cols = self.grid.shape
+        r0, r1 = max(0, (r - radius) // 8 * 8), min(rows, -(-(r + radius + 1) // 8) * 8)
+        c0, c1 = max(0, (c - radius) // 8 * 8), min(cols, -(-(c + radius + 1) // 8) * 8)
+        window = (r0, r1, c0, c1)
+        doors = self._doors_in.get(window)
+        if doors is None:
+            doors = self._doors_in[window] = tuple(
+                d.id for d in self.doors.values() if any(r0 <= dr < r1 and c0 <= dc < c1 for dr, dc in d.cells))
+        base = (self.scenario.sha256, window, doors, tuple(self.doors[d].passable for d in doors))
+        out = [math.inf] * len(goals)
+        missing: dict[Cell, list[int]] = {}
+        for i, goal in enumerate(goals):
+            if max(abs(goal[0] - r), abs(goal[1] - c)) > radius:
+                continue
+            field = _NEAR.get(base + (goal,))
+            if field is None:
+                missing.setdefault(goal, []).append(i)
+            else:
+                out[i] = float(field[r - r0, c - c0])
+        if not missing:
+            return out
+        passable = self.passable()[r0:r1, c0:c1]
+        local = {goal: (goal[0] - r0, goal[1] - c0) for goal in missing}
+        together = [goal for goal in missing if passable[local[goal]]]
+        if len(together) > 1:  # which are within reach at all: one field from here, not one each
+            key = base + (("from", start),)
+            here = _NEAR.get(key)
+            if here is None:
+                here = _NEAR[key] = self.grid.distance_field(((r - r0, c - c0),), passable)
+            limit = reach * self.grid.cell_size + 1e-6  # rounding apart, never a way within reach
+            together = [g for g in together if here[local[g]] <= limit]
+        fields = dict(zip(together, floorplan.distance_fields([local[g] for g in together], passable,
+                                                               self.grid.cell_size))) if together else {}
+        for goal in missing:
+            if not passable[local[goal]]:  # a goal on a shut cell: the field of its own, as the floor's
+                fields[goal] = self.grid.distance_field((local[goal],), passable)
+        if len(_NEAR) > 8192:
+            _NEAR.clear()
+        for goal, indices in missing.items():
+            if goal not in fields:
+                continue  # out of reach: stays inf (its field is not kept, so it is asked again later)
+            _NEAR[base + (goal,)] = fields[goal]
+            for i in indices:
+                out[i] = float(fields[goal][r - r0, c - c0])
+        return out
+
     def _door_signature(self) -> tuple:
         if self._signature is None or self._signature[0] != self._door_version:
             self._signature = (self._door_version, tuple(d.passable for d in self.doors.values()))
@@ -391,7 +453,7 @@ class World:
 def clear_shared_caches() -> None:
     """Forget every field, way, sight line and layout shared between runs (benchmarks
     use it to time a first run again)."""
-    for cache in (_FIELDS, _WAYS, _SIGHT, _STATIC):
+    for cache in (_FIELDS, _WAYS, _NEAR, _SIGHT, _STATIC):
         cache.clear()
 
 

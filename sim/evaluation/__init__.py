@@ -2,7 +2,8 @@
 statistics, skill against luck, and the after-action report.
 
 Modules: `metrics` (event log -> metrics -> capability ratings), `record` (run records,
-re-simulation, verify), `journal` (a play session's journal and resume), `replay`
+re-simulation, verify), `shapes` (records and journals checked for shape, located
+errors), `signing` (Ed25519 signatures of records), `journal` (a play session's journal and resume), `replay`
 (replays, the doctrine run beside, what-if), `store` (SQLite), `batch` (replications on
 a process pool or Dask), `stats`, `skill` (skill against luck, comparisons), `report`.
 

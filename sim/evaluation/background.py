@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
+from .reference import verdict
 from .skill import SkillReport, skill
 from .store import Store
 
@@ -72,10 +73,13 @@ def luck_lines(job: LuckJob) -> list[str]:
     took = f"{job.seconds:.1f} s" if job.done else "costs of choices still coming"
     out = [f"Luck-adjusted ({r.runs} seeds, {took}): your choices {r.trainee.mean:.3f} "
            f"(95% CI {r.trainee.ci_low:.3f}–{r.trainee.ci_high:.3f}); doctrine {r.doctrine.mean:.3f}; "
-           f"difference {d.mean_difference:+.3f}{' (real)' if d.significant else ' (within luck)'}"]
+           f"difference {d.mean_difference:+.3f} against the reference ({verdict(d)})"]
+    spec = job.scenario.spec
+    labels = {(d.id, o.id): o.label for d in spec.decisions for o in d.options}
     for c in r.costs:
-        out.append(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option} cost {c.cost:+.3f}"
-                   f"{'' if c.test.significant else ' (within luck)'}")
+        out.append(f"  {labels.get((c.decision, c.trainee_option), c.trainee_option)} instead of "
+                   f"{labels.get((c.decision, c.doctrine_option), c.doctrine_option)} cost {c.cost:+.3f}"
+                   f"{'' if verdict(c.test) == 'larger than luck explains' else ' (within luck)'}")
     if not r.costs and job.done:
         out.append("  every choice matched doctrine")
     return out

@@ -36,27 +36,43 @@ def _init_worker(path: str) -> None:
     _SCENARIO = load(path)
 
 
-def _init_pool_worker(path: str, parent: int | None = None) -> None:
+def _init_pool_worker(path: str, parent: int) -> None:
     import signal
     # Ctrl-C reaches the whole process group: the parent handles it (it keeps finished runs
     # and stops the pool); a worker that took it too would die mid-run with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _watch_parent(parent if parent is not None else os.getppid())
+    _watch_parent(parent)
     _init_worker(path)
     # What a pool worker holds from now on (modules, the scenario) lives as long as it does:
     # keeping it out of the garbage collector's scans makes each run about 3% faster.
     gc.freeze()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # killed but not yet reaped by its own parent: gone all the same
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
 def _watch_parent(parent: int) -> None:
-    """Exit when the process that started this worker is gone (killed by SIGKILL, say: it
-    then never tells its workers to stop, and they would wait for work for ever)."""
+    """Exit when the program that started the pool is gone (killed by SIGKILL, say: it then
+    never tells its workers to stop, and they would wait for work for ever). It is watched by
+    its process id, not as this worker's parent: the worker's parent is the fork server,
+    which by design lives as long as any of its workers does."""
     import threading
 
     def watch() -> None:
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if not _alive(parent):
                 os._exit(0)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
@@ -212,9 +228,22 @@ def warm_pool(workers: int, path: str) -> ProcessPoolExecutor:
     once, with the scenario already loaded in each worker."""
     pool = _POOL.get(workers)
     if pool is None:
-        pool = _POOL[workers] = ProcessPoolExecutor(workers, initializer=_init_pool_worker,
+        pool = _POOL[workers] = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_pool_worker,
                                                     initargs=(path, os.getpid()))
     return pool
+
+
+def _pool_context():
+    """Workers started by a fork server, never forked from this process: a process that
+    forks while it holds an SQLite connection (the window does: its store, the background
+    score's thread) hands the child SQLite's record of its file locks, and the child's own
+    connection then trusts locks it does not hold and reads pages mid-write ("database disk
+    image is malformed"). SQLite forbids a connection across fork(); the fork server is a
+    fresh interpreter that never opened one."""
+    import multiprocessing
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.evaluation.batch"])  # each worker starts with the engine imported
+    return context
 
 
 def stop_pools() -> None:

@@ -31,11 +31,42 @@ BAD_OUTCOMES = {  # name -> what of the run's facts shows it
 }
 
 
-def plan_files(scenario_path: str) -> dict[str, Path]:
-    """The three plan files shipped for a scenario: scenarios/plans/ID_{reckless,cautious,doctrine}.yaml."""
-    path = Path(scenario_path)
-    stem = path.stem
-    return {kind: path.parent / "plans" / f"{stem}_{kind}.yaml" for kind in PLAN_KINDS}
+PLAN_FILE_HOLDS = {
+    "reckless": "force at once, no cordons, a hard entry that handcuffs everyone, nobody who speaks the "
+                "victims' language, no care",
+    "cautious": "the right people and cordons, but a long wait before the entry team moves in, knocks or "
+                "slow tools, a calm entry",
+    "doctrine": "the scenario's doctrine_plan as a file",
+}
+
+
+def plan_files(scenario) -> dict[str, Path]:
+    """The three plan files of a scenario, named by its `id` (not its file's name), beside it:
+    plans/ID_{reckless,cautious,doctrine}.yaml, as the format reference says."""
+    folder = Path(scenario.path).parent / "plans"
+    return {kind: folder / f"{scenario.id}_{kind}.yaml" for kind in PLAN_KINDS}
+
+
+def missing_plan_problems(scenario, files: dict[str, Path]) -> list:
+    """One problem per missing plan file, saying where it should be and what it holds."""
+    from sim.format.problems import Problem
+
+    line = _line_of_id(scenario.path)
+    return [Problem(scenario.path, line, 1, "id",
+                    f"calibration needs the {kind} plan file {path} (named by the scenario's id "
+                    f"'{scenario.id}'), and it does not exist. A plan file has the fields of doctrine_plan "
+                    f"(name, description, orders, decisions) at its top level; the {kind} plan: "
+                    f"{PLAN_FILE_HOLDS[kind]}. See 'doctrine_plan and plan files' in scenarios/README.md")
+            for kind, path in files.items() if not path.exists()]
+
+
+def _line_of_id(path: str) -> int:
+    """The line of the scenario's top-level `id:`, which names its plan files."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return next((i for i, text in enumerate(handle, 1) if text.startswith("id:")), 1)
+    except OSError:
+        return 1
 
 
 def _summarise_runs(jobs: list, *_where) -> list[dict]:
@@ -77,8 +108,10 @@ class PlanResult:
     def harm_or_hostage(self) -> float:
         return sum(r["bad"]["victim harmed"] or r["bad"]["hostage taken"] for r in self.runs) / len(self.runs)
 
-    def sd(self, metric: str) -> float:
-        return float(np.std([r["scores"][metric] for r in self.runs]))
+    def sd(self, metric: str) -> Optional[float]:
+        """None where the metric applies to no run (the joint-only metrics, solo)."""
+        values = [r["scores"][metric] for r in self.runs if r["scores"].get(metric) is not None]
+        return float(np.std(values)) if values else None
 
 
 def calibrate(scenario, plans: dict[str, Plan], *, runs: int, first_seed: int = 0, workers: Optional[int] = None,
@@ -116,7 +149,9 @@ def targets_met(results: dict[str, PlanResult], steady: Optional[dict] = None) -
     steady = steady or {}
     reckless, cautious, doctrine = (results[k] for k in PLAN_KINDS)
     metrics = sorted(doctrine.runs[0]["scores"]) if doctrine.runs else []
-    flat = [m for m in metrics if all(results[k].sd(m) == 0 for k in PLAN_KINDS) and m not in steady]
+    # a metric that applies under no plan (joint-only, in solo runs) has no s.d. at all
+    applicable = [m for m in metrics if any(results[k].sd(m) is not None for k in PLAN_KINDS)]
+    flat = [m for m in applicable if all(results[k].sd(m) in (0, None) for k in PLAN_KINDS) and m not in steady]
     said = [f"{m} ({why})" for m, why in steady.items()]
     return [
         ("doctrine beats reckless", doctrine.mean > reckless.mean),

@@ -56,33 +56,73 @@ class Journal:
             self._fh.close()
 
 
+NOT_INPUTS = ("clock", "end", "ready")  # lines of the session that are not inputs: the controller's clock, the end, a seat saying it is ready
+
+
 def read(path: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Header and inputs of a journal. A torn last line (killed mid-write) is ignored."""
+    """Header and inputs of a journal, each line checked for shape before use (a located
+    problem, never a traceback). A torn last line (killed mid-write) is ignored."""
+    header, inputs, _ = read_located(path)
+    return header, inputs
+
+
+def read_located(path: Path | str):
+    """Header, inputs, and a `Located` record of them that says where each came from."""
+    from .shapes import HeaderShape, Located, Where, input_problems, parse_json, start_problems
+
     name = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().split("\n")
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
     except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"cannot read the journal: {exc.strerror}")])
+        raise InputError([Problem(name, 1, 1, "", f"cannot read the journal: {exc.strerror or exc}")])
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise InputError([Problem(name, line, 1, "", "not UTF-8 text: a journal is written as UTF-8")])
+    lines = text.split("\n")
+    if not lines[0].strip():
+        raise InputError([Problem(name, 1, 1, "", "not a play journal (its first line, the header, is empty)")])
     try:
-        header = json.loads(lines[0])
-    except (json.JSONDecodeError, IndexError):
-        raise InputError([Problem(name, 1, 1, "", "not a play journal (first line is not its header)")])
+        header = parse_json(name, lines[0], 1, "a play journal")
+    except InputError:
+        if len(lines) == 1 or not "".join(lines[1:]).strip():
+            raise InputError([Problem(name, 1, 1, "", "not a play journal (first line is not its header)")])
+        raise
     if not isinstance(header, dict) or header.get("format") != JOURNAL_FORMAT:
-        raise InputError([Problem(name, 1, 1, "format", f"not a play journal (expected '{JOURNAL_FORMAT}')")])
-    inputs = []
+        raise InputError([Problem(name, 1, 1, "format", f"not a play journal (expected a JSON object with format "
+                                                        f"'{JOURNAL_FORMAT}')")])
+    documents = [(1, lines[0])]
+    where = Where(name, documents)
+    where.fail(start_problems(header, HeaderShape))
+    inputs, at = [], []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
+        torn = number == len(lines) or all(not rest.strip() for rest in lines[number:])
         try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines) or all(not rest.strip() for rest in lines[number:]):
+            entry = parse_json(name, line, number, "a journal line")
+        except InputError:
+            if torn:
                 break  # the process died while writing this line
-            raise InputError([Problem(name, number, 1, "", "damaged line in the journal")])
-        if entry.get("type") in INPUT_TYPES:
-            inputs.append(entry)
-    return header, inputs
+            raise
+        documents.append((number, line))
+        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+            raise InputError([Problem(name, number, 1, "", "not a journal entry: each line after the header is a "
+                                                           "JSON object with its type")])
+        if entry["type"] in NOT_INPUTS:
+            continue
+        where.fail(input_problems(entry, (), INPUT_TYPES + NOT_INPUTS), len(documents) - 1)
+        inputs.append(entry)
+        at.append(len(documents) - 1)
+    record = Located({**header, "inputs": inputs})
+
+    def locate(path: tuple, message: str) -> Problem:
+        if len(path) >= 2 and path[0] == "inputs" and isinstance(path[1], int) and path[1] < len(at):
+            return where.problem(path[2:], f"input {path[1] + 1}: {message}", at[path[1]])
+        return where.problem(path, message, 0)
+
+    record.locate = locate
+    return header, inputs, record
 
 
 def _drop_torn_line(path: Path) -> None:
@@ -98,12 +138,11 @@ def _drop_torn_line(path: Path) -> None:
 
 def resume(path: Path | str, scenario: "Scenario") -> tuple["Exercise", Journal]:
     """Rebuild the exercise from a journal and keep appending to the same journal."""
-    header, inputs = read(path)
+    header, inputs, record = read_located(path)
     if header["scenario"]["sha256"] != scenario.sha256:
         raise InputError([Problem(str(path), 1, 1, "scenario.sha256",
                                   f"the journal was played on another version of scenario "
                                   f"'{header['scenario']['id']}'; the file has changed since")])
-    record = {**header, "inputs": inputs}
     exercise = resimulate(scenario, record, upto_input=len(inputs))
     _drop_torn_line(Path(path))
     journal = Journal(Path(path), header, existing=True)

@@ -7,7 +7,7 @@ the README defines each with its unit.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from sim.format.catalogue import METRICS, RATINGS
 from sim.format.spec import Scenario as ScenarioSpec
@@ -37,7 +37,7 @@ def rating_for(score: float, spec: ScenarioSpec) -> str:
 
 def targets(spec: ScenarioSpec) -> dict[str, float]:
     out = dict(DEFAULT_TARGETS)
-    for capability in spec.scoring.capabilities:
+    for capability in spec.scored_capabilities:
         for name, weight in capability.metrics.items():
             if weight.target is not None:
                 out[name] = weight.target
@@ -111,8 +111,9 @@ def measure(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
     }
 
 
-def score(spec: ScenarioSpec, facts: dict[str, Any]) -> dict[str, float]:
-    """Each catalogue metric on 0..1."""
+def score(spec: ScenarioSpec, facts: dict[str, Any]) -> dict[str, Optional[float]]:
+    """Each catalogue metric on 0..1; None where it does not apply (the joint-only metrics
+    of a solo run)."""
     n = facts["victims"]
     target = targets(spec)
     found = [t for t in facts["first_contact_s"].values()]
@@ -138,9 +139,14 @@ def score(spec: ScenarioSpec, facts: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def _sharing_scores(sharing: dict[str, Any], latency_target: float) -> dict[str, float]:
+JOINT_ONLY = ("information_latency", "informed_decisions", "channel_choice")
+NOT_APPLICABLE = "n/a"  # what every table shows for a metric with no score (None)
+
+
+def _sharing_scores(sharing: dict[str, Any], latency_target: float) -> dict[str, Optional[float]]:
+    # a solo run passes nothing between seats: these metrics do not apply (None), they are not 1
     if not sharing.get("joint"):
-        return {"information_latency": 1.0, "informed_decisions": 1.0, "channel_choice": 1.0}
+        return dict.fromkeys(JOINT_ONLY)
     return {"information_latency": _time_score(mean_latency(sharing), latency_target),
             "informed_decisions": _fraction(sharing["decisions"] - len(sharing["uninformed_decisions"]),
                                             sharing["decisions"]),
@@ -195,35 +201,57 @@ def explain(name: str, facts: dict[str, Any], spec: ScenarioSpec) -> str:
                 f"{_n(len(facts['victims_treated_as_offenders']), 'victim')} treated as offenders")
     if name == "coordination":
         return f"{facts['coordination_delay_s']:.0f} s lost passing orders between agencies (target {t[name]:.0f} s)"
-    if name in ("information_latency", "informed_decisions", "channel_choice"):
+    if name in JOINT_ONLY:
         return explain_sharing(name, facts.get("sharing", {}), t["information_latency"])
     return METRICS.get(name, ("", name))[1]
 
 
 def evaluate(spec: ScenarioSpec, events: Iterable[dict]) -> dict[str, Any]:
-    """The full evaluation: facts, metric scores, capability ratings, overall score."""
+    """The full evaluation: facts, metric scores, capability ratings, overall score.
+
+    A metric that does not apply (None) has no score and no weight: a capability and the
+    overall score are weighted over the metrics that apply; a capability with none that
+    applies has no score and the rating 'n/a'."""
     facts = measure(spec, events)
     scores = score(spec, facts)
     capabilities = []
-    overall = 0.0
-    for capability in spec.scoring.capabilities:
+    overall = applicable_weight = all_weight = 0.0
+    for capability in spec.scored_capabilities:
         weights = {name: w.weight for name, w in capability.metrics.items()}
-        total = sum(weights.values())
-        value = sum(scores[name] * w for name, w in weights.items()) / total
-        overall += sum(scores[name] * w for name, w in weights.items())
-        order = list(weights)
+        applies = {name: w for name, w in weights.items() if scores[name] is not None}
+        all_weight += sum(weights.values())
+        applicable_weight += sum(applies.values())
+        overall += sum(scores[name] * w for name, w in applies.items())
+        metrics = {name: {"score": _rounded(scores[name]), "weight": weights[name],
+                          "explanation": explain(name, facts, spec)} for name in weights}
+        if not applies:
+            capabilities.append({"id": capability.id, "name": capability.name, "score": None,
+                                 "rating": NOT_APPLICABLE, "rating_text": "Not applicable to this run",
+                                 "reason": "no measure of it applies to this run", "metrics": metrics})
+            continue
+        value = sum(scores[name] * w for name, w in applies.items()) / sum(applies.values())
+        order = list(applies)
         weakest = min(order, key=lambda name: (scores[name], order.index(name)))
         rating = rating_for(value, spec)
         reason = explain(weakest, facts, spec) if scores[weakest] < 1.0 else "every measure met"
         capabilities.append({
             "id": capability.id, "name": capability.name, "score": round(value, 4), "rating": rating,
-            "rating_text": RATINGS[rating], "reason": reason,
-            "metrics": {name: {"score": round(scores[name], 4), "weight": weights[name],
-                               "explanation": explain(name, facts, spec)} for name in weights},
+            "rating_text": RATINGS[rating], "reason": reason, "metrics": metrics,
         })
+    if applicable_weight and applicable_weight != all_weight:
+        overall = overall / applicable_weight * all_weight  # re-weighted over what applies
     return {
         "facts": facts,
-        "scores": {k: round(v, 4) for k, v in scores.items()},
+        "scores": {k: _rounded(v) for k, v in scores.items()},
         "capabilities": capabilities,
         "overall": {"score": round(overall, 4), "rating": rating_for(overall, spec)},
     }
+
+
+def _rounded(value: Optional[float]) -> Optional[float]:
+    return None if value is None else round(value, 4)
+
+
+def shown(value: Optional[float], digits: int = 3) -> str:
+    """A score as every table prints it: 'n/a' where the metric does not apply."""
+    return NOT_APPLICABLE if value is None else f"{value:.{digits}f}"

@@ -26,9 +26,10 @@ PLURAL = {"victim": "victims", "perpetrator": "perpetrators", "evidence": "evide
 
 
 def clock(seconds: float) -> str:
-    """T+MM:SS, the time format evaluators see everywhere (the replay's too)."""
-    seconds = max(0.0, float(seconds))
-    return f"T+{int(seconds // 60):02d}:{int(seconds % 60):02d}"
+    """T+MM:SS, the time format evaluators see everywhere: rounded to the second as the
+    timeline and the replay round it (sim.engine.narrate.clock), so the two always agree."""
+    from sim.engine.narrate import clock as timeline_clock
+    return f"T+{timeline_clock(max(0.0, float(seconds)))}"
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,22 @@ def _subjects(spec: ScenarioSpec, each: Optional[str]) -> list[Optional[str]]:
 
 
 def rate_task(spec: ScenarioSpec, task: CriticalTask, first: dict, by_kind: dict, end: float,
-              capability: str, target: str) -> TaskRating:
+              capability: str, target: str, names: Optional[dict[str, str]] = None) -> TaskRating:
+    names = names or {}
+    say = lambda kind, ident=None: (f"{kind.replace('_', ' ')} {names.get(ident, ident) if ident else ''}").strip()  # noqa: E731
     expect = task.expect
     out = TaskRating(task.id, task.task, capability, target, task.weight, NOT_MET, "", [],
                      task.decision, task.inject, task.agency)
     if task.decision:
         made = [e for e in by_kind.get("decision_made", []) if e.get("subject") == task.decision]
         for e in made:
-            out.evidence.append(Evidence(e["t"], f"decision {task.decision}: {e.get('option')} ({e.get('how')})"))
+            decision = next((d for d in spec.decisions if d.id == task.decision), None)
+            label = next((o.label for o in decision.options if o.id == e.get("option")), e.get("option")) if decision else e.get("option")
+            out.evidence.append(Evidence(e["t"], f"decision: {label} ({e.get('how')})"))
     if expect.never is not None:
         trig = triggers.parse("on", expect.never)
         hits = [e for e in by_kind.get(trig.name, []) if trig.argument in (None, e.get("subject"))]
-        out.evidence += [Evidence(e["t"], f"{trig.name} {e.get('subject') or ''}".strip()) for e in hits]
+        out.evidence += [Evidence(e["t"], say(trig.name, e.get("subject"))) for e in hits]
         out.rating = MET if not hits else NOT_MET
         out.reason = (f"no {trig.name.replace('_', ' ')} in the run" if not hits else
                       f"{trig.name.replace('_', ' ')} {len(hits)} time{'s' if len(hits) != 1 else ''}, "
@@ -115,12 +120,13 @@ def rate_task(spec: ScenarioSpec, task: CriticalTask, first: dict, by_kind: dict
                 missing.append((subject, f"no {anchor.name.replace('_', ' ')}"))
                 continue
             start = start_at
-            out.evidence.append(Evidence(start, f"{anchor.name} {subject or anchor.argument or ''}".strip()))
+            out.evidence.append(Evidence(start, say(anchor.name, subject or anchor.argument)))
         done = first.get((trig.name, key))
         if done is None:
-            missing.append((subject, f"no {trig.name.replace('_', ' ')}"))
+            what = f" ({names.get(trig.argument, trig.argument)})" if trig.argument and not expect.each else ""
+            missing.append((subject, f"no {trig.name.replace('_', ' ')}{what}"))
             continue
-        out.evidence.append(Evidence(done, f"{trig.name} {key or ''}".strip()))
+        out.evidence.append(Evidence(done, say(trig.name, key)))
         took = done - start
         if expect.within is None or took <= expect.within + 1e-9:
             on_time.append((subject, took))
@@ -140,9 +146,9 @@ def rate_task(spec: ScenarioSpec, task: CriticalTask, first: dict, by_kind: dict
     elif on_time:
         parts.append(f"done{limit} ({clock(on_time[0][1])} after {'start' if anchor is None else anchor.name})")
     for subject, took in late:
-        parts.append(f"{subject + ': ' if subject else ''}late, after {took / 60:.1f} min")
+        parts.append(f"{names.get(subject, subject) + ': ' if subject else ''}late, after {took / 60:.1f} min")
     for subject, why in missing:
-        parts.append(f"{subject + ': ' if subject else ''}{why}")
+        parts.append(f"{names.get(subject, subject) + ': ' if subject else ''}{why}")
     out.reason = "; ".join(parts) if parts else "done"
     out.evidence.sort(key=lambda ev: ev.t)
     return out
@@ -171,11 +177,13 @@ def draft_ratings(spec: ScenarioSpec, events: list[dict]) -> list[TargetRating]:
     guide = spec.evaluation_guide
     if guide is None:
         return []
+    from sim.engine.narrate import names_of
+    names = names_of(spec)
     first, by_kind = _first_times(events)
     end = max((e["t"] for e in events), default=0.0)
     out = []
     for capability in guide.capabilities:
         for target in capability.targets:
-            rated = [rate_task(spec, task, first, by_kind, end, capability.id, target.id) for task in target.tasks]
+            rated = [rate_task(spec, task, first, by_kind, end, capability.id, target.id, names) for task in target.tasks]
             out.append(rate_target(spec, rated, target.id, target.target, capability.id, capability.name))
     return out

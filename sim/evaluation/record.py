@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from sim.format.scenario import Scenario
 
 RECORD_FORMAT = "rescue-exercise-run"
-INPUT_TYPES = ("order", "decision", "message", "control", "observation")  # what a replay applies
-RECORD_VERSION = 1
+INPUT_TYPES = ("order", "decision", "message", "control", "observation", "end_operation")  # what a replay applies
+RECORD_VERSION = 2  # 2: signed (Ed25519, sim.evaluation.signing); 1: before records were signed
+READABLE_VERSIONS = (1, 2)
 
 
 def events_digest(events: list[dict], lines: Optional[list[str]] = None) -> str:
@@ -70,7 +71,12 @@ def record_name(record: dict[str, Any]) -> str:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # text no file can hold (a lone surrogate) slipped in: escape, never lose the run
+        text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
+    return text
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -97,80 +103,49 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
-def save(record: dict[str, Any], out_dir: Path | str = "results") -> Path:
+def save(record: dict[str, Any], out_dir: Path | str = "results", *, key_dir: Path | str | None = None) -> Path:
+    """Sign the record with this machine's key (kept in `key_dir`, beside the results store;
+    `out_dir` by default) and write it atomically. The signature is added to `record` too."""
+    from .signing import sign
+    sign(record, key_dir if key_dir is not None else out_dir)
     path = Path(out_dir) / record_name(record)
     write_atomic(path, dumps(record))
     return path
 
 
 def load(path: Path | str) -> dict[str, Any]:
-    """Read a run record; a damaged or foreign file gives an InputError, not a traceback."""
+    """Read a run record, checked for shape before use: a damaged or foreign file gives located
+    problems (FILE:LINE:COLUMN: field: what is wrong), never a traceback."""
+    from .shapes import Located, RecordShape, Where, input_problems, parse_json, start_problems
+
     name = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
     except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"cannot read the record: {exc.strerror}")])
+        raise InputError([Problem(name, 1, 1, "", f"cannot read the record: {exc.strerror or exc}")])
     except UnicodeDecodeError:
         raise InputError([Problem(name, 1, 1, "", "not a run record (not UTF-8 text)")])
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")])
+    data = parse_json(name, text)
+    where = Where(name, [(1, text)])
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected format '{RECORD_FORMAT}')")])
-    if data.get("format_version") != RECORD_VERSION:
-        raise InputError([Problem(name, 1, 1, "format_version",
-                                  f"record format {data.get('format_version')!r}; this version reads {RECORD_VERSION}")])
+        raise InputError([Problem(name, 1, 1, "format", f"not a run record (expected a JSON object with "
+                                                        f"format '{RECORD_FORMAT}')")])
+    version = data.get("format_version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        where.fail([(("format_version",), f"record format {version!r}; this version reads "
+                                          f"{' and '.join(map(str, READABLE_VERSIONS))}")])
     missing = [k for k in ("scenario", "seed", "plan", "inputs", "events", "metrics") if k not in data]
     if missing:
         raise InputError([Problem(name, 1, 1, missing[0], "missing from the record")])
-    problems = _check_shape(name, data)
-    if problems:
-        raise InputError(problems)
-    return data
-
-
-def _check_shape(name: str, data: dict[str, Any]) -> list[Problem]:
-    """A hand-edited record gets a message, not a traceback deep in the re-simulation."""
-    from pydantic import ValidationError
-
-    problems = []
-
-    def bad(field: str, message: str) -> None:
-        problems.append(Problem(name, 1, 1, field, message))
-
-    scenario = data["scenario"]
-    if not isinstance(scenario, dict) or not all(isinstance(scenario.get(k), str) for k in ("id", "sha256")):
-        bad("scenario", "must be a mapping with the scenario's 'id' and 'sha256'")
-    seed = data["seed"]
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**62:
-        bad("seed", f"must be a whole number from 0 to 2**62, not {seed!r}")
-    if not isinstance(data["events"], list) or not all(isinstance(e, dict) for e in data["events"]):
-        bad("events", "must be a list of events")
-    if not isinstance(data["metrics"], dict):
-        bad("metrics", "must be a mapping")
-    inputs = data["inputs"]
-    if not isinstance(inputs, list):
-        bad("inputs", "must be a list")
-    else:
-        for i, entry in enumerate(inputs):
-            ok = (isinstance(entry, dict) and entry.get("type") in INPUT_TYPES
-                  and isinstance(entry.get("t"), (int, float)) and isinstance(entry.get("step"), int))
-            if ok and entry["type"] == "order":
-                try:
-                    order_of(entry.get("order") or {})
-                except (ValidationError, KeyError, TypeError):
-                    ok = False
-            if ok and entry["type"] == "decision":
-                ok = isinstance(entry.get("decision"), str) and isinstance(entry.get("option"), str)
-            if not ok:
-                bad(f"inputs[{i}]", "is not an input (order, decision, message, control, observation) as the simulator writes them")
-    try:
-        plan_of(data) if isinstance(data["plan"], dict) else bad("plan", "must be a mapping")
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        bad(f"plan.{where}", first["msg"])
-    return problems
+    found = start_problems(data, RecordShape)
+    if isinstance(data.get("inputs"), list):
+        for i, entry in enumerate(data["inputs"]):
+            found += input_problems(entry, ("inputs", i), INPUT_TYPES)
+    where.fail(found)
+    located = Located(data)
+    located.locate = lambda at, message: where.problem(at, message)
+    return located
 
 
 def plan_of(record: dict[str, Any]) -> Plan:
@@ -204,6 +179,8 @@ def apply_input(exercise: "Exercise", entry: dict[str, Any]) -> None:
         exercise.control(entry["action"])
     elif kind == "observation":
         exercise.observe(entry.get("text", ""), seat=seat or "observer", kind=entry.get("kind", "note"))
+    elif kind == "end_operation":
+        exercise.end_operation(entry.get("by", "trainee"), seat=seat)
     else:
         raise ValueError(f"unknown input type {kind!r}")
 
@@ -212,28 +189,84 @@ def resimulate(scenario: "Scenario", record: dict[str, Any], *, upto_input: Opti
     """Run the record's scenario, seed, plan and inputs again, in the same order and at the same
     points. With `upto_input`, stop after applying that many inputs (for what-if and resume)."""
     from sim.engine.exercise import Exercise
+    from .shapes import Located, against_scenario
 
+    located = isinstance(record, Located)  # read from a file: a problem is said at its line
+    if located:
+        found = against_scenario(record, scenario)
+        if found:
+            raise InputError([record.problem(at, message) for at, message in found[:20]])
     joint = record.get("joint")
-    exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
-                        trainee=record.get("trainee"),
-                        joint=tuple(joint["humans"]) if joint is not None else None)
+    try:
+        exercise = Exercise(scenario, record["seed"], plan_of(record), interactive=record.get("interactive", False),
+                            trainee=record.get("trainee"),
+                            joint=tuple(joint["humans"]) if joint is not None else None)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not located:
+            raise
+        raise InputError([record.problem(("plan",), f"the run cannot start with this plan: {_said(exc)}")]) from None
     inputs = record["inputs"] if upto_input is None else record["inputs"][:upto_input]
-    for entry in inputs:
-        apply_input(exercise, entry)
+    for i, entry in enumerate(inputs):
+        try:
+            apply_input(exercise, entry)
+        except (ValueError, KeyError, TypeError, AttributeError, RuntimeError, PermissionError, IndexError) as exc:
+            if not located:
+                raise
+            raise InputError([record.problem(("inputs", i), f"this {entry.get('type')} cannot be replayed: "
+                                                            f"{_said(exc)}")]) from None
     if upto_input is None:
         if record.get("finished", True):
-            exercise.run_to_end()
+            try:
+                exercise.run_to_end()
+            except Exception as exc:  # a damaged record the checks above did not foresee: said, not a traceback
+                if not located:
+                    raise
+                raise InputError([record.problem(("plan",), f"the run cannot be played to its end with this "
+                                                            f"plan and these inputs: {_said(exc)}")]) from None
     return exercise
+
+
+def _said(exc: Exception) -> str:
+    """An exception in words, on one line."""
+    text = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"unknown {text}" if isinstance(exc, KeyError) else text
 
 
 @dataclass
 class Verdict:
     ok: bool
     message: str
+    signature: str = ""  # who signed it, or why the signature fails
+    warning: str = ""  # e.g. an unsigned record from before records were signed
 
 
-def verify(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
-    """Re-simulate a record and compare: scenario hash, every event, then the metrics."""
+def verify(scenario: "Scenario", record: dict[str, Any], *, key=None, key_dir: Path | str | None = None,
+           require_signature: bool = False) -> Verdict:
+    """Re-simulate a record and compare (scenario hash, every event, the metrics), then check
+    its signature, which covers every field: against `key` (a public key from the machine
+    that made it) if given, else against the key it names, said to be this machine's if it is
+    the one kept in `key_dir`. A record of this format without a signature fails if
+    `require_signature` (as `verify` on the command line asks: every file written is signed);
+    a record made before records were signed verifies its events, with a warning."""
+    verdict = _resimulated(scenario, record)
+    if not verdict.ok:
+        return verdict
+    from .signing import check, key_pair
+    own = key_pair(key_dir, create=False) if key_dir is not None and key is None else None
+    seal = check(record, trusted=key, own=own.public_key() if own is not None else None)
+    if not seal.signed:
+        if (record.get("format_version") == 1 or not require_signature) and key is None:
+            return Verdict(True, verdict.message, "unsigned", "the record is unsigned" + (
+                " (made before records were signed)" if record.get("format_version") == 1 else "") +
+                ": its events are checked, but not who made it or its other fields")
+        return Verdict(False, f"{verdict.message}, but {seal.message}" + (
+            "" if record.get("format_version") == 1 else ": this version signs every record it writes"), seal.message)
+    if not seal.valid:
+        return Verdict(False, f"{verdict.message}, but {seal.message}", seal.message)
+    return Verdict(True, verdict.message, seal.message)
+
+
+def _resimulated(scenario: "Scenario", record: dict[str, Any]) -> Verdict:
     wanted = record["scenario"].get("sha256")
     if wanted != scenario.sha256:
         return Verdict(False, f"the record was made with another version of scenario "

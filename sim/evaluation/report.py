@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import collections
 import html
+import math
 import io
 import json
 import statistics
 from typing import Optional
 
 from sim.format.catalogue import RATINGS
-from .skill import Group, groups, paired_against
+from . import reference
+from .compare import Row, counted_text, table
 from sim.engine.narrate import timeline
 from .stats import summarise
 from .store import Store
@@ -40,7 +42,13 @@ def _png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def charts(groups_: list[Group], facts: dict[str, list[dict]]) -> dict[str, str]:
+def _label(name: str, width: int = 28) -> str:
+    """A whole name, wrapped onto lines: never cut, never wider than the chart's margin."""
+    import textwrap
+    return "\n".join(textwrap.wrap(name, width, break_on_hyphens=False, break_long_words=True)) or name
+
+
+def charts(rows: list[Row], facts: dict[str, list[dict]], metric_names: dict[str, str]) -> dict[str, str]:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -49,35 +57,41 @@ def charts(groups_: list[Group], facts: dict[str, list[dict]]) -> dict[str, str]
     hatches = ["", "//", "..", "xx", "\\\\", "oo", "++"]  # not colour alone
     out = {}
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    for i, g in enumerate(groups_):
-        ax.hist(g.scores["overall"], bins=20, range=(0, 1), alpha=0.55, label=f"{g.name} (n={len(g.runs)})",
+    for i, g in enumerate(rows):
+        ax.hist(list(g.by_seed.values()), bins=20, range=(0, 1), alpha=0.55,
+                label=_label(f"{g.name} ({g.summary.n} seeds)", 40),
                 color=palette[i % len(palette)], hatch=hatches[i % len(hatches)], edgecolor="black", linewidth=0.4)
-    ax.set_xlabel("overall score (0-1)")
-    ax.set_ylabel("runs")
+    ax.set_xlabel("overall score (0-1), one value per seed")
+    ax.set_ylabel("seeds")
     ax.set_title("Score distribution")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     out["scores"] = _png(fig)
 
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    data, labels = [], []
-    for g in groups_:
+    labels = []
+    data = []
+    for g in rows:
         times = [f.get("all_safe_s") for f in facts.get(g.name, []) if f.get("all_safe_s") is not None]
         data.append(times or [float("nan")])
-        labels.append(f"{g.name}\n({len(times)}/{len(g.runs)} runs all safe)")
-    ax.boxplot(data, vert=False)
+        labels.append(_label(f"{g.name} ({len(times)}/{len(g.runs)} runs all safe)"))
+    height = 0.5 + sum(0.3 * (1 + label.count("\n")) for label in labels)
+    fig, ax = plt.subplots(figsize=(8, max(3.0, height)))
+    try:
+        ax.boxplot(data, orientation="horizontal")
+    except TypeError:  # matplotlib before 3.10
+        ax.boxplot(data, vert=False)
     ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
     ax.set_xlabel("seconds until every victim was safe")
     ax.set_title("Time until victims are safe")
     out["safety"] = _png(fig)
 
-    names = [n for n in groups_[0].scores if n != "overall"] if groups_ else []
-    fig, ax = plt.subplots(figsize=(8, 0.35 * max(4, len(names)) + 1))
-    width = 0.8 / max(1, len(groups_))
-    for i, g in enumerate(groups_):
-        means = [statistics.fmean(g.scores.get(n, [0.0])) for n in names]
-        ax.barh([k + i * width for k in range(len(names))], means, height=width, label=g.name,
+    names = [n for n in metric_names if any(n in g.metrics for g in rows)]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * max(4, len(names)) * max(1, len(rows)) ** 0.5 + 1))
+    width = 0.8 / max(1, len(rows))
+    for i, g in enumerate(rows):
+        means = [g.metrics.get(n, math.nan) for n in names]  # no bar where a metric applies to none of its runs
+        ax.barh([k + i * width for k in range(len(names))], means, height=width, label=_label(g.name, 40),
                 color=palette[i % len(palette)], hatch=hatches[i % len(hatches)], edgecolor="black", linewidth=0.4)
-    ax.set_yticks([k + width * (len(groups_) - 1) / 2 for k in range(len(names))], [n.replace("_", " ") for n in names],
+    ax.set_yticks([k + width * (len(rows) - 1) / 2 for k in range(len(names))], [metric_names[n] for n in names],
                   fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("mean metric score (0-1)")
@@ -136,24 +150,30 @@ def findings(store: Store, runs: list[dict]) -> tuple[list[str], list[str]]:
     return strengths, improve
 
 
-def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: str = "trainee") -> str:
+def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: str = "all") -> str:
     spec = scenario.spec
-    # the trainees' and plans' own runs; the doctrine plan as reference; never the
-    # re-simulations of a trainee's policy or the counterfactuals (they are not runs anyone made)
-    all_groups = groups(store, spec.id, by if trainee is None else "trainee", kinds=("trainee", "plan", "doctrine"),
-                        reference_apart=True)
-    reference_names = {g.name for g in all_groups if all(r.get("kind") == "doctrine" for r in g.runs)}
-    if not all_groups:
+    # the rows of `compare` (sim/evaluation/compare.py): the doctrine plan as reference only,
+    # then each trainee or plan; never the counterfactuals
+    grouping = by if trainee is None else "trainee"
+    all_rows = table(store, scenario, grouping)
+    if trainee is not None:
+        all_rows = [r for r in all_rows if r.is_reference or r.name == trainee]
+    if not all_rows:
         from sim.format.problems import InputError, Problem
-        raise InputError([Problem(str(store.path), 1, 1, "", f"no runs of scenario '{spec.id}' in the store")])
-    focus = [g for g in all_groups if g.name == trainee] if trainee else \
-        [g for g in all_groups if g.name not in reference_names] or all_groups
-    runs = [r for g in focus for r in g.runs if trainee is None or r.get("kind") == "trainee"]
+        raise InputError([Problem(str(store.path), 1, 1, "", f"no runs of scenario '{spec.id}' (this version of it) "
+                                  "in the store")])
+    focus = [r for r in all_rows if not r.is_reference] or all_rows
+    counted = "the doctrine plan's reference runs (no other runs are stored)" if focus[0].is_reference else \
+        f"{reference.roles_text(sorted({role for g in focus for role in g.roles}, key=list(reference.ROLES).index))}; " \
+        "the doctrine plan is reference only and not counted"
+    runs = [r for g in focus for r in g.runs]
     caps = store.capability_ratings([r["id"] for r in runs])
-    facts = {g.name: [json.loads(r.get("facts") or "{}") for r in g.runs] for g in all_groups}
-    images = charts(all_groups, facts)
+    facts = {g.name: [json.loads(r.get("facts") or "{}") for r in g.runs] for g in all_rows}
+    images = charts(all_rows, facts, {n: n.replace("_", " ").capitalize()
+                                      for n in sorted({m for g in all_rows for m in g.metrics})})
     strengths, improve = findings(store, runs)
-    overall = summarise([r["overall_score"] for r in runs])
+    # each row's seeds once (a trainee's played run and batch on one seed are one value)
+    overall = summarise([v for g in focus for v in g.by_seed.values()])
     title = f"After-action report: {html.escape(spec.title)}"
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{CSS}</style></head><body>",
            f"<h1>{title}</h1>",
@@ -161,12 +181,11 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
            f"{len(runs)} runs{' of ' + html.escape(trainee) if trainee else ''}</p>",
            "<h2>Overview</h2>", f"<p>{html.escape(spec.summary)}</p>",
            f"<p>Mean overall score <b>{overall.mean:.3f}</b> (95% CI {overall.ci_low:.3f} to {overall.ci_high:.3f}; "
-           f"median {overall.median:.3f}; n={overall.n}"
-           f"{'' if focus is all_groups else '; the doctrine plan is reference only and not counted'}).</p>",
+           f"median {overall.median:.3f}; n={overall.n}).</p><p class='muted'>Counts: {html.escape(counted)}.</p>",
            "<h2>Objectives</h2><ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in spec.briefing.objectives) + "</ol>",
            "<h2>Capabilities</h2><table><tr><th>Capability</th><th>Rating (most frequent)</th><th>Mean score</th>"
            "<th>Ratings across runs</th></tr>"]
-    for capability in spec.scoring.capabilities:
+    for capability in spec.scored_capabilities:
         values = [caps[r["id"]].get(capability.id) for r in runs if capability.id in caps[r["id"]]]
         if not values:
             continue
@@ -179,17 +198,16 @@ def write_report(store: Store, scenario, *, trainee: Optional[str] = None, by: s
                "M with major challenges · U unable to be performed</p>")
     out.append("<h2>Strengths</h2><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in strengths) + "</ul>")
     out.append("<h2>Areas for improvement</h2><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in improve) + "</ul>")
-    grouping = by if trainee is None else "trainee"
-    out.append(f"<h2>Comparison by {grouping}</h2><table><tr><th>{grouping.title()}</th><th>Runs</th><th>Mean score</th>"
-               "<th>95% CI</th><th>Paired difference vs first</th></tr>")
-    reference = all_groups[0]
-    for g in all_groups:
-        s = summarise(g.scores["overall"])
-        test = paired_against(g, reference) if g is not reference else None
-        diff = (f"{test.mean_difference:+.3f} (p={test.p_value:.3f}{', significant' if test.significant else ''})"
-                if test else "-")
-        ci = f"{max(0.0, s.ci_low):.3f} to {min(1.0, s.ci_high):.3f}" if s.n > 1 else "one run: no interval"
-        out.append(f"<tr><td>{html.escape(g.name)}</td><td>{s.n}</td><td>{s.mean:.3f}</td>"
+    out.append(f"<h2>Comparison {'of trainees and plans' if grouping == 'all' else 'by ' + grouping}</h2><p class='muted'>{html.escape(counted_text(grouping))}. "
+               "'Against the reference' is the paired difference from the doctrine plan on the same seeds.</p>"
+               f"<table><tr><th>{'Trainee or plan' if grouping == 'all' else grouping.title()}</th><th>Runs</th><th>Seeds</th><th>Mean score</th>"
+               "<th>95% CI</th><th>Against the reference</th></tr>")
+    for g in all_rows:
+        s = g.summary
+        diff = ("reference" if g.is_reference else "no common seed" if g.against is None else
+                f"{html.escape(g.against.text())}: {g.against.verdict}")
+        ci = f"{max(0.0, s.ci_low):.3f} to {min(1.0, s.ci_high):.3f}" if s.n > 1 else "one seed: no interval"
+        out.append(f"<tr><td>{html.escape(g.name)}</td><td>{len(g.runs)}</td><td>{s.n}</td><td>{s.mean:.3f}</td>"
                    f"<td>{ci}</td><td>{diff}</td></tr>")
     out.append("</table>")
     out.append("<h2>Charts</h2>")

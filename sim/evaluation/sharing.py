@@ -3,7 +3,7 @@ fact took to learn it, which channels messages went by, and which decisions were
 while another seat held what the deciding seat needed.
 
 A solo run (one trainee commands every unit and sees all they see) has nothing to pass
-on: its sharing facts are empty and the sharing metrics score 1.
+on: its sharing facts are empty and the sharing metrics do not apply (no score).
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def mean_latency(sharing: dict[str, Any]) -> float:
 
 def explain_sharing(name: str, sharing: dict[str, Any], target: float) -> str:
     if not sharing.get("joint"):
-        return "solo run: one command saw everything its units saw"
+        return "not applicable: a solo run, where one command saw everything its units saw"
     if name == "information_latency":
         rows = sharing["latencies"]
         late = [r for r in rows if r["latency_s"] > target]

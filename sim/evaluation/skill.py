@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from sim import __version__
 from .batch import run_batch
 from sim.format.orders import ORDER_CLASSES
 from .record import _tuples, plan_of
 from sim.format.spec import Plan
+from .reference import against_reference
 from .stats import Paired, Summary, paired_test, summarise
 from .store import Store
 
@@ -86,15 +86,21 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
     would be the same run (same seed, same orders until then), so it is not run again."""
     policy = policy_from_record(record)
     doctrine = scenario.spec.doctrine_plan
-    trainee = None  # re-simulations are named by their plan; only played runs carry the trainee
+    trainee = record.get("trainee")  # the replays are the trainee's choices: stored under their name
     seeds = range(first_seed, first_seed + runs)
     opened: dict[int, set] = {}
     mine_by = _scores(scenario, policy, runs, first_seed, store, workers, trainee, progress, kind="policy",
                       opened=opened)
     theirs_by = _scores(scenario, doctrine, runs, first_seed, store, workers, None, progress, kind="doctrine")
+    # "against the reference" has one meaning and one function (reference.py); this run's
+    # choices on these seeds are what it is asked of here
     mine = [mine_by[s] for s in seeds]
-    theirs = [theirs_by[s] for s in seeds]
-    report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))
+    diff = against_reference(store, scenario, {s: mine_by[s] for s in seeds}, seeds)
+    if diff is not None and len(diff.seeds) == runs:
+        report = SkillReport(runs, diff.mine, diff.reference, diff.paired)
+    else:  # the store lacks some reference run (a version it cannot hold, say): the same test here
+        theirs = [theirs_by[s] for s in seeds]
+        report = SkillReport(runs, summarise(mine), summarise(theirs), paired_test(mine, theirs))
     if on_partial is not None:  # the headline first (the debrief shows it), then each choice's cost
         on_partial(report)
     for decision in scenario.spec.decisions:
@@ -114,57 +120,3 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
             on_partial(report)
     report.costs.sort(key=lambda c: -c.cost)
     return report
-
-
-@dataclass
-class Group:
-    name: str
-    runs: list[dict]
-    scores: dict[str, list[float]]  # metric -> values, 'overall' included
-    by_seed: dict[int, float]
-
-
-def groups(store: Store, scenario: str, by: str, kinds: Optional[tuple[str, ...]] = None,
-           reference_apart: bool = False) -> list[Group]:
-    """Runs grouped by trainee or plan; `kinds` keeps only runs of those kinds (a trainee's
-    own runs, the doctrine plan, ...: see store.RUN_KINDS); `reference_apart` puts the
-    doctrine plan's own runs in a group of their own, '... (reference)', apart from a
-    trainee who played the doctrine plan."""
-    rows = one_per_run([r for r in store.runs(scenario=scenario) if kinds is None or r.get("kind") in kinds])
-    metrics = store.metric_scores([r["id"] for r in rows])
-    out: dict[str, Group] = {}
-    for row in rows:
-        key = (row["trainee"] or "(no trainee)") if by == "trainee" else row["plan_name"]
-        if reference_apart and row.get("kind") == "doctrine":
-            key = f"{row['plan_name']} (reference)"
-        group = out.setdefault(key, Group(key, [], {}, {}))
-        group.runs.append(row)
-        group.scores.setdefault("overall", []).append(row["overall_score"])
-        for name, value in metrics[row["id"]].items():
-            group.scores.setdefault(name, []).append(value)
-        seeds = group.by_seed
-        # several runs on one seed (replays of one trainee) are averaged
-        n = sum(1 for r in group.runs if r["seed"] == row["seed"])
-        seeds[row["seed"]] = seeds.get(row["seed"], 0.0) + (row["overall_score"] - seeds.get(row["seed"], 0.0)) / n
-    # the doctrine plan first: it is what every other group is compared with
-    return sorted(out.values(), key=lambda g: (not g.name.lower().startswith("doctrine"), g.name))
-
-
-def one_per_run(rows: list[dict]) -> list[dict]:
-    """The same scenario, policy, seed and trainee run by several engine versions is one
-    run for statistics: the current version's if the store has it, else the latest stored.
-    Counting both would count one seed twice and make the intervals too narrow."""
-    chosen: dict[tuple, dict] = {}
-    for row in rows:  # in the order stored
-        key = (row["scenario_sha256"], row["plan_key"], row["seed"], row["trainee"])
-        held = chosen.get(key)
-        if held is None or held.get("software_version") != __version__:
-            chosen[key] = row
-    return sorted(chosen.values(), key=lambda r: r["id"])
-
-
-def paired_against(a: Group, b: Group) -> Optional[Paired]:
-    common = sorted(set(a.by_seed) & set(b.by_seed))
-    if len(common) < 2:
-        return None
-    return paired_test([a.by_seed[s] for s in common], [b.by_seed[s] for s in common])

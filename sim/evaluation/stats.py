@@ -70,6 +70,8 @@ def paired_test(a: Sequence[float], b: Sequence[float], *, resamples: int = 4_99
     if n == 0:
         return Paired(0, math.nan, math.nan, math.nan, math.nan)
     s = summarise(d)
+    if n == 1:  # one pair: a difference, but nothing to test it with
+        return Paired(1, float(d[0]), math.nan, math.nan, math.nan)
     if np.allclose(d, 0):
         return Paired(n, 0.0, 0.0, 0.0, 1.0)
     result = _stats.permutation_test((d,), np.mean, permutation_type="samples", n_resamples=resamples,
@@ -96,4 +98,6 @@ def bootstrap_ci(values: Sequence[float], *, resamples: int = 2_000, seed: int =
 
 def p_text(p: float) -> str:
     """A p-value as a reader wants it: 'p<0.001' rather than 'p=0.000'."""
+    if math.isnan(p):
+        return "no test (one pair)"
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any, Iterator, Optional
 from sim.engine.eventlog import canonical_lines
 from sim.format.problems import InputError, Problem
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 DEFAULT_PATH = Path("results") / "exercise.db"
 
 _SCHEMA_V1 = """
@@ -78,20 +80,37 @@ _UPGRADES = {2: ["ALTER TABLE runs ADD COLUMN facts TEXT"],
                  " at TEXT NOT NULL)",
                  "CREATE TABLE plan_items (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
                  " issue TEXT NOT NULL, action TEXT NOT NULL, capability TEXT, agency TEXT, start TEXT, due TEXT,"
-                 " evaluator TEXT NOT NULL, at TEXT NOT NULL, replaces INTEGER, removed INTEGER NOT NULL DEFAULT 0)"]}
+                 " evaluator TEXT NOT NULL, at TEXT NOT NULL, replaces INTEGER, removed INTEGER NOT NULL DEFAULT 0)"],
+             # Version 6: a run's role (the `kind` column) tells a trainee's played run from their
+             # batch, and a trainee's policy replays and counterfactuals carry the trainee's name,
+             # so that every table can say which roles it counts (sim/evaluation/reference.py).
+             6: ["UPDATE runs SET kind = 'played' WHERE kind = 'trainee' AND source != 'batch'",
+                 "UPDATE runs SET kind = 'trainee_batch' WHERE kind = 'trainee' AND source = 'batch'",
+                 "UPDATE runs SET trainee = substr(plan_name, 1, instr(plan_name, ' (policy)') - 1)"
+                 " WHERE kind IN ('policy', 'counterfactual') AND trainee IS NULL AND instr(plan_name, ' (policy)') > 1"
+                 " AND substr(plan_name, 1, instr(plan_name, ' (policy)') - 1) IN"
+                 " (SELECT trainee FROM runs WHERE kind IN ('played', 'trainee_batch'))"],
+             # Version 7: an improvement-plan item's capability element (planning, organisation,
+             # equipment, training, exercise) and point of contact, as the HSEEP template has them.
+             7: ["ALTER TABLE plan_items ADD COLUMN element TEXT",
+                 "ALTER TABLE plan_items ADD COLUMN poc TEXT"]}
 
-RUN_KINDS = ("trainee", "doctrine", "policy", "counterfactual", "plan")
+# What each run is for (the `kind` column), in the words tables use.
+ROLES = {"played": "played by a trainee", "trainee_batch": "a trainee's batch",
+         "policy": "a trainee's choices replayed on other seeds", "counterfactual": "a counterfactual (one choice swapped)",
+         "doctrine": "the doctrine plan (reference)", "plan": "a plan's batch"}
+RUN_KINDS = tuple(ROLES)
 
 
-def kind_of(record: dict[str, Any]) -> str:
-    """What a run is for, when the caller does not say: from its trainee and plan name."""
+def kind_of(record: dict[str, Any], source: str = "played") -> str:
+    """What a run is for, when the caller does not say: from its trainee, plan name and source."""
     name = str(record["plan"].get("name", ""))
     if name.endswith(" (policy)"):
         return "policy"
     if " with doctrine " in name:
         return "counterfactual"
     if record.get("trainee"):
-        return "trainee"
+        return "trainee_batch" if source == "batch" else "played"
     return "doctrine" if name.lower().startswith("doctrine") else "plan"
 
 
@@ -114,16 +133,32 @@ def run_key(record: dict[str, Any]) -> str:
 
 
 
+# The stores this process holds open, by real path, with how many connections each. SQLite
+# locks a database with POSIX advisory locks, which belong to the process and are all dropped
+# when the process closes ANY descriptor of that file: reading a store's header with open()
+# while another connection of this process has it open silently unlocked that connection.
+# Another process (a batch worker, say) then took itself for the last user, reset the
+# write-ahead log under it, and this process read "database disk image is malformed" (the
+# debrief's luck-adjusted score, issue 17). So the header is read only by the first opener.
+_OPEN: dict[str, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 class Store:
     def __init__(self, path: Path | str = DEFAULT_PATH):
         self.path = Path(path)
-        self._check_file()
+        self._key = os.path.realpath(self.path)
+        with _OPEN_LOCK:
+            if not _OPEN.get(self._key):
+                self._check_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Several processes may open a new store at the same moment; while one creates it the
         # others can find it locked (setting WAL mode does not wait): try again for a while.
         for attempt in range(300):
             try:
                 self._open()
+                with _OPEN_LOCK:
+                    _OPEN[self._key] = _OPEN.get(self._key, 0) + 1
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 299:
@@ -167,8 +202,13 @@ class Store:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         try:
-            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
+            # Not a `mode=ro` connection: in a process that already holds a connection to a
+            # store in WAL mode, a read-only one (SQLite 3.40) can read a half-updated snapshot
+            # after another process wrote ("database disk image is malformed"). A plain
+            # connection that only reads writes nothing either.
+            probe = sqlite3.connect(self.path, timeout=60)
             try:
+                probe.execute("PRAGMA query_only = ON")
                 tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             finally:
                 probe.close()
@@ -204,17 +244,38 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; one opened inside another joins it (a review is stored whole or not at all)."""
+        if getattr(self, "_depth", 0):
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
         self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self.db
         except BaseException:
+            self._depth = 0
             self.db.execute("ROLLBACK")
             raise
         else:
+            self._depth = 0
             self.db.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.close()
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+            self.db = None
+            with _OPEN_LOCK:
+                _OPEN[self._key] = max(0, _OPEN.get(self._key, 1) - 1)
+
+    def __del__(self) -> None:  # a store dropped without close(): its connection goes with it
+        try:
+            self.close()
+        except Exception:
+            pass
 
     # -- writing -----------------------------------------------------------------------
     def add(self, record: dict[str, Any], *, source: str, batch: Optional[str] = None,
@@ -234,7 +295,7 @@ class Store:
                  record["plan"].get("name", "plan"), plan_key(record), source, batch, metrics["overall"]["score"],
                  metrics["overall"]["rating"], record.get("duration_s", 0.0), record.get("end_reason"),
                  record["events_sha256"], record_path, json.dumps(metrics["facts"], sort_keys=True),
-                 record.get("software_version"), kind or kind_of(record)))
+                 record.get("software_version"), kind or kind_of(record, source)))
             if cur.rowcount == 0:
                 if batch is not None:  # the same run, already stored: it belongs to this batch too
                     run_id = db.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()[0]
@@ -244,9 +305,11 @@ class Store:
             if batch is not None:
                 db.execute("INSERT OR IGNORE INTO batch_runs VALUES (?, ?)", (batch, run_id))
             db.executemany("INSERT INTO metrics VALUES (?,?,?)",
-                           [(run_id, name, value) for name, value in sorted(metrics["scores"].items())])
+                           [(run_id, name, value) for name, value in sorted(metrics["scores"].items())
+                            if value is not None])  # a metric that does not apply has no row
             db.executemany("INSERT INTO capabilities VALUES (?,?,?,?)",
-                           [(run_id, c["id"], c["score"], c["rating"]) for c in metrics["capabilities"]])
+                           [(run_id, c["id"], c["score"], c["rating"]) for c in metrics["capabilities"]
+                            if c["score"] is not None])
             db.executemany("INSERT INTO decisions VALUES (?,?,?,?,?)",
                            [(run_id, d, v["option"], v.get("how"), v.get("t"))
                             for d, v in sorted(record.get("decisions", {}).items())])
@@ -365,9 +428,10 @@ class Store:
                       replaces: Optional[int] = None, removed: bool = False) -> int:
         with self.transaction() as db:
             cur = db.execute("INSERT INTO plan_items (run_id, issue, action, capability, agency, start, due,"
-                             " evaluator, at, replaces, removed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                             " evaluator, at, replaces, removed, element, poc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              (run_id, item["issue"], item["action"], item.get("capability"), item.get("agency"),
-                              item.get("start"), item.get("due"), evaluator, at, replaces, int(removed)))
+                              item.get("start"), item.get("due"), evaluator, at, replaces, int(removed),
+                              item.get("element"), item.get("poc")))
             return cur.lastrowid
 
     def plan_items(self, run_id: int) -> list[dict[str, Any]]:

@@ -428,14 +428,31 @@ class Checker(JointChecks):
         scoring = self.s.get("scoring")
         if scoring is None:
             return
+        guide = self.s.get("evaluation_guide")
+        if guide is None and "evaluation_guide" in self.broken:
+            return  # reported where it broke
+        in_guide = guide is not None and any(c.metrics for c in guide.capabilities)
+        if in_guide and scoring.capabilities:
+            self.add(("scoring", "capabilities"), "the evaluation guide's capabilities carry the metrics: "
+                     "remove scoring.capabilities (one set of capabilities for every view)")
+            return
+        if not in_guide and not scoring.capabilities:
+            self.add(("scoring",), "no capability is scored: give the evaluation guide's capabilities their "
+                     "metrics (evaluation_guide.capabilities[].metrics), or scoring.capabilities")
+            return
+        if in_guide:
+            where = [(("evaluation_guide", "capabilities", i), c) for i, c in enumerate(guide.capabilities)]
+        else:
+            where = [(("scoring", "capabilities", i), c) for i, c in enumerate(scoring.capabilities)]
+        total_path = ("evaluation_guide", "capabilities") if in_guide else ("scoring", "capabilities")
         total = 0.0
         seen: set[str] = set()
-        for i, capability in enumerate(scoring.capabilities):
+        for cpath, capability in where:
             if capability.id in seen:
-                self.add(("scoring", "capabilities", i, "id"), f"capability '{capability.id}' is listed twice")
+                self.add(cpath + ("id",), f"capability '{capability.id}' is listed twice")
             seen.add(capability.id)
             for name, weight in capability.metrics.items():
-                path = ("scoring", "capabilities", i, "metrics", name)
+                path = cpath + ("metrics", name)
                 total += weight.weight
                 if name not in METRICS:
                     self.add(path, f"unknown metric '{name}'{did_you_mean(name, METRICS)}; "
@@ -444,8 +461,7 @@ class Checker(JointChecks):
                     self.add(path + ("target",), f"'{name}' is not a timed metric; only "
                              f"{', '.join(sorted(TIMED_METRICS))} take a target")
         if abs(total - 1) > 1e-6:
-            self.add(("scoring", "capabilities"), f"the metric weights add up to {total:g}; "
-                     "they must add up to 1")
+            self.add(total_path, f"the metric weights add up to {total:g}; they must add up to 1")
         r = scoring.ratings
         if not r.P > r.S > r.M:
             self.add(("scoring", "ratings"), f"thresholds must fall from P to M (P > S > M); "

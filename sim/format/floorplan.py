@@ -143,6 +143,42 @@ def distance_field(targets: tuple[tuple[int, int], ...], passable: np.ndarray,
     return dist * cell_size
 
 
+def distance_fields(targets: list[tuple[int, int]], passable: np.ndarray, cell_size: float) -> np.ndarray:
+    """`distance_field` to each of several single targets at once, stacked: layer i is, bit for
+    bit, `distance_field((targets[i],), passable, cell_size)`. Every target must be passable
+    (so one set of corner and run masks serves all). A layer that has settled is at its
+    fixed point, so the rounds the others still need leave it as it is; one stack costs a
+    few numpy calls per round instead of a few per round per target."""
+    rows, cols = passable.shape
+    ok = passable
+    dist = np.full((len(targets), rows, cols), np.inf)
+    for i, (r, c) in enumerate(targets):
+        assert ok[r, c], "distance_fields: every target must be passable"
+        dist[i, r, c] = 0.0
+    padded_ok = np.zeros((rows + 2, cols + 2), dtype=bool)
+    padded_ok[1:-1, 1:-1] = ok
+    corners = {}
+    for dr, dc, _ in STEPS:
+        if dr and dc:
+            corners[(dr, dc)] = padded_ok[1 + dr:rows + 1 + dr, 1:-1] & padded_ok[1:-1, 1 + dc:cols + 1 + dc]
+    padded = np.full((len(targets), rows + 2, cols + 2), np.inf)
+    sweep_runs = _run_sweeps(ok, stacked=True)
+    closed = ~ok
+    while True:
+        before = dist.copy()
+        padded[:, 1:-1, 1:-1] = dist
+        for dr, dc, cost in STEPS:
+            shifted = padded[:, 1 + dr:rows + 1 + dr, 1 + dc:cols + 1 + dc] + cost
+            if dr and dc:
+                shifted = np.where(corners[(dr, dc)], shifted, np.inf)
+            np.minimum(dist, shifted, out=dist)
+        dist[:, closed] = np.inf
+        dist = sweep_runs(dist)
+        if np.array_equal(dist, before):
+            break
+    return dist * cell_size
+
+
 # Distances that differ by less than this (metres) are equal: the sums of a field round
 # alike wherever it is worked out, to within a few units in the last place (1e-13 m), while
 # two truly different ways on a floor plan differ by more than 1e-5 m
@@ -177,7 +213,7 @@ def downhill_steps(field: np.ndarray, passable: np.ndarray,
             for r, row in enumerate(choice.tolist(), r0)]
 
 
-def _run_sweeps(ok: np.ndarray):
+def _run_sweeps(ok: np.ndarray, stacked: bool = False):
     """A function that relaxes a field along every straight run of open cells, both ways
     along rows and columns; what depends only on which cells are open is worked out here,
     once per field, not once per round.
@@ -214,7 +250,21 @@ def _run_sweeps(ok: np.ndarray):
             dist = np.ascontiguousarray(best.T if transpose else best)
         return dist
 
-    return sweep
+    def sweep_stacked(dist: np.ndarray) -> np.ndarray:
+        """The same sums, element by element, on a stack of fields (layers first)."""
+        for transpose, flip, closed, passes in plans:
+            d = dist.transpose(0, 2, 1) if transpose else dist
+            best = (d[:, :, ::-1] if flip else d).copy()
+            for step, elsewhere in passes:
+                carried = best[:, :, :-step] + step
+                carried[:, elsewhere] = np.inf
+                np.minimum(best[:, :, step:], carried, out=best[:, :, step:])
+            best[:, closed] = np.inf
+            best = best[:, :, ::-1] if flip else best
+            dist = np.ascontiguousarray(best.transpose(0, 2, 1) if transpose else best)
+        return dist
+
+    return sweep_stacked if stacked else sweep
 
 
 def parse(plan: FloorPlan) -> tuple[Grid | None, list[MapProblem]]:

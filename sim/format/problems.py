@@ -21,8 +21,17 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        where = f"{_one_line(self.file)}:{self.line}:{self.column}"
+        field, message = _one_line(self.field), _one_line(self.message)  # a value's line break never
+        return f"{where}: {field}: {message}" if field else f"{where}: {message}"  # starts an unlocated line
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_ESCAPES) if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in text) else text
+
+
+_ESCAPES = {**{c: f"\\x{c:02x}" for c in range(32)}, ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            0x7F: "\\x7f", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 class InputError(Exception):

@@ -307,7 +307,9 @@ class Ratings(Model):
 
 
 class Scoring(Model):
-    capabilities: tuple[Capability, ...] = Field(min_length=1)
+    capabilities: tuple[Capability, ...] = ()
+    """Only for a scenario without an evaluation guide: the capabilities and their metrics.
+    With a guide, its capabilities carry the metrics (one set of capabilities everywhere)."""
     ratings: Ratings = Ratings()
 
 
@@ -345,6 +347,8 @@ class CriticalTask(Model):
     """The inject this task answers, if any."""
     agency: Optional[Id] = None
     """The agency responsible (used for the improvement plan)."""
+    reference: Optional[Text] = None
+    """The plan, SOP or doctrine the task is judged against, e.g. 'Doctrine plan: cover the ledge window before entry'."""
 
 
 class CapabilityTarget(Model):
@@ -355,15 +359,32 @@ class CapabilityTarget(Model):
 
 
 class GuideCapability(Model):
-    """A capability of the exercise programme and its targets."""
+    """A capability of the exercise programme: the metrics that score it (with their weights
+    in the overall score) and the targets and critical tasks evaluators observe."""
     id: Id
     name: Text
+    metrics: dict[str, MetricWeight] = {}
+    """The metrics that score this capability, each with its weight in the overall score (all weights add up to 1)."""
     targets: tuple[CapabilityTarget, ...] = Field(min_length=1)
 
 
 class EvaluationGuide(Model):
     """The exercise evaluation guide: capabilities, then capability targets, then critical tasks."""
     capabilities: tuple[GuideCapability, ...] = Field(min_length=1)
+
+
+class ExerciseInfo(Model):
+    """The exercise as the after-action report's overview names it (HSEEP); every field optional."""
+    type: Optional[Text] = None
+    """E.g. 'Game (computer simulation)', 'Tabletop exercise', 'Functional exercise'."""
+    mission_area: Optional[Text] = None
+    """E.g. 'Response' (Prevention, Protection, Mitigation, Response, Recovery)."""
+    core_capabilities: tuple[Text, ...] = ()
+    """The programme's core capabilities the exercise tests, e.g. 'Operational Coordination'."""
+    sponsor: Optional[Text] = None
+    point_of_contact: Optional[Text] = None
+    """Name, role and how to reach them."""
+    venue: Optional[Text] = None
 
 
 class Plan(Model):
@@ -590,7 +611,18 @@ class Scenario(Model):
     """Behaviour: how strongly each cause of a bad outcome acts (defaults for every field)."""
     pressures: tuple[Pressure, ...] = ()
     """Behaviour: what waiting costs: watchers, a lookout's rounds, clients, a phone call, women moved away."""
+    exercise: Optional[ExerciseInfo] = None
+    """What the after-action report names in its overview (HSEEP): mission area, core capabilities, type, sponsor, contact."""
     scoring: Scoring
     evaluation_guide: Optional[EvaluationGuide] = None
-    """The evaluators' guide: capabilities, capability targets and critical tasks."""
+    """The evaluators' guide and the scoring: capabilities (with their metrics), capability targets and critical tasks."""
+
+    @property
+    def scored_capabilities(self) -> tuple:
+        """The capabilities every view shows, each with its id, name and metrics: the guide's
+        when it carries the metrics, else the older `scoring.capabilities`."""
+        guide = self.evaluation_guide
+        if guide is not None and any(c.metrics for c in guide.capabilities):
+            return tuple(c for c in guide.capabilities if c.metrics)
+        return self.scoring.capabilities
     doctrine_plan: Plan

@@ -18,6 +18,13 @@ from .protocol import PROTOCOL_VERSION
 RETRY_SECONDS = 1.0
 
 
+class _Done:
+    """Put in the outbox when a connection ends, so that connection's writer stops."""
+
+    def __init__(self, ws: Any):
+        self.ws = ws
+
+
 class SeatClient:
     def __init__(self, address: str, seat: str, token: str, name: Optional[str] = None, *,
                  reconnect: bool = True):
@@ -31,7 +38,8 @@ class SeatClient:
         self.received: "queue.Queue[dict]" = queue.Queue()  # everything, for scripts and tests
         self.connected = threading.Event()
         self.fatal: Optional[str] = None  # why it gave up (wrong token, other version)
-        self._outbox: "queue.Queue[Optional[str]]" = queue.Queue()
+        self._outbox: "queue.Queue" = queue.Queue()  # text, None (close) or _Done (a connection ended)
+        self._carry: Optional[str] = None  # taken from the outbox but not sent when the connection dropped
         self._refs = itertools.count(1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"seat-{seat}", daemon=True)
@@ -63,6 +71,10 @@ class SeatClient:
 
     def control(self, action: dict) -> int:
         return self._send("control", action=action)
+
+    def ready(self, ready: bool = True) -> int:
+        """Say the seat is ready to go (or no longer is)."""
+        return self._send("ready", ready=ready)
 
     def observe(self, text: str, kind: str = "note") -> int:
         return self._send("observe", text=text, kind=kind)
@@ -98,37 +110,60 @@ class SeatClient:
             self._stop.wait(RETRY_SECONDS)
 
     def _pump(self, ws) -> None:
+        """Read on this thread, write on another: neither polls, and a message the window
+        sends goes out at once instead of at the reader's next turn."""
         from websockets.exceptions import ConnectionClosed
-        while not self._stop.is_set():
-            while True:  # everything waiting to go out
+        writer = threading.Thread(target=self._write, args=(ws,), name=f"seat-{self.seat}-out", daemon=True)
+        writer.start()
+        try:
+            while not self._stop.is_set():
                 try:
-                    text = self._outbox.get_nowait()
-                except queue.Empty:
-                    break
-                if text is None:
+                    raw = ws.recv(timeout=0.5)
+                except TimeoutError:
+                    continue
+                except ConnectionClosed:
+                    raise
+                if self._handle(json.loads(raw)):
                     return
-                ws.send(text)
+        finally:
+            self._outbox.put(_Done(ws))  # this connection's writer ends; what it did not send waits
+            writer.join(timeout=5)
+
+    def _write(self, ws) -> None:
+        from websockets.exceptions import ConnectionClosed
+        while True:
+            text = self._carry if self._carry is not None else self._outbox.get()
+            self._carry = None
+            if isinstance(text, _Done):
+                if text.ws is ws:
+                    return
+                continue  # an older connection's end, seen late
+            if text is None:  # close()
+                ws.close()
+                return
             try:
-                raw = ws.recv(timeout=0.005)  # short: what waits in the outbox goes soon
-            except TimeoutError:
-                continue
-            except ConnectionClosed:
-                raise
-            message = json.loads(raw)
-            self.received.put(message)
-            kind = message.get("type")
-            if kind == "welcome":
-                self.welcome = message
-                self.connected.set()
-            elif kind == "picture":
-                self.picture = message
-            elif kind == "ack":
-                self.acks[message.get("ref", -1)] = message.get("t", 0.0)
-            elif kind == "error":
-                self.errors.append(message)
-                if message.get("code") in ("bad_token", "version"):
-                    self.fatal = message["message"]
-                    return
+                ws.send(text)
+            except (ConnectionClosed, OSError):
+                self._carry = text  # goes first on the next connection
+                return
+
+    def _handle(self, message: dict) -> bool:
+        """One message from the host; True when the client must give up."""
+        self.received.put(message)
+        kind = message.get("type")
+        if kind == "welcome":
+            self.welcome = message
+            self.connected.set()
+        elif kind == "picture":
+            self.picture = message
+        elif kind == "ack":
+            self.acks[message.get("ref", -1)] = message.get("t", 0.0)
+        elif kind == "error":
+            self.errors.append(message)
+            if message.get("code") in ("bad_token", "version"):
+                self.fatal = message["message"]
+                return True
+        return False
 
     def wait_for(self, test, timeout: float = 10.0) -> bool:
         """Scripts and tests: wait until `test(self)` holds."""

@@ -48,7 +48,10 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
     results_dir = Path(results)
     store = Store(Path(db) if db else results_dir / "exercise.db")
     if resume:
-        header, _ = read(resume)
+        header, _ = read(resume)  # checked for shape, as `play --resume` checks it
+        if "joint" not in header:
+            raise InputError([Problem(resume, 1, 1, "joint", "this is the journal of a solo play session, not of "
+                                      "a joint exercise: continue it with `play --resume`")])
         scenario = load(scenario_path or header["scenario"]["path"])
         host = hosting.resume(Path(resume), scenario, results_dir=results_dir)
         secret = None
@@ -61,6 +64,7 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
         host, secret = hosting.start(scenario, seed, humans, journal_path=journal, results_dir=results_dir,
                                      trainee=trainee)
     host.on_record = lambda record: store.add(record, source="joint", record_path=str(host.record_path))
+    host.key_dir = store.path.parent
     if not _is_loopback(bind):
         print(f"warning: serving on {bind}, reachable from other machines; anyone who has a seat's token "
               "can play it. Use this only on the exercise network.", file=sys.stderr)
@@ -85,7 +89,7 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
             ended_at = None
             while True:
                 await asyncio.sleep(0.5)
-                if host.record_path is not None:
+                if host.over:  # the record written, or its failure said
                     ended_at = ended_at or time.monotonic()
                     if not host.connections or time.monotonic() - ended_at > LINGER_SECONDS:
                         stop.set()
@@ -108,4 +112,8 @@ def run_host(scenario_path: Optional[str], *, seed: int, port: int, bind: str, s
         host.journal.close()
     if host.record_path:
         print(f"run record: {host.record_path}")
+    if host.finish_failed:
+        print(f"the run record could not be written ({host.finish_failed}); the journal keeps every input: "
+              f"python run_exercise.py host --resume {host.journal.path}", file=sys.stderr)
+        return 1
     return 0

@@ -25,8 +25,12 @@ from sim.evaluation import record as records
 from sim.evaluation.journal import Journal
 from sim.format.scenario import Scenario
 from . import protocol, tokens
+from .broadcast import Outbox, limit_send_buffer
+from .pace import hold
+from .roster import Roster
+from .admission import SEATED_AT_MOST, Admission
 from .protocol import (PROTOCOL_VERSION, BadMessage, ControlMessage, DecideMessage, Hello, ObserveMessage,
-                       OrderMessage, PingMessage, SendMessage)
+                       OrderMessage, PingMessage, ReadyMessage, SendMessage)
 
 TICK_SECONDS = 0.05  # wall-clock seconds between clock steps
 PICTURE_EVERY = 0.2  # wall-clock seconds between pictures (sooner after a seat's own input)
@@ -34,8 +38,8 @@ RATE_PER_SECOND = 30.0  # messages a connection may send, on average...
 BURST = 60.0  # ...and at once
 SPEEDS = (0.5, 1, 2, 4, 8, 16)
 HOST_ACTIONS = ("pause", "resume", "speed")
-HELLO_WITHIN = 10.0  # seconds a new connection has to say hello
-MAX_CONNECTIONS = 64
+KEEPALIVE_SECONDS = 5.0  # a ping to each client this often: its round-trip time for the room
+STRIKES_BEFORE_HELLO = 3  # refused messages before a hello, then the connection is closed
 
 
 @dataclass
@@ -51,7 +55,9 @@ class Connection:
     last_refusal_reply: float = 0.0
     last_picture: Optional[str] = None
     applied: int = -1  # the ref of its last input that was applied
+    latency: Callable[[], Optional[float]] = lambda: None  # keepalive round trip, seconds
     wants_picture: bool = True
+    outbox: Any = None  # its broadcast.Outbox: what goes out to it, on a task of its own
 
     def allowed(self) -> bool:
         """Token bucket: a flood is refused without touching the engine."""
@@ -72,18 +78,22 @@ class Host:
         self.journal = journal
         self.digests = digests  # seat -> SHA-256 of its token
         self.results_dir = Path(results_dir)
+        self.key_dir = self.results_dir  # where the signing key is kept: beside the results store
         self.log_file = log
         self.on_record = on_record
         self.paused = True
         self.speed = 1.0
         self.connections: list[Connection] = []
         self.record_path: Optional[Path] = None
+        self.finish_failed: Optional[str] = None  # why the record could not be written (said once)
         self.refusals = 0
+        self.roster = Roster([(s.id, s.name) for s in scenario.spec.seats], tuple(exercise.joint or ()),
+                             lambda: self.exercise.now)
 
     # -- the log -------------------------------------------------------------------------
     def log(self, text: str) -> None:
-        # what a client sent is never written raw: no fake lines in the host's log
-        text = text.replace("\n", "\\n").replace("\r", "\\r")[:300]
+        # what a client sent is never written raw: no fake lines, no terminal escapes
+        text = protocol.printable(text, 1000)
         print(f"[host T+{self.exercise.now:7.1f}s] {text}", file=self.log_file, flush=True)
 
     # -- one message -----------------------------------------------------------------------
@@ -97,13 +107,15 @@ class Host:
             now = time.monotonic()
             if now - conn.last_refusal_reply >= 1.0:  # one reply a second, not one a message
                 conn.last_refusal_reply = now
-                return [{"type": "error", "code": "too_many", "message":
-                         f"too many messages: at most {RATE_PER_SECOND:g} a second"}]
+                reply = {"type": "error", "code": "too_many", "message":
+                         f"too many messages: at most {RATE_PER_SECOND:g} a second"}
+                ref = protocol.ref_of(raw)  # read only when a reply goes: a flood is not parsed
+                return [reply if ref is None else {**reply, "ref": ref}]
             return []
         try:
             message = protocol.parse(raw)
         except BadMessage as exc:
-            return self._refuse(conn, "bad_message", str(exc))
+            return self._refuse(conn, exc.code, str(exc), exc.ref)
         except Exception as exc:  # nothing a client sends may take the host down
             return self._refuse(conn, "bad_message", f"unreadable message ({type(exc).__name__})")
         ref = getattr(message, "ref", None)
@@ -111,6 +123,7 @@ class Host:
             return self._hello(conn, message)
         if conn.seat is None:
             return self._refuse(conn, "hello_first", "say hello first (version, seat, token)", ref)
+        self.roster.heard(conn.seat)
         if isinstance(message, PingMessage):
             return [{"type": "ack", "ref": ref}]
         try:
@@ -138,12 +151,14 @@ class Host:
     def _hello(self, conn: Connection, hello: Hello) -> list[dict]:
         if hello.version != PROTOCOL_VERSION:
             return self._refuse(conn, "version", f"this host speaks protocol version {PROTOCOL_VERSION}; "
-                                f"the client speaks {hello.version}: use the same version of the software")
+                                f"the client speaks {hello.version}: use the same version of the software", hello.ref)
         wanted = self.digests.get(hello.seat)
         if wanted is None or not tokens.matches(hello.token, wanted):
-            return self._refuse(conn, "bad_token", "unknown seat or wrong token")
+            return self._refuse(conn, "bad_token", "unknown seat or wrong token", hello.ref)
         if conn.seat is not None and conn.seat != hello.seat:
-            return self._refuse(conn, "hello_again", f"this connection is seat {conn.seat} already")
+            return self._refuse(conn, "hello_again", f"this connection is seat {conn.seat} already", hello.ref)
+        if conn.seat is None and sum(1 for c in self.connections if c.seat is not None) >= SEATED_AT_MOST:
+            return self._refuse(conn, "full", f"the host serves at most {SEATED_AT_MOST} connections", hello.ref)
         for other in list(self.connections):  # a rejoin replaces the seat's old connection
             if other is not conn and other.seat == hello.seat:
                 self.connections.remove(other)
@@ -152,6 +167,7 @@ class Host:
                     other.close()
                 self.log(f"{hello.seat}: rejoined; the old connection is closed")
         conn.seat, conn.name, conn.wants_picture, conn.last_picture = hello.seat, hello.name, True, None
+        self.roster.joined(hello.seat, hello.name)
         self.log(f"{hello.seat}: joined" + (f" ({hello.name})" if hello.name else ""))
         return [self.welcome(hello.seat), self.picture(conn)]
 
@@ -165,14 +181,17 @@ class Host:
             return
         if exercise.finished:
             raise RuntimeError("the exercise is over")
+        if isinstance(message, ReadyMessage):
+            self._ready(seat, message.ready)
+            return
         if isinstance(message, ControlMessage):
             if seat != CONTROLLER:
                 raise NotYours("only the controller steers the exercise")
-            kind = message.action.get("do")
-            if kind in HOST_ACTIONS:
-                self._clock_action(message.action)
+            action = message.action_dict()  # typed and its text checked by the protocol
+            if action["do"] in HOST_ACTIONS:
+                self._clock_action(action)
             else:
-                exercise.control(message.action)
+                exercise.control(action)
             return
         if not agency_seat:
             raise NotYours(f"the {seat} does not give orders, decide or send messages")
@@ -205,6 +224,32 @@ class Host:
                              "seat": CONTROLLER, "do": kind, "x": action.get("x")})
         self.log(f"controller: {kind}" + (f" {action.get('x')}x" if kind == "speed" else ""))
 
+    def _ready(self, seat: str, ready: bool) -> None:
+        self.roster.set_ready(seat, ready)
+        # the room's state, not an input of the simulation: journaled for the record of the session
+        self.journal.append({"type": "ready", "t": self.exercise.now, "step": self.exercise.steps,
+                             "seat": seat, "ready": ready})
+        self.log(f"{seat}: {'ready' if ready else 'not ready'}")
+
+    def left(self, conn: Connection) -> None:
+        """A seat's connection ended (closed, dropped or stalled)."""
+        self.roster.left(conn.seat, exercise_running=not self.exercise.finished)
+        self.log(f"{conn.seat}: left (the exercise goes on)")
+
+    def room(self) -> dict:
+        """The controller's view of the room: the roster and its warnings."""
+        live = {c.seat: c for c in self.connections if c.seat}
+        seats = self.exercise.seats
+        by_plan = set(seats.by_plan) if seats is not None else set()
+        rows = self.roster.rows(by_plan, lambda s: live[s].latency() if s in live else None)
+        planned: dict[str, list] = {}  # each seat's plan: the orders it queued before the start
+        for entry in self.exercise.inputs:
+            if entry["type"] == "order" and entry.get("queue") and entry["t"] == 0:
+                planned.setdefault(entry.get("seat"), []).append(entry["order"])
+        for row in rows:
+            row["planned"] = planned.get(row["seat"], [])
+        return {"seats": rows, "warnings": list(self.roster.warnings)}
+
     # -- what goes out -------------------------------------------------------------------
     def welcome(self, seat: str) -> dict:
         spec = self.scenario.spec
@@ -224,9 +269,14 @@ class Host:
     def picture(self, conn: Connection) -> dict:
         view = "trainer" if conn.seat in (CONTROLLER, OBSERVER) else conn.seat
         snap = self.exercise.snapshot(view)
-        return {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
-                "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
-                "snapshot": protocol.snapshot_to_dict(snap)}
+        running_at, held = hold(self.exercise, self.speed)
+        picture = {"type": "picture", "seat": conn.seat, "paused": self.paused, "speed": self.speed,
+                   "running_at": running_at, "held": held,
+                   "applied": conn.applied, "record": str(self.record_path) if self.record_path else None,
+                   "snapshot": protocol.snapshot_to_dict(snap)}
+        if conn.seat == CONTROLLER:
+            picture["room"] = self.room()
+        return picture
 
     def pictures_due(self, only: Optional[Connection] = None) -> list[tuple[Connection, str]]:
         """The pictures to send now: to each seat (or `only` one) whose picture changed."""
@@ -245,27 +295,47 @@ class Host:
     def tick(self, wall_seconds: float) -> None:
         exercise = self.exercise
         if exercise.finished:
-            if self.record_path is None:  # also a resumed exercise that had ended
+            if self.record_path is None and self.finish_failed is None:  # also a resumed exercise that had ended
                 self.finish()
             return
         if self.paused:
             return
+        running_at, _ = hold(exercise, self.speed)  # 1x while a person decides
         try:
-            exercise.advance(wall_seconds * self.speed)
+            exercise.advance(wall_seconds * running_at)
         except Exception as exc:  # never a silent freeze: say so, pause, keep serving
             self.paused = True
             self.log(f"the simulation failed ({type(exc).__name__}: {exc}); paused. The journal keeps "
                      "every input; report this with it")
             return
-        if exercise.finished and self.record_path is None:
+        if exercise.finished and self.record_path is None and self.finish_failed is None:
             self.finish()
 
     def finish(self) -> None:
-        record = records.make_record(self.exercise)
-        self.record_path = records.save(record, self.results_dir)
+        """Write the run record, once. If that fails (a full disk, a folder that went away),
+        say once what failed and how to recover, and do not try again every tick: the journal
+        holds every input, so nothing is lost."""
+        try:
+            record = records.make_record(self.exercise)
+            self.record_path = records.save(record, self.results_dir, key_dir=self.key_dir)
+        except Exception as exc:
+            self.finish_failed = f"{type(exc).__name__}: {exc}"
+            self.log(f"the exercise is over ({self.exercise.end_reason}) but its run record could not be "
+                     f"written ({self.finish_failed}). Nothing is lost: the journal {self.journal.path} keeps "
+                     f"every input. Once the cause is fixed: python run_exercise.py host --resume {self.journal.path}")
+            return
         self.log(f"the exercise is over ({self.exercise.end_reason}); run record: {self.record_path}")
         if self.on_record is not None:
-            self.on_record(record)
+            try:
+                self.on_record(record)
+            except Exception as exc:  # the record file is written; only the store's copy is missing
+                self.log(f"the run record {self.record_path} is written, but it could not be added to the "
+                         f"results store ({type(exc).__name__}: {exc}); `verify` and `replay` read the file")
+
+    @property
+    def over(self) -> bool:
+        """The exercise is over and finishing was tried (the record written, or failed and said)."""
+        return self.record_path is not None or self.finish_failed is not None
 
 
 # -- starting and serving --------------------------------------------------------------
@@ -290,6 +360,7 @@ def resume(journal_path: Path, scenario: Scenario, *, results_dir: Path, log: Te
     header, _ = read(journal_path)
     exercise, journal = resume_journal(journal_path, scenario)
     host = Host(scenario, exercise, journal, dict(header.get("tokens", {})), results_dir=results_dir, log=log)
+    host.roster.restore(journal_path)
     host.log(f"resumed from {journal_path}: {len(exercise.inputs)} inputs re-applied")
     return host
 
@@ -300,52 +371,92 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
     from websockets.asyncio.server import serve as ws_serve
     from websockets.exceptions import ConnectionClosed
 
+    admission = Admission()  # connections without a hello wait apart: they never take a seat's place
+    said = {"late": 0, "evicted": 0}
+
+    def say_now_and_then(what: str, text: str) -> None:
+        said[what] += 1
+        if said[what] in (1, 10, 100, 1000) or said[what] % 10_000 == 0:
+            host.log(f"{said[what]} connection(s) so far {text}")
+
     async def handler(websocket) -> None:
-        if len(host.connections) >= MAX_CONNECTIONS:
-            await websocket.close(1013, "too many connections")
-            return
+        address = str((websocket.remote_address or ("?",))[0])
+
+        def make_room(why: str) -> None:
+            say_now_and_then("evicted", "closed to make room: they said no hello")
+            asyncio.ensure_future(websocket.close(1013, why))
+
+        waiting = admission.arrive(address, make_room)
         conn = Connection(send=websocket.send,
                           close=lambda: asyncio.ensure_future(websocket.close(4000, "replaced by a rejoin")))
+        limit_send_buffer(websocket.transport)
+
+        def drop(line: str) -> None:
+            host.log(line)
+            websocket.transport.abort()  # a stalled peer cannot take part in a closing handshake
+
+        conn.outbox = Outbox(websocket.send, drop, lambda: conn.seat or "unknown client").start()
+        conn.latency = lambda: websocket.latency or None  # 0 until the first keepalive pong
+        conn.send = conn.outbox.reply
         host.connections.append(conn)
 
         async def hello_or_close() -> None:
-            await asyncio.sleep(HELLO_WITHIN)
+            await asyncio.sleep(admission.hello_within)
             if conn.seat is None and conn in host.connections:
-                host.log("a client said no hello in time; closed")
+                say_now_and_then("late", "said no hello in time; closed")
                 await websocket.close(4001, "no hello")
 
         deadline = asyncio.ensure_future(hello_or_close())
+        strikes = 0
         try:
             async for raw in websocket:
-                for reply in host.receive(conn, raw):
-                    await websocket.send(json.dumps(reply, separators=(",", ":")))
+                replies = host.receive(conn, raw)
+                for reply in replies:
+                    conn.send(json.dumps(reply, separators=(",", ":")))
+                if conn.seat is not None:
+                    admission.leave(waiting)
+                elif any(r.get("type") == "error" for r in replies):
+                    strikes += 1
+                    if strikes >= STRIKES_BEFORE_HELLO:
+                        await conn.outbox.drain(1.0)  # the refusals reach it before the close
+                        await websocket.close(4001, "say hello first")
+                        break
+                await conn.outbox.room()  # a client that sends faster than it reads waits, alone
                 if conn.wants_picture and conn.seat is not None:
-                    await _send_pictures(host, conn)
+                    _post_pictures(host, conn)
         except ConnectionClosed:
             pass
         finally:
             deadline.cancel()
+            conn.outbox.stop()
+            admission.leave(waiting)
             if conn in host.connections:
                 host.connections.remove(conn)
                 if conn.seat:
-                    host.log(f"{conn.seat}: left (the exercise goes on)")
+                    host.left(conn)
 
     async def clock() -> None:
         last = time.monotonic()
         next_picture = last
+        failed = False
         while True:
             await asyncio.sleep(TICK_SECONDS)
             now = time.monotonic()
             try:
                 host.tick(min(now - last, 0.5))  # a stalled loop does not leap the exercise ahead
-            except Exception as exc:  # e.g. the record could not be written: say so, keep serving
-                host.log(f"could not finish: {type(exc).__name__}: {exc}")
+            except Exception as exc:  # a bug of ours: said once, not every tick; the journal keeps all
+                if not failed:
+                    host.log(f"the clock failed ({type(exc).__name__}: {exc}); the journal keeps every input: "
+                             f"python run_exercise.py host --resume {host.journal.path}")
+                failed = True
             last = now
             if now >= next_picture:
                 next_picture = now + PICTURE_EVERY
-                await _send_pictures(host)
+                _post_pictures(host)
 
-    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64) as server:
+    # a client that never finishes the WebSocket handshake is dropped as soon as a silent one
+    async with ws_serve(handler, bind, port, max_size=256 * 1024, max_queue=64,
+                        ping_interval=KEEPALIVE_SECONDS, open_timeout=admission.hello_within) as server:
         actual = next(iter(server.sockets)).getsockname()[1]
         if ready is not None:
             ready(actual)
@@ -359,10 +470,8 @@ async def serve(host: Host, bind: str, port: int, *, ready: Optional[Callable[[i
             ticker.cancel()
 
 
-async def _send_pictures(host: Host, only: Optional[Connection] = None) -> None:
-    from websockets.exceptions import ConnectionClosed
+def _post_pictures(host: Host, only: Optional[Connection] = None) -> None:
+    """Hand each due picture to its client's outbox; none of them is waited for here."""
     for conn, text in host.pictures_due(only):
-        try:
-            await conn.send(text)
-        except ConnectionClosed:
-            pass
+        if conn.outbox is not None:
+            conn.outbox.put_picture(text)

@@ -85,6 +85,16 @@ class SeatLink:
         return float(self.picture.get("speed", 1))
 
     @property
+    def held(self) -> Optional[dict]:
+        """Why the clock runs slower than the controller set it: a person's decision is open."""
+        return self.picture.get("held")
+
+    @property
+    def room(self) -> dict:
+        """The controller's roster of seats and its warnings (only the controller gets it)."""
+        return self.picture.get("room") or {"seats": [], "warnings": []}
+
+    @property
     def record_path(self) -> Optional[str]:
         return self.picture.get("record")
 
@@ -104,6 +114,10 @@ class SeatLink:
         if self.paused:
             return "PAUSED BY THE CONTROLLER"
         x = self.speed
+        held = self.held
+        if held is not None:
+            return "CLOCK STOPPED FOR A DECISION" if held.get("why") == "paused" else \
+                f"RUNNING {float(self.picture.get('running_at', 1)):g}x (set {x:g}x)"
         return f"RUNNING {x:g}x"
 
     def new_errors(self) -> list[str]:

@@ -32,9 +32,16 @@ def scenario_of(welcome: dict) -> Scenario:
     return scenario
 
 
-def _scene_for_role(role: str):
+def threading_main() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+
+
+def _scene_for_role(role: str, *, briefing: bool = False):
+    """The scene a seat's window opens on; an agency's seat joining before the start is briefed first."""
     from ui.scenes.base import Next
-    return {"controller": Next.CONTROL, "observer": Next.OBSERVE}.get(role, Next.SEAT)
+    return {"controller": Next.CONTROL, "observer": Next.OBSERVE}.get(
+        role, Next.JOINT_BRIEFING if briefing else Next.SEAT)
 
 
 def join(address: str, *, seat: str, token: str, name: Optional[str] = None, results: str = "results",
@@ -60,6 +67,12 @@ def join(address: str, *, seat: str, token: str, name: Optional[str] = None, res
     app = JointApp(ctx, size=size or DEFAULT_SIZE)
     pygame.display.set_caption(f"Joint exercise · {seat}")
     frames, code, problem = 0, 0, ""
+    import signal
+
+    def stop(signum, frame) -> None:  # SIGTERM ends the window at any screen (the debrief too), cleanly
+        app.running = False
+
+    previous = signal.signal(signal.SIGTERM, stop) if threading_main() else None
     next_shot = (time.time() // shot_every + 1) * shot_every if shot_every else None
 
     def tick() -> bool:
@@ -85,7 +98,7 @@ def join(address: str, *, seat: str, token: str, name: Optional[str] = None, res
                 else:
                     ctx.scenario = scenario
                     ctx.link = SeatLink(client, scenario)
-                    app.go(_scene_for_role(ctx.link.role))
+                    app.go(_scene_for_role(ctx.link.role, briefing=not ctx.link.started))
                     break
             app.screen.fill((24, 27, 33))
             w, h = app.size
@@ -106,6 +119,8 @@ def join(address: str, *, seat: str, token: str, name: Optional[str] = None, res
         if screenshot_dir:
             app.screenshot(f"{seat}_last")
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         app.quit()
         client.close()
         pygame.quit()

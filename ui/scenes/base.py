@@ -28,6 +28,8 @@ class Next(Enum):
     CONTROL = "control"
     OBSERVE = "observe"
     JOINT_DEBRIEF = "joint_debrief"
+    JOINT_BRIEFING = "joint_briefing"  # a seat's own briefing and planning before the start
+    JOINT_PLANNING = "joint_planning"
     QUIT = "quit"
 
 

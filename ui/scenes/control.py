@@ -1,6 +1,7 @@
 """The controller's seat: the trainer sees everything and steers the running exercise.
 
-Left: the clock (start/pause, speed for everyone), the scenario's injects with "fire
+Left: the clock (start/pause, speed for everyone, end the operation: asked twice, as it cannot
+be undone; an input of the run like any other), the scenario's injects with "fire
 now" (fired ones marked), a message typed on the spot to a chosen seat, alerting a
 perpetrator, and the open decision (+30 s, +60 s, close it with its default). The feed on
 the right shows every message between the seats.
@@ -15,9 +16,10 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
 from sim.engine.narrate import clock
 from sim.engine.snapshot import Snapshot
+from ui.joint.room_panel import RoomPanel, room_height
 from ui.scenes.base import Next
 from ui.scenes.joint_base import JointScene, _fit
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, wrap
 
 SPEEDS = (0.5, 1, 2, 4, 8, 16)
 
@@ -36,12 +38,26 @@ class ControlScene(JointScene):
     def known_title(self) -> str:
         return "Everyone and everything"
 
+    def build(self) -> None:
+        super().build()
+        # the room above what is known: who is there, ready, connected; a seat that dropped
+        rect = self.known_rect
+        height = min(room_height(len(self.link.scenario.spec.seats)), rect.height - 90)
+        room_rect = pygame.Rect(rect.left, rect.top, rect.width, height)
+        self.known_rect = pygame.Rect(rect.left, room_rect.bottom + 8, rect.width, rect.bottom - room_rect.bottom - 8)
+        self.room = RoomPanel(room_rect, self.link, self.manager)
+        self.plan_seat: Optional[str] = getattr(self, "plan_seat", None)  # a seat's plan shown below the room
+        self.warned = len(self.link.room.get("warnings", []))
+
     # -- layout --------------------------------------------------------------------------------
     def build_left(self) -> None:
         left, link = self.left, self.link
         x, w = left.left + 8, left.width - 16
         y = left.top + 34
-        self.pause_button = UIButton(pygame.Rect(x, y, w, 34), "Start", self.manager, tool_tip_text="Space")
+        self.pause_button = UIButton(pygame.Rect(x, y, w - 90, 34), "Start", self.manager, tool_tip_text="Space")
+        self.end_button = UIButton(pygame.Rect(x + w - 86, y, 86, 34), "End", self.manager,
+                                   tool_tip_text="end the operation now, for everyone (click twice)")
+        self.end_armed = False
         y += 40
         self.speed_top = y
         y += 20
@@ -94,6 +110,8 @@ class ControlScene(JointScene):
             el = event.ui_element
             if el is self.pause_button:
                 self.toggle_clock()
+            elif el is self.end_button:
+                self.end_operation()
             elif el in self.speed_buttons:
                 self.set_speed(self.speed_buttons[el])
             elif el in self.inject_buttons:
@@ -104,6 +122,8 @@ class ControlScene(JointScene):
                 self.alert(self.alert_target)
             elif el in self.extend_buttons:
                 self.decision_action(self.extend_buttons[el])
+            elif el in self.room.buttons:
+                self.hand_over(el)
             return None
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             if event.ui_element is self.to_menu and event.text in self.seat_labels:
@@ -114,6 +134,9 @@ class ControlScene(JointScene):
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.message_entry:
             self.send_message()
             return None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.room.rect.collidepoint(event.pos):
+            self.show_plan(self.room.seat_at(event.pos))
+            return None
         if event.type == pygame.KEYDOWN and event.key == pygame.K_SPACE and not self.message_entry.is_focused:
             self.toggle_clock()
             return None
@@ -123,6 +146,18 @@ class ControlScene(JointScene):
         resume = self.link.paused
         self.link.client.control({"do": "resume" if resume else "pause"})
         self.say("Exercise running for everyone." if resume else "Exercise paused for everyone.")
+
+    def end_operation(self) -> Optional[int]:
+        """The first click asks, the second ends the operation for every seat (an input of the run)."""
+        if not self.end_armed:
+            self.end_armed = True
+            self.end_button.set_text("Sure?")
+            self.say("Click End again to end the operation for everyone; it cannot be undone.")
+            return None
+        self.end_armed = False
+        self.end_button.set_text("End")
+        self.say("Operation ended for everyone.")
+        return self.link.client.control({"do": "end"})
 
     def set_speed(self, x: float) -> None:
         self.link.client.control({"do": "speed", "x": x})
@@ -158,8 +193,30 @@ class ControlScene(JointScene):
         self.say(f"Decision {d}: {seconds} s more.")
         return self.link.client.control({"do": "extend_decision", "decision": d, "seconds": seconds})
 
+    def show_plan(self, seat: Optional[str]) -> None:
+        """A seat's plan (the orders it queued before the start) under the map, in place of the
+        messages; the same seat again, or the room's edge, goes back."""
+        self.plan_seat = None if seat is None or seat == self.plan_seat else seat
+
+    def hand_over(self, button) -> Optional[int]:
+        action = self.room.action_for(button)
+        if action is None:
+            return None
+        name = self.link.seat_name(action["seat"])
+        self.say(f"{name}: played by the plan from now." if action["do"] == "hand_to_plan" else
+                 f"{name}: handed back to its player.")
+        return self.link.client.control(action)
+
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
+        people = tuple(s["id"] for s in self.link.welcome.get("seats", []) if s.get("played"))
+        self.room.update(people)
+        warnings = self.link.room.get("warnings", [])
+        if len(warnings) > self.warned:  # a seat dropped (or came back): say so where the eye is
+            latest = warnings[-1]
+            self.say(f"{latest['text']}" + (": hand it to the plan, or wait" if "dropped" in latest["text"] else "."),
+                     error="dropped" in latest["text"])
+        self.warned = len(warnings)
         snap = self.link.snapshot()
         if snap is not None:  # fired by anyone (or by their trigger): the feed says so
             self.fired |= {e.get("subject") for e in snap.feed if e["kind"] == "inject"}
@@ -176,6 +233,30 @@ class ControlScene(JointScene):
     # -- drawing -------------------------------------------------------------------------------
     def left_title(self) -> str:
         return "Exercise control"
+
+    def draw_known(self, surface: pygame.Surface, snap: Snapshot) -> None:
+        self.room.draw(surface)
+        super().draw_known(surface, snap)
+
+    def draw_messages(self, surface: pygame.Surface, snap: Snapshot) -> None:
+        """Under the map: the messages between the seats, or the plan of the seat clicked in the room."""
+        if self.plan_seat is None:
+            super().draw_messages(surface, snap)
+            return
+        area = pygame.Rect(self.map_inner.left, self.map_inner.bottom + 8, self.map_inner.width,
+                           self.map_rect.bottom - 36 - self.map_inner.bottom - 8)
+        text(surface, f"{self.link.seat_name(self.plan_seat).upper()}'S PLAN (click its row again to close)",
+             (area.left, area.top), size=14, colour=MUTED, bold=True)
+        lines = self.room.plan_lines(self.plan_seat) or ["No orders planned before the start."]
+        y = area.top + 22
+        for i, line in enumerate(lines):
+            wrapped = wrap(line, area.width - 4, 15)
+            if y + 19 * len(wrapped) > area.bottom:
+                text(surface, f"… and {len(lines) - i} more", (area.left, y), size=15, colour=MUTED)
+                break
+            for part in wrapped:
+                text(surface, part, (area.left, y), size=15, colour=TEXT)
+                y += 19
 
     def draw_left(self, surface: pygame.Surface, snap: Optional[Snapshot]) -> None:
         left = self.left
@@ -206,4 +287,5 @@ class ControlScene(JointScene):
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "start / pause the exercise for everyone"),
                 ("fire now", "fire a scenario inject at once"),
+                ("click a seat in the room", "show its plan; again to close"),
                 ("click a marker", "select it"), ("?", "show or hide this help")]

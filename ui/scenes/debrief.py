@@ -220,20 +220,22 @@ class DebriefScene(Scene):
             snapshot = film_.at(self.t, self.view)
             view = render.view_for(self.ctx.scenario, pygame.Rect(inner.left, inner.top, inner.width, inner.height - 28))
             render.draw_snapshot(surface, view, self.ctx.scenario, snapshot, show_labels=view.scale >= 11)
-            overall = film_.metrics["overall"]
+            # the trainee's own strip shows the run record's score, as the score card does: one source
+            metrics = self.record["metrics"] if film_ is self.own else film_.metrics
+            overall = metrics["overall"]
             score = text(surface, f"T+{clock(snapshot.t)}   score {overall['score']:.2f} ({overall['rating']})",
                          (inner.left, inner.bottom - 20), size=15, colour=TEXT, bold=True)
-            self._ratings(surface, film_.metrics, (score.right + 14, inner.bottom - 19))
+            self._ratings(surface, metrics, (score.right + 14, inner.bottom - 19))
         if self.ctx.message:
             text(surface, self.ctx.message, (self.centre.left, surface.get_height() - 26), size=15, colour=YELLOW_TEXT)
 
     def _ratings(self, surface, metrics, pos) -> None:
         x, y = pos
         for cap in metrics["capabilities"]:
-            label = f"{cap['rating']} {cap['id'].replace('_', ' ')}"
+            label = f"{cap['rating']} {cap['name']}"
             if x + 8 * len(label) > self.centre.right:
                 break
-            shade = RATING_SHADE[cap["rating"]]
+            shade = RATING_SHADE.get(cap["rating"], MUTED)  # 'n/a': no measure of it applies
             rect = text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))
             pygame.draw.rect(surface, shade, rect.inflate(6, 2), border_radius=3)
             text(surface, label, (x + 4, y), size=14, colour=(15, 15, 15))

@@ -16,7 +16,6 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
 from sim.evaluation import record as records
-from sim.engine.entry import best_tool
 from sim.engine.exercise import Exercise
 from sim.evaluation.journal import Journal
 from sim.engine.narrate import clock, describe, humanise, names_of
@@ -24,10 +23,12 @@ from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
 from ui.scenes.base import Next, Scene
+from ui.order_choices import ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
 
 SPEEDS = (1, 2, 4, 8, 16)
+PROBLEM_SHOWN_S = 30.0  # simulated seconds a failed or replaced order stays in the unit's status
 DECISION_SPACE = 250
 
 
@@ -63,6 +64,10 @@ class ExecutionScene(Scene):
         self.menu_open = False
         self.feed_count = -1
         self.finished_shown = False
+        self.problems: dict[str, tuple[float, str]] = {}  # unit -> (when, what went wrong), shown at once
+        self.events_read = len(self.exercise.events)
+        self.method_buttons: dict = {}  # a breach asking for its method
+        self.asking: Optional[tuple[dict, bool]] = None
         if ctx.show_help:
             self.window.help_visible = True
             ctx.show_help = False
@@ -124,6 +129,10 @@ class ExecutionScene(Scene):
             el = event.ui_element
             if el in self.menu_buttons:
                 return self._menu_choice(self.menu_buttons[el])
+            elif el in self.method_buttons:
+                (fields, queue), method = self.asking, self.method_buttons[el]
+                self._close_methods()
+                self.give({**fields, "method": method}, queue=queue)
             elif el in self.decision_buttons:
                 self.choose(self.decision_buttons[el])
             elif el is self.pause_button:
@@ -139,10 +148,11 @@ class ExecutionScene(Scene):
             elif el in self.order_buttons:
                 self.pick_verb(self.order_buttons[el])
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.map_rect.collidepoint(event.pos) \
-                and not self.menu_open:
+                and not self.menu_open and not self.method_buttons:  # the method question waits for its answer
             self.click_map(event.pos, queue=bool(pygame.key.get_mods() & pygame.KMOD_SHIFT))
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:
             self.verb, self.fields = None, {}
+            self._close_methods()
             self.message = "Order cancelled."
         elif event.type == pygame.KEYDOWN:
             self.key(event)
@@ -161,6 +171,7 @@ class ExecutionScene(Scene):
         elif event.key == pygame.K_ESCAPE:
             if self.verb:
                 self.verb, self.fields = None, {}
+                self._close_methods()
                 self.message = "Order cancelled."
             elif self.menu_open:
                 self._close_menu()
@@ -222,17 +233,58 @@ class ExecutionScene(Scene):
 
     def give(self, fields: dict, *, queue: bool = False) -> None:
         verb = self.verb
-        if verb == "breach":
-            unit = next(u for u in self.ctx.scenario.spec.units if u.id == self.selected)
-            door_kind = self.exercise.world.doors[fields["door"]].kind
-            fields["method"] = best_tool(unit.equipment, door_kind) or "knock_and_announce"
+        if verb == "breach" and "method" not in fields:
+            self._ask_method(fields, queue)  # as planning does: never a method the trainee did not pick
+            return
         order = ORDER_CLASSES[verb].model_validate({"unit": self.selected, "do": verb, **fields}, strict=True)
         if self.exercise.finished:
             return
         self.exercise.apply(order, queue=queue)
-        described = ", ".join(self.names.get(v, v) for v in fields.values())
+        described = ", ".join(self.names.get(v, v.replace("_", " ")) for v in fields.values())
         self.message = f"Order: {self.names[self.selected]} {verb.replace('_', ' ')} {described}".strip()
         self.verb, self.fields = None, {}
+
+    def _ask_method(self, fields: dict, queue: bool) -> None:
+        self._close_methods()
+        door = next(d for d in self.ctx.scenario.spec.floor_plan.doors if d.id == fields["door"])
+        choices = breach_choices(self.ctx.scenario, self.selected, door.kind)
+        self.asking = (fields, queue)
+        box = self._method_rect(len(choices))
+        y = box.top + 36
+        for method, label in choices:
+            b = UIButton(pygame.Rect(box.left + 12, y, box.width - 24, 30), label, self.manager, starting_height=5)
+            self.method_buttons[b] = method
+            y += 34
+        self.message = f"Breach {self.names.get(door.id, door.id)}: choose how (right-click or Esc cancels)."
+
+    def _method_rect(self, count: int) -> pygame.Rect:
+        """Below the map, where decisions go, so the door stays in sight; above it while a
+        decision point is open there."""
+        rect = pygame.Rect(0, 0, min(440, self.map_rect.width - 24), 48 + 34 * count)
+        if self.exercise.pending_decision is None:
+            rect.bottomleft = (self.map_rect.left + 12, self.map_rect.bottom - 34)
+        else:
+            rect.topleft = (self.map_rect.left + 12, self.map_rect.top + 36)
+        return rect
+
+    def _close_methods(self) -> None:
+        for b in self.method_buttons:
+            b.kill()
+        self.method_buttons = {}
+        self.asking = None
+
+    def _read_problems(self) -> None:
+        """Orders that failed or were replaced since the last frame: told at once, in the
+        message line and the unit's status (the feed has them too)."""
+        events = self.exercise.events
+        for event in events[self.events_read:]:
+            if event["kind"] == "order_started" and self.problems.get(event.get("subject"), (0, ""))[1].startswith(
+                    "could not"):
+                del self.problems[event["subject"]]  # a failed order stays in the status until the next one
+            if event["kind"] in ORDER_PROBLEMS:
+                self.problems[problem_unit(event)] = (event["t"], problem_status(event, self.names))
+                self.message = f"T+{clock(event['t'])} {problem_line(event, self.names)}"
+        self.events_read = len(events)
 
     def _marker_at(self, view, snapshot, pos, kinds) -> Optional[str]:
         best = None
@@ -274,7 +326,8 @@ class ExecutionScene(Scene):
     def _menu_choice(self, key: str) -> Optional[Next]:
         self._close_menu()
         if key == "finish":
-            self.exercise._end("ended by the trainee")
+            if not self.exercise.finished:  # an input: the record says where the trainee stopped
+                self.exercise.end_operation("trainee")
         elif key == "leave":
             self.ctx.message = f"Run kept in {self.ctx.journal.path}: play --resume it later."
             self.exit()
@@ -296,6 +349,7 @@ class ExecutionScene(Scene):
         elif not self.paused and not self.menu_open:
             ex.advance(dt * self.speed * self.window.time_scale)
         self._sync_decision()
+        self._read_problems()
         if ex.finished:
             return self.finish()
         return None
@@ -342,14 +396,27 @@ class ExecutionScene(Scene):
         ctx = self.ctx
         record = records.make_record(self.exercise)
         ctx.record = record
-        ctx.record_path = records.save(record, ctx.results_dir)
+        try:
+            ctx.record_path = records.save(record, ctx.results_dir)
+        except Exception as exc:  # a full disk must not cost the run: the journal keeps every input
+            ctx.record_path = None
+            where = ctx.journal.path if ctx.journal is not None else "its journal"
+            ctx.message = (f"The run record could not be written ({type(exc).__name__}: {exc}); nothing is lost: "
+                           f"play --resume {where} once it is fixed")
+            if ctx.journal is not None:
+                ctx.journal.close()  # no end line: the journal stays one to resume
+            return Next.DEBRIEF
         try:  # every played run also lands in the results store for evaluators
             from sim.evaluation.store import Store
             store = Store(ctx.results_dir / "exercise.db")
-            store.add(record, source="played", record_path=str(ctx.record_path))
-            store.close()
+            try:
+                store.add(record, source="played", record_path=str(ctx.record_path))
+            finally:
+                store.close()
         except InputError as exc:  # a damaged store must not cost the trainee the run
             ctx.message = f"Run saved to {ctx.record_path}, but not to the store: {exc.problems[0].message}"
+        except Exception as exc:  # nor a locked or full one (sqlite3.Error, OSError)
+            ctx.message = f"Run saved to {ctx.record_path}, but not to the store: {type(exc).__name__}: {exc}"
         if ctx.journal is not None:
             ctx.journal.append({"type": "end", "record": str(ctx.record_path)})
             ctx.journal.close()
@@ -374,7 +441,12 @@ class ExecutionScene(Scene):
             if marker is not None and self.unit_step >= 40:  # room for a status line
                 colour = YELLOW_TEXT if unit_id == self.selected else MUTED
                 status = humanise(marker.state, self.names) if marker.present else self._arrival(unit_id)
-                text(surface, status[:40], (b.rect.left + 4, b.rect.bottom + 1), size=14, colour=colour)
+                problem = self.problems.get(unit_id)
+                if problem is not None and ex.now - problem[0] <= PROBLEM_SHOWN_S:
+                    status, colour = f"! {problem[1]}", ACCENT
+                shown = wrap(status, b.rect.width - 8, 14)
+                text(surface, shown[0] + ("…" if len(shown) > 1 else ""), (b.rect.left + 4, b.rect.bottom + 1),
+                     size=14, colour=colour)
         text(surface, "ORDERS (shift-click: add after current)", (self.left.left + 10, self.orders_top - 22),
              size=14, colour=MUTED, bold=True)
         panel(surface, self.right, "What the units report")
@@ -383,6 +455,7 @@ class ExecutionScene(Scene):
         render.draw_snapshot(surface, view, self.ctx.scenario, snapshot, selected=self.selected)
         self._feed(snapshot)
         self._draw_decision(surface)
+        self._draw_methods(surface)
         self._draw_menu(surface)
         text(surface, self.message, (self.map_rect.left + 12, self.map_rect.bottom - 24), size=16, colour=YELLOW_TEXT)
 
@@ -408,6 +481,17 @@ class ExecutionScene(Scene):
             text_block(surface, pending.decision.prompt,
                        pygame.Rect(rect.left + 14, rect.top + 48, rect.width - 28, first_button - rect.top - 52), size=16)
 
+    def _draw_methods(self, surface: pygame.Surface) -> None:
+        if self.method_buttons:
+            box = self._method_rect(len(self.method_buttons))
+            shade = pygame.Surface(box.size, pygame.SRCALPHA)
+            shade.fill((20, 22, 28, 240))
+            surface.blit(shade, box)
+            pygame.draw.rect(surface, ACCENT, box, 2, border_radius=6)
+            door = self.names.get(self.asking[0]["door"], "the door") if self.asking else "the door"
+            text(surface, f"BREACH {door.upper()}: BY WHICH METHOD?", (box.left + 12, box.top + 10), size=15,
+                 bold=True, colour=ACCENT)
+
     def _draw_menu(self, surface: pygame.Surface) -> None:
         # drawn before the widgets, so the menu's buttons sit on top of its panel
         if self.menu_open:
@@ -423,11 +507,13 @@ class ExecutionScene(Scene):
         self.feed_count = len(snapshot.feed)
         lines = []
         for event in reversed(snapshot.feed):
-            words = describe(event, self.names)
+            words = problem_line(event, self.names) or describe(event, self.names)
             if words:
                 tag = "<b>" if event["kind"] in ("inject", "decision_opened", "victim_safe", "hostage_taken",
                                                  "perpetrator_arrested", "officer_injured") else ""
                 end = "</b>" if tag else ""
+                if event["kind"] in ORDER_PROBLEMS:  # what the trainee must act on stands out
+                    tag, end = "<font color='#e69f00'><b>", "</b></font>"
                 lines.append(f"<font color='#9aa0a6'>{clock(event['t'])}</font> {tag}{_escape(words)}{end}")
         self.feed_box.set_text("<br>".join(lines) or "<i>Nothing reported yet.</i>")
 

@@ -15,6 +15,7 @@ import pygame_gui
 from pygame_gui.elements import UITextBox
 
 from sim.engine.narrate import clock, describe
+from ui.order_choices import problem_line
 from sim.engine.snapshot import Snapshot
 from ui import render
 from ui.joint.client_view import SeatLink
@@ -60,7 +61,7 @@ def feed_words(event: dict, link: SeatLink) -> Optional[str]:
         return f"decision {event.get('subject', '')}: time extended"
     if k == "inject" and event.get("to"):
         return f"INJECT to {who(event['to'])}: {event.get('message', '')}"
-    return describe(event, names)
+    return problem_line(event, names) or describe(event, names)
 
 
 def _said(event: dict, names: dict) -> str:
@@ -247,10 +248,15 @@ class JointScene(Scene):
         pygame.draw.line(surface, PANEL_EDGE, self.top.bottomleft, self.top.bottomright)
         text(surface, link.time_text(), (14, 8), size=32, bold=True, colour=ACCENT)
         status = link.status_words()
+        held = link.held if link.started and not link.paused else None
         text(surface, status, (172, 10), size=18, bold=True,
-             colour=TEXT if status.startswith("RUNNING") else YELLOW_TEXT)
-        text(surface, link.scenario.spec.title, (172, 36), size=14, colour=MUTED)
+             colour=TEXT if status.startswith("RUNNING") and not held else YELLOW_TEXT)
         w = self.top.width
+        if held:  # every seat is told why the clock is slower than the controller set it
+            text(surface, _fit(held.get("text", ""), w - 172 - 540, 15, True), (172, 36), size=15, bold=True,
+                 colour=YELLOW_TEXT)
+        else:
+            text(surface, _fit(link.scenario.spec.title, w - 172 - 540, 14), (172, 36), size=14, colour=MUTED)
         who = link.seat_names.get(link.seat, link.seat) + (f" · {link.client.name}" if link.client.name else "")
         text(surface, who, (w - 14, 8), size=18, bold=True, anchor="topright")
         state = link.state

@@ -1,6 +1,7 @@
 """The debrief of a joint run, in the seat's own window once the host has saved the record.
 
-Two tabs. "Our debrief": the team's score card (the information-sharing metrics among
+Three tabs. "Replay": a scrubber through the run, the map in the all-seeing view or in any
+seat's picture at that moment, the messages on the timeline. "Our debrief": the team's score card (the information-sharing metrics among
 the rest), the seat's last picture, and its own timeline (what its units did and saw,
 the messages it sent and got). "Joint view": for each important fact, when each agency
 came to know it and how (seen, told by which seat and channel, intelligence, never), and
@@ -19,9 +20,11 @@ from pygame_gui.elements import UIButton, UITextBox
 
 from sim.engine.narrate import clock
 from sim.evaluation import record as records
+from sim.evaluation.joint_replay import JointFilm, joint_film
 from sim.evaluation.joint_view import facts, how_text, message_lines
 from ui import render
 from ui.joint.client_view import SeatLink
+from ui.joint.replay_panel import ReplayPanel
 from ui.scenes.base import Next, Scene
 from ui.scorecard import scorecard_html
 from ui.scenes.joint_base import feed_words
@@ -82,6 +85,10 @@ class JointDebriefScene(Scene):
         self.tab = "joint"
         self.record: Optional[dict] = None
         self.problem = ""
+        self.film: Optional[JointFilm] = None  # made when the replay is first opened
+        self.replay: Optional[ReplayPanel] = None
+        self.replay_view = self.link.seat if self.link.role == "agency" else "trainer"
+        self.replay_t = 0.0
         path = self.link.record_path
         try:
             self.record = records.load(path)
@@ -92,6 +99,7 @@ class JointDebriefScene(Scene):
 
     def build(self) -> None:
         w, h = self.window.size
+        self.replay_button = UIButton(pygame.Rect(w - 636, 12, 170, 38), "Replay", self.manager)
         self.own_button = UIButton(pygame.Rect(w - 460, 12, 170, 38), "Our debrief", self.manager)
         self.joint_button = UIButton(pygame.Rect(w - 284, 12, 170, 38), "Joint view", self.manager)
         self.quit_button = UIButton(pygame.Rect(w - 108, 12, 96, 38), "Close", self.manager)
@@ -101,7 +109,13 @@ class JointDebriefScene(Scene):
             return
         spec, events = self.link.scenario.spec, self.record["events"]
         body = pygame.Rect(12, 70, w - 24, h - 82)
-        if self.tab == "joint":
+        self.replay = None
+        if self.tab == "replay":
+            if self.film is None:
+                self.film = joint_film(self.link.scenario, self.record)
+            self.panels = []
+            self.replay = ReplayPanel(body, self.film, self.link, self.manager, view=self.replay_view, t=self.replay_t)
+        elif self.tab == "joint":
             left = pygame.Rect(body.left, body.top, int(body.width * 0.56), body.height)
             right = pygame.Rect(left.right + 10, body.top, body.right - left.right - 10, body.height)
             self.panels = [(left, "Who knew what, when, and how"), (right, "Messages: sent → arrived")]
@@ -129,15 +143,37 @@ class JointDebriefScene(Scene):
 
     def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
-            if event.ui_element is self.own_button:
+            if event.ui_element is self.replay_button:
+                self.show("replay")
+            elif event.ui_element is self.own_button:
                 self.show("own")
             elif event.ui_element is self.joint_button:
                 self.show("joint")
             elif event.ui_element is self.quit_button:
                 return Next.QUIT
+        elif self.replay is not None and event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED \
+                and event.ui_element is self.replay.slider:
+            self.scrub(float(event.value))
+        elif self.replay is not None and event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED \
+                and event.ui_element is self.replay.view_menu:
+            self.choose_view(event.text)
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_TAB:
-            self.show("own" if self.tab == "joint" else "joint")
+            self.show({"joint": "own", "own": "replay", "replay": "joint"}[self.tab])
+        elif event.type == pygame.KEYDOWN and self.replay is not None and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.scrub(self.replay_t + (10 if event.key == pygame.K_RIGHT else -10))
         return None
+
+    def scrub(self, t: float) -> None:
+        """The replay at exercise time t."""
+        if self.replay is not None:
+            self.replay.scrub(t)
+            self.replay_t = self.replay.t
+
+    def choose_view(self, label: str) -> None:
+        """The replay in another seat's picture (or all-seeing)."""
+        if self.replay is not None:
+            self.replay.choose_view(label)
+            self.replay_view = self.replay.view
 
     def show(self, tab: str) -> None:
         self.tab = tab
@@ -147,12 +183,15 @@ class JointDebriefScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
         pygame.draw.rect(surface, (30, 34, 42), pygame.Rect(0, 0, w, 62))
-        title = "Debrief: joint view" if self.tab == "joint" else "Debrief: your agency"
+        title = {"joint": "Debrief: joint view", "own": "Debrief: your agency", "replay": "Debrief: replay"}[self.tab]
         text(surface, title, (14, 8), size=26, bold=True, colour=ACCENT)
         end = self.record.get("end_reason", "") if self.record else ""
         text(surface, f"{self.link.scenario.spec.title}  ·  {end}", (14, 40), size=14, colour=MUTED)
         if self.record is None:
             text(surface, self.problem, (w // 2, 300), size=18, colour=TEXT, anchor="center")
+            return
+        if self.replay is not None:
+            self.replay.draw(surface)
             return
         for rect, title in self.panels:
             panel(surface, rect, title)
@@ -168,4 +207,5 @@ class JointDebriefScene(Scene):
                 render.draw_snapshot(surface, render.view_for(self.link.scenario, inner), self.link.scenario, snap)
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Tab", "switch between your debrief and the joint view"), ("?", "show or hide this help")]
+        return [("Tab", "next tab: joint view, your debrief, replay"), ("← →", "replay: 10 s back or on"),
+                ("?", "show or hide this help")]

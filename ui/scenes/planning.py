@@ -2,6 +2,7 @@
 set when to go, decide whether to wait for the interpreter; the plan is checked first."""
 from __future__ import annotations
 
+import html
 from typing import Optional
 
 import pygame
@@ -12,7 +13,7 @@ from sim.engine.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
 from ui.scenes.base import Next, Scene
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, wrap
 
 
 def order_line(order, names: dict[str, str]) -> str:
@@ -105,12 +106,21 @@ class PlanningScene(Scene):
         self.wait_button.set_text(f"Wait for {who}: {'yes' if d.wait_for else 'no'}")
         self.support_button.set_text(f"Request consul / victim care now: {'yes' if d.request_support else 'no'}")
         lines = []
+        # the plan's check, live: what will not work as planned comes first, where it is seen
+        errors, warnings = d.check()
+        if errors or warnings:
+            lines.append(f"<font color='#e69f00'><b>Check ({len(errors) + len(warnings)})</b></font>")
+            lines += [f"<font color='#f07864'>{html.escape(e)}</font>" for e in errors]
+            lines += [f"<font color='#f0e442'>{html.escape(w)}</font>" for w in warnings]
+            lines.append("")
+        plan_lines = []
         for unit in self.ctx.scenario.spec.units:
             orders = d.orders_of(unit.id)
             if orders:
-                lines.append(f"<b>{unit.name}</b>")
-                lines += [f"  {i}. {order_line(o, self.names)}" for i, o in enumerate(orders, 1)]
-        self.plan_box.set_text("<br>".join(lines) or "<i>No orders yet. Pick a unit, a tool, then click the map.</i>")
+                plan_lines.append(f"<b>{html.escape(unit.name)}</b>")
+                plan_lines += [f"  {i}. {html.escape(order_line(o, self.names))}" for i, o in enumerate(orders, 1)]
+        lines += plan_lines or ["<i>No orders yet. Pick a unit, a tool, then click the map.</i>"]
+        self.plan_box.set_text("<br>".join(lines))
         for b in self.method_buttons:
             b.kill()
         self.method_buttons = {}
@@ -196,7 +206,9 @@ class PlanningScene(Scene):
             self.messages = [(e, (240, 120, 100)) for e in errors]
             return None
         if warnings and not self.warned:
-            self.messages = [(w, ACCENT) for w in warnings] + [("Press Start again to go as planned.", TEXT)]
+            count = f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}"
+            self.messages = [(f"{count} in the plan's check (right): {warnings[0]}", ACCENT),
+                             ("Press Start again to go as planned.", TEXT)]
             self.warned = True
             return None
         self.ctx.plan = self.draft.build(name=f"{self.ctx.trainee or 'Trainee'} plan")
@@ -241,8 +253,11 @@ class PlanningScene(Scene):
                 text(surface, str(counts[order.unit]), centre, size=14, colour=(10, 10, 10), bold=True,
                      anchor="center")
         y = surface.get_height() - 58
+        room = self.start_button.rect.left - 12 - 170  # between the Briefing and Start buttons
         for message, colour in self.messages[-2:]:
-            text(surface, message, (170, y), size=16, colour=colour)
+            shown = wrap(message, room, 16)
+            line = shown[0] + ("…" if len(shown) > 1 else "")  # the whole text is in the check (right)
+            text(surface, line, (170, y), size=16, colour=colour)
             y += 22
         if self.unit:
             text(surface, f"Selected: {self.names.get(self.unit)}" + (f"  ·  tool: {TOOLS[self.tool][0]}" if self.tool else ""),

@@ -15,12 +15,12 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine
 
-from sim.engine.entry import best_tool
 from sim.engine.narrate import humanise
 from sim.engine.snapshot import Snapshot
 from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
+from ui.order_choices import ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
 from ui.scenes.joint_base import JointScene, _fit
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, text_block, wrap
 
@@ -42,8 +42,16 @@ class SeatScene(JointScene):
         self.via: Optional[str] = None
         self.decision_id: Optional[str] = None
         self.decision_buttons: dict = {}
+        self.method_buttons: dict = {}  # a breach asking for its method
+        self.asking: Optional[tuple[dict, bool]] = None
         super().enter()
-        self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is not None:
+            waiting = f"{len(plan.held)} wait for {self.link.seat_name(plan.on_go_of)}'s go" if plan.held else ""
+            queued = f"{len(plan.now)} orders queued" if plan.now or not plan.held else ""
+            self.say(f"Ready: {', '.join(p for p in (queued, waiting) if p)}.")
+        elif not self.link.started:
+            self.say("Waiting for the controller to start the exercise. Read your units and channels meanwhile.")
 
     @property
     def units(self) -> list[str]:
@@ -110,7 +118,11 @@ class SeatScene(JointScene):
     def handle_event(self, event: pygame.event.Event) -> Optional[Next]:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             el = event.ui_element
-            if el in self.unit_buttons:
+            if el in self.method_buttons:
+                (fields, queue), method = self.asking, self.method_buttons[el]
+                self._close_methods()
+                self.give({**fields, "method": method}, queue=queue)
+            elif el in self.unit_buttons:
                 self.select(self.unit_buttons[el])
             elif el in self.order_buttons:
                 self.pick_verb(self.order_buttons[el])
@@ -142,7 +154,31 @@ class SeatScene(JointScene):
 
     def cancel(self) -> None:
         self.verb, self.fields, self.marking = None, {}, False
+        self._close_methods()
         self.say("Cancelled.")
+
+    def _ask_method(self, fields: dict, queue: bool) -> None:
+        self._close_methods()
+        door = next(d for d in self.link.scenario.spec.floor_plan.doors if d.id == fields["door"])
+        choices = breach_choices(self.link.scenario, self.unit, door.kind)
+        self.asking = (fields, queue)
+        box = self._method_rect(len(choices))
+        y = box.top + 36
+        for method, label in choices:
+            b = UIButton(pygame.Rect(box.left + 12, y, box.width - 24, 30), label, self.manager, starting_height=5)
+            self.method_buttons[b] = method
+            y += 34
+        self.say(f"Breach {self.link.names.get(door.id, door.id)}: choose how (right-click or Esc cancels).")
+
+    def _method_rect(self, count: int) -> pygame.Rect:
+        rect = pygame.Rect(0, 0, min(440, self.map_rect.width - 24), 48 + 34 * count)
+        rect.topleft = (self.map_rect.left + 12, self.map_rect.top + 36)
+        return rect
+
+    def _close_methods(self) -> None:
+        for b in getattr(self, "method_buttons", {}):
+            b.kill()
+        self.method_buttons, self.asking = {}, None
 
     def select(self, unit: str) -> None:
         self.unit, self.selected = unit, unit
@@ -161,6 +197,8 @@ class SeatScene(JointScene):
         self.say(f"{verb.replace('_', ' ')}: click a {' or '.join(kinds)} on the map (right-click cancels).")
 
     def click_map(self, pos, *, queue: bool = False) -> None:
+        if self.method_buttons:
+            return  # the method question waits for its answer
         if self.marking:
             self.mark_at(pos)
             return
@@ -184,18 +222,17 @@ class SeatScene(JointScene):
             return
         self.give(dict(self.fields), queue=queue or bool(pygame.key.get_mods() & pygame.KMOD_SHIFT))
 
-    def give(self, fields: dict, *, queue: bool = False) -> int:
-        """Send the order to the host; its refusal, if any, comes back as an error."""
+    def give(self, fields: dict, *, queue: bool = False) -> Optional[int]:
+        """Send the order to the host; its refusal, if any, comes back as an error. A breach
+        first asks for its method, as planning does."""
         verb = self.verb
+        if verb == "breach" and "method" not in fields:
+            self._ask_method(fields, queue)
+            return None
         order = {"unit": self.unit, "do": verb, **fields}
-        if verb == "breach":
-            spec = self.link.scenario.spec
-            unit = next(u for u in spec.units if u.id == self.unit)
-            door = next(d for d in spec.floor_plan.doors if d.id == fields["door"])
-            order["method"] = best_tool(unit.equipment, door.kind) or "knock_and_announce"
         ref = self.link.client.order(order, queue=queue)
         names = self.link.names
-        described = ", ".join(names.get(v, v) for v in fields.values())
+        described = ", ".join(names.get(v, v.replace("_", " ")) for v in fields.values())
         self.say(f"Order sent: {names.get(self.unit, self.unit)} {verb.replace('_', ' ')} {described}".strip())
         self.verb, self.fields = None, {}
         return ref
@@ -254,11 +291,20 @@ class SeatScene(JointScene):
 
     # -- time ----------------------------------------------------------------------------------
     def update_left(self) -> None:
-        if self.message.startswith("Waiting for the controller") and self.link.started:
-            self.say("The exercise has started (the top bar says whether it runs or is paused).")
+        if self.message.startswith(("Waiting for the controller", "Ready:")) and self.link.started:
+            plan = getattr(self.ctx, "seat_plan", None)
+            if plan is not None and plan.held:
+                self.say(f"The exercise has started; {len(plan.held)} planned orders wait for "
+                         f"{self.link.seat_name(plan.on_go_of)}'s go.")
+            else:
+                self.say("The exercise has started (the top bar says whether it runs or is paused).")
         snap = self.link.snapshot()
+        if snap is not None:
+            self._release_on_go(snap)
         decision = snap.decision if snap is not None else None
         current = decision.id if decision else None
+        if self.decision_id is not None and current != self.decision_id and snap is not None:
+            self._say_if_defaulted(snap, self.decision_id)
         if current == self.decision_id:
             return
         for b in self.decision_buttons:
@@ -266,6 +312,7 @@ class SeatScene(JointScene):
         self.decision_buttons, self.decision_id = {}, current
         if decision is None:
             return
+        self.decision_labels = dict(decision.options)
         rect = self._decision_rect(decision)
         y = rect.bottom - 10 - 38 * len(decision.options)
         for option, label in decision.options:
@@ -273,6 +320,24 @@ class SeatScene(JointScene):
             b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 32), words, self.manager, starting_height=4)
             self.decision_buttons[b] = option
             y += 38
+
+    def _release_on_go(self, snap: Snapshot) -> None:
+        """Orders the plan holds for another seat's go are given when its go arrives."""
+        plan = getattr(self.ctx, "seat_plan", None)
+        if plan is None or not plan.held or not any(plan.is_go(e) for e in snap.feed):
+            return
+        for order in plan.held:
+            self.link.client.order(order.model_dump(exclude_none=True), queue=True)
+        self.say(f"{self.link.seat_name(plan.on_go_of)}'s go: {len(plan.held)} planned orders given.")
+        plan.held = []
+
+    def _say_if_defaulted(self, snap: Snapshot, decision_id: str) -> None:
+        """A decision of ours that ran out of time says so, not only in the feed."""
+        made = next((e for e in reversed(snap.feed) if e["kind"] == "decision_made"
+                     and e.get("subject") == decision_id), None)
+        if made is not None and made.get("how") == "defaulted":
+            label = getattr(self, "decision_labels", {}).get(made.get("option"), made.get("option"))
+            self.say(f"Out of time, the default was taken: {str(label).split(' (')[0]}.", error=True)
 
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
@@ -293,8 +358,12 @@ class SeatScene(JointScene):
             m = snap.marker(unit) if snap else None
             if m is not None and self.unit_step >= 40:
                 status = humanise(m.state, self.link.names) if m.present else "not yet on scene"
+                colour = YELLOW_TEXT if unit == self.unit else MUTED
+                problem = _latest_problem(snap, unit, self.link.names)
+                if problem:  # an order that failed or was replaced: told at once
+                    status, colour = f"! {problem}", ACCENT
                 text(surface, _fit(status, b.rect.width - 8, 14), (b.rect.left + 4, b.rect.bottom + 1), size=14,
-                     colour=YELLOW_TEXT if unit == self.unit else MUTED)
+                     colour=colour)
         text(surface, "ORDERS (unit, order, then the map)", (self.left.left + 10, self.orders_top - 20), size=14,
              colour=MUTED, bold=True)
         c = self.composer
@@ -317,6 +386,15 @@ class SeatScene(JointScene):
             centre = view.centre(tuple(self.mark["cell"]))
             pygame.draw.circle(surface, ACCENT, centre, max(8, int(view.scale * 0.7)), 3)
         self._draw_decision(surface, snap)
+        if self.method_buttons:
+            box = self._method_rect(len(self.method_buttons))
+            shade = pygame.Surface(box.size, pygame.SRCALPHA)
+            shade.fill((20, 22, 28, 240))
+            surface.blit(shade, box)
+            pygame.draw.rect(surface, ACCENT, box, 2, border_radius=6)
+            door = self.link.names.get(self.asking[0]["door"], "the door") if self.asking else "the door"
+            text(surface, _fit(f"BREACH {door.upper()}: BY WHICH METHOD?", box.width - 24, 15, bold=True),
+                 (box.left + 12, box.top + 10), size=15, bold=True, colour=ACCENT)
 
     def _draw_decision(self, surface: pygame.Surface, snap: Snapshot) -> None:
         decision = snap.decision
@@ -341,3 +419,18 @@ class SeatScene(JointScene):
                 ("click a marker", "select it: how you know it, and how old it is"),
                 ("Attach selected", "send the selected sighting with your message"),
                 ("Enter", "send the message"), ("?", "show or hide this help")]
+
+
+PROBLEM_SHOWN_S = 30.0  # simulated seconds a failed or replaced order stays in the unit's status
+
+
+def _latest_problem(snap: Snapshot, unit: str, names: dict) -> Optional[str]:
+    """The unit's last order problem in the seat's feed, if recent and no order started since."""
+    for event in reversed(snap.feed):
+        if problem_unit(event) != unit:
+            continue
+        if event["kind"] in ORDER_PROBLEMS:
+            return problem_status(event, names) if snap.t - event["t"] <= PROBLEM_SHOWN_S else None
+        if event["kind"] == "order_started":
+            return None
+    return None

@@ -1,0 +1,48 @@
+"""`calibrate SCENARIO --sensitivity`: the doctrine plan varied one element at a time (the
+work is in sim/evaluation/sensitivity.py; this is its options and its printing)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli.common import EXIT_OK, bounded
+
+
+def add_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sensitivity", action="store_true",
+                   help="vary the doctrine plan one element at a time (entry method, each cordon, the language "
+                        "speaker, restraint, time of entry): each change's effect on each bad outcome, 95%% CI")
+    p.add_argument("--plan", metavar="PLAN", help="with --sensitivity: vary this plan file instead of the doctrine plan")
+    p.add_argument("--wait-minutes", type=bounded(1, 120, "minutes"), default=10, metavar="M",
+                   help="with --sensitivity: how long the delayed entry waits (default 10)")
+    p.add_argument("--markdown", action="store_true", help="with --sensitivity: print the table as Markdown")
+
+
+def run_sensitivity(args: argparse.Namespace, scenario) -> int:
+    from sim.evaluation.sensitivity import markdown_table, sensitivity, text_table, unexplained
+    from sim.format.scenario import load_plan
+
+    plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
+    report = sensitivity(scenario, plan, runs=args.runs or 200, first_seed=args.seed, workers=args.workers,
+                         wait_minutes=args.wait_minutes, progress=_Progress(sys.stderr.isatty()))
+    if args.markdown:
+        print(markdown_table(report, scenario.id))
+        return EXIT_OK
+    print(f"{scenario.title}: {scenario.spec.challenge.briefing_line()}")
+    print(text_table(report, plan.name))
+    missing = unexplained(report)
+    if missing:
+        print(f"\nNo change moves these clearly (no CI excludes zero): {', '.join(missing)}")
+    return EXIT_OK
+
+
+class _Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled and (done % 50 == 0 or done == total):
+            sys.stderr.write(f"\r  {done}/{total} runs ")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -1,0 +1,92 @@
+"""The trainers' sensitivity table: the plan's elements are found in the plan itself, and
+on a small flat made for it each change moves the bad outcome its mechanism causes, on
+common seeds (only where the engine already causes it: a cordon left out lets a
+perpetrator escape; handcuffing everyone frightens women into hurting themselves)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.evaluation.sensitivity import markdown_table, sensitivity, variants
+from sim.format.spec import Plan
+from tests.engine_maps import flat_yaml, load_text, police_unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scenario():
+    return load_text(flat_yaml(
+        bedroom_door={"locked": True},
+        victims=[{"id": "mai", "name": "Mai", "at": "bedroom", "languages": ["th"], "nationality": "Thai",
+                  "fear": 0.9, "trust_in_police": 0.2}],
+        perpetrators=[{"id": "guard", "name": "Guard", "role": "guard", "at": "bedroom", "vigilance": 0.9,
+                       "flee_via": ["bedroom_window"],
+                       "alert_reaction": {"flee": 0.7, "surrender": 0.3}}],
+        units=[police_unit("team", size=4, equipment=["manual_ram", "halligan"]),
+               police_unit("perimeter", kind="perimeter", size=2),
+               police_unit("liaison", languages=["th", "en"], kind="liaison_officer", skills=["interview"],
+                           equipment=[])],
+        plan_orders=[{"unit": "perimeter", "do": "cordon", "target": "bedroom_window"},
+                     {"unit": "team", "do": "breach", "door": "bedroom_door", "method": "manual_ram",
+                      "on": "cordon_set bedroom_window"},
+                     {"unit": "team", "do": "clear", "room": "bedroom"},
+                     {"unit": "liaison", "do": "interview", "victim": "mai", "when": "room_cleared bedroom"}]))
+
+
+def test_every_element_is_found_in_the_plan():
+    scenario = _scenario()
+    found = {(v.element, v.label.split(" (")[0]) for v in variants(scenario.spec, scenario.spec.doctrine_plan)}
+    assert ("cordon", "no cordon on Bedroom window") in found
+    assert ("entry method", "key first, then force") in found
+    assert ("entry method", "knock and announce first, then force") in found
+    assert ("entry method", "force at once") not in found  # the plan already forces at once
+    assert ("language", "without Liaison") in found and ("language", "Liaison 10 min late") in found
+    assert ("restraint", "every clearance hard: handcuff everyone") in found
+    assert ("time of entry", "no stack or breach before T+10 min") in found
+
+
+def test_an_uncovered_route_is_cordoned_by_an_idle_perimeter_unit_and_nothing_absent_is_varied():
+    scenario = _scenario()
+    bare = Plan(name="bare", orders=(scenario.spec.doctrine_plan.orders[2],))  # a clearance alone
+    found = {(v.element, v.label) for v in variants(scenario.spec, bare)}
+    assert found == {("cordon", "cordon on Bedroom window (Perimeter)"),
+                     ("restraint", "every clearance hard: handcuff everyone")}
+
+
+def test_leaving_the_cordon_out_lets_him_escape_and_handcuffing_hurts_her():
+    scenario = _scenario()
+    report = sensitivity(scenario, scenario.spec.doctrine_plan, runs=60, workers=1)
+    rows = {v.label.split(" (")[0]: effects for v, _shares, effects in report.rows}
+    escaped = rows["no cordon on Bedroom window"]["perpetrator escaped"]
+    assert escaped.difference > 0 and escaped.clear, escaped
+    assert report.baseline["perpetrator escaped"] == 0.0  # the cordon held him in every run
+    harmed = rows["every clearance hard: handcuff everyone"]["victim harmed"]
+    assert harmed.difference > 0 and harmed.clear, harmed
+    timing = rows["no stack or breach before T+10 min"]
+    assert not timing["perpetrator escaped"].clear  # covered, waiting does not let him out
+    assert "| `test_map`: doctrine as planned |" in markdown_table(report, "test_map")
+
+
+def test_the_command_prints_the_table_and_refuses_plan_without_sensitivity(tmp_path):
+    done = subprocess.run([sys.executable, "run_exercise.py", "calibrate", "scenarios/tutorial.yaml",
+                           "--sensitivity", "--runs", "8", "--workers", "1"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for element in ("ENTRY METHOD", "LANGUAGE", "RESTRAINT", "TIME OF ENTRY"):
+        assert element in done.stdout
+    done = subprocess.run([sys.executable, "run_exercise.py", "calibrate", "scenarios/tutorial.yaml",
+                           "--plan", "scenarios/plans/tutorial_reckless.yaml"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "only with --sensitivity" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_decision_the_plan_leaves_open_stays_open_in_every_variant():
+    from sim.format.scenario import load
+    scenario = load(ROOT / "scenarios" / "kowloon_flat.yaml")
+    open_plan = scenario.spec.doctrine_plan.model_copy(update={"decisions": {}})
+    for variant in variants(scenario.spec, open_plan):
+        if variant.element == "language" and "decision" in variant.label:
+            assert set(variant.plan.decisions) == {"first_words"}  # switched, as a commander without him would
+        else:
+            assert variant.plan.decisions == {}, variant.label
