@@ -180,7 +180,8 @@ class Perpetrator(Agent):
             covered = [r for r in self.spec.flee_via if r in world.cordons]
             world.emit("perpetrator_fled", subject=self.id, via=route, **self.warning(),
                        cordoned=covered,
-                       cause=f"fled by {route}, which no unit covered; {self.warning_words()}")
+                       cause=f"no cordon on the {route}; {self.id} left by it at T+{clock(world.now)}; "
+                             f"{self.warning_words()}")
             return True
         return False
 
