@@ -5,6 +5,7 @@ harmed until she is found. Also: the challenge level and overrides keep every se
 probabilities a distribution, and bad challenge input gives a located message."""
 from __future__ import annotations
 
+from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,3 +162,30 @@ def _events(scenario, seed):
         ORDER_CLASSES["clear"](unit="team", do="clear", room="bedroom"))))
     ex.run_to_end()
     return ex.events
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_each_challenge_level_is_strictly_harder_than_the_one_below_in_every_shipped_scenario(path):
+    """The level multiplies odds, so nothing is clipped: no two levels can give the same run
+    (call_centre's 'severe' used to equal 'hard')."""
+    from sim.engine.challenge import perpetrator_behaviour, victim_behaviour
+    from sim.format.scenario import load
+    from sim.format.spec import Challenge
+
+    spec = load(path).spec
+    danger = {}
+    for level in LEVELS:
+        challenge = Challenge(level=level)
+        shares = []
+        for perp in spec.perpetrators:
+            weights, values = perpetrator_behaviour(challenge, perp)
+            shares.append(1 - weights.get("surrender", 0.0))
+            shares += [values["resist_to_hostage"], values["blocked_to_barricade"]]
+        for victim in spec.victims:
+            weights, values = victim_behaviour(challenge, victim)
+            shares += [1 - weights.get("freeze", 0.0), values["coached_identity"]]
+        danger[level] = shares
+    for lower, higher in zip(LEVELS, LEVELS[1:]):
+        assert all(b >= a for a, b in zip(danger[lower], danger[higher])), (lower, higher)
+        assert any(b > a for a, b in zip(danger[lower], danger[higher])), (lower, higher)

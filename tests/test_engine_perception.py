@@ -56,9 +56,11 @@ def _deadline_landing_early() -> tuple[float, float]:
 def test_a_deadline_that_lands_a_hair_early_still_ends_a_stalled_exercise():
     # found in review: the 300 s deadline was never set again, and the run went on to 1800 s
     exercise = _idle_flat()
+    # what is left is out of reach (otherwise a stalled run waits for the time limit)
+    exercise.referee.open_objectives = lambda: ([], ["mai out of reach"])
     idle, change = _deadline_landing_early()
     exercise.referee.idle_since, exercise.env._now = idle, change
     exercise.world.poke()
     exercise.run_to_end()
-    assert exercise.end_reason == "no unit had anything left to do"
+    assert exercise.end_reason == "no unit could do more; out of reach: mai out of reach"
     assert exercise.now < idle + 300 + 1

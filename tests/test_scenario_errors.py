@@ -630,3 +630,21 @@ def test_a_reference_to_a_room_of_a_broken_floor_plan_is_still_checked():
     find(problems, "floor_plan.cell_size", "expected a number")
     find(problems, "doctrine_plan.orders[0].door", "unknown door 'frnt_door'")
     assert len(problems) == 2
+
+
+def test_causes_and_pressures_are_checked_with_located_errors():
+    """The new sections (issue 16) report a bad value at its place, in plain words."""
+    from pathlib import Path as _Path
+
+    text = (_Path(__file__).resolve().parents[1] / "scenarios" / "kowloon_flat.yaml").read_text()
+    for old, new, field, words in (
+            ("ruse_works: 0.8 ", "ruse_works: 1.5 ", "causes.entry.ruse_works", "less than or equal to 1"),
+            ("    kind: watch\n", "    kind: peek\n", "pressures[0].kind", "one of: client, move_victims"),
+            ("    by: manager\n", "    by: manger\n", "pressures[3].by", "did you mean 'manager'"),
+            ("    kind: phone_call\n", "    kind: phone_call\n    every: 60\n", "pressures[2].every",
+             "only rounds and client pressures repeat")):
+        with pytest.raises(InputError) as info:
+            load("kowloon_flat.yaml", text=text.replace(old, new, 1))
+        problem = info.value.problems[0]
+        assert problem.field == field and words in problem.message, problem
+        assert problem.line > 1

@@ -160,8 +160,7 @@ def test_what_if_changes_the_outcome_when_the_option_matters(app):
     scene = app.scene
     app.frame()
     gate = next(b for b, i in scene.decision_buttons.items() if scene.decisions[i]["decision"] == "gate_entry")
-    click(app, gate)
-    click(app, gate)  # hydraulic -> key -> knock
+    click(app, gate)  # key (the doctrine's quiet entry) -> knock
     click(app, scene.whatif_button)
     assert scene.other_name.startswith("What if: Knock and announce")
     assert scene.other.metrics["overall"]["score"] < scene.own.metrics["overall"]["score"]

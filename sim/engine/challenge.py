@@ -1,11 +1,13 @@
 """The behaviour probabilities a run uses: the scenario's, with the trainer's overrides and
 challenge level applied (`challenge:` in the scenario).
 
-The level scales every dangerous probability (a perpetrator's reactions other than
-surrender, his escalations, a victim's hiding and fleeing, her coached identity); the
-calm choice (surrender, freeze) takes what is left, so the probabilities still add up
-to 1. Overrides are applied first: the overridden reaction takes its value and the
-others share the rest in their old proportions.
+The level multiplies odds, not probabilities, so every level is strictly harder than the
+one below whatever the scenario's numbers: each dangerous reaction's odds against the calm
+one (surrender, freeze) are multiplied by the level's factor and the reactions are
+normalised again; a single probability (an escalation, a coached identity) has
+its odds p / (1 - p) multiplied. Nothing is clipped, so no two levels can give the same
+run. Overrides are applied first: the overridden reaction takes its value and the others
+share the rest in their old proportions.
 """
 from __future__ import annotations
 
@@ -28,12 +30,20 @@ def _set(weights: dict[str, float], name: str, value: float, calm: str) -> dict[
 
 
 def _scale(weights: dict[str, float], factor: float, calm: str) -> dict[str, float]:
-    dangerous = {k: w * factor for k, w in weights.items() if k != calm}
-    total = sum(dangerous.values())
-    if total > 1:
-        dangerous = {k: w / total for k, w in dangerous.items()}
-        total = 1.0
-    return {**dangerous, calm: max(0.0, 1.0 - total)}
+    """Each dangerous reaction's odds against the calm one times `factor`, normalised again."""
+    scaled = {k: (w if k == calm else w * factor) for k, w in weights.items()}
+    scaled.setdefault(calm, 0.0)
+    total = sum(scaled.values())
+    if total <= 0:
+        return {**{k: 0.0 for k in scaled}, calm: 1.0}
+    return {k: w / total for k, w in scaled.items()}
+
+
+def scale_odds(p: float, factor: float) -> float:
+    """p with its odds p / (1 - p) multiplied by `factor` (0 and 1 stay as they are)."""
+    if p <= 0.0 or p >= 1.0 or factor == 1.0:
+        return p
+    return factor * p / (1.0 - p + factor * p)
 
 
 def _overrides_for(challenge: Challenge, ident: str, group: str) -> dict[str, float]:
@@ -64,8 +74,8 @@ def behaviour(challenge: Challenge, kind: str, ident: str, reactions: dict[str, 
             values[name] = value
     factor = CHALLENGE_SCALE[challenge.level]
     weights = _scale(weights, factor, calm)
-    for name in SCALED & set(values):
-        values[name] = min(1.0, values[name] * factor)
+    for name in sorted(SCALED & set(values)):
+        values[name] = scale_odds(values[name], factor)
     return weights, values
 
 

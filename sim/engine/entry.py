@@ -29,7 +29,6 @@ BARRICADE_SLOWDOWN = 1.8
 NOISE_EVERY = 15.0  # a long forced entry keeps making noise
 ANSWER_SECONDS = 45.0  # how long to wait for someone to open after a knock
 RUSE_SECONDS = 30.0
-RUSE_SUCCESS = 0.5
 
 
 class BreachFailed(Exception):
@@ -61,7 +60,8 @@ def breach(world: "World", by: str, door: "DoorState", method: str) -> Generator
     if method == "ruse":
         yield env.timeout(streams.lognormal(stream + ":wait", RUSE_SECONDS, 0.4))
         alerted = any(p.state != "unaware" for p in world.people("perpetrator") if p.present)
-        if alerted or door.barricaded or not streams.chance(stream + ":works", RUSE_SUCCESS):
+        works = world.scenario.spec.causes.entry.ruse_works
+        if alerted or door.barricaded or not streams.chance(stream + ":works", works):
             world.emit("breach_failed", subject=door.id, by=by, method=method, reason="ruse not taken")
             raise BreachFailed(f"the ruse did not open {door.id}")
         open_door(world, door, by, how="ruse")

@@ -18,7 +18,7 @@ from typing import Callable, Generator, Optional
 
 import simpy
 
-from sim.format.orders import Order
+from sim.format.orders import Order, describe
 from sim.format.scenario import Scenario
 from sim.format.spec import Plan
 from .agents.perpetrator import Perpetrator
@@ -29,6 +29,7 @@ from .handover import take_planned
 from .injects import OpenDecision, run_decision, run_inject
 from .joint_inputs import JointInputs
 from .perception import TICK_SECONDS, Perception
+from .pressures import run_pressure
 from .referee import Referee
 from .rng import Streams
 from .seat_view import take_seat_snapshot
@@ -36,6 +37,12 @@ from .seats import Seats
 from .snapshot import Snapshot, take_snapshot
 from .world import World
 
+
+
+# Events after which a unit with no order looks again at what its standing rules ask of it.
+STANDING_CUES = {"perpetrator_reaction", "victim_found", "victim_panicked", "hostage_released",
+                 "perpetrator_alerted", "room_cleared", "victim_calmed"}
+STANDING_CUE_REACH_M = 25.0  # the standing rules reach no farther (see agents/unit.py)
 
 
 class Exercise(JointInputs):
@@ -98,10 +105,14 @@ class Exercise(JointInputs):
             self.env.process(run_decision(world, decision, opened=self._opened, close=self._close,
                                           planned=plan.decisions.get(decision.id),
                                           interactive=self.interactive))
+        for pressure in spec.pressures:
+            self.env.process(run_pressure(world, pressure))
+        self._requests: list[tuple[Order, str]] = []  # request_unit orders not yet carried out
         for order in plan.orders:
             self._issue(order, "plan")
         if self.seats is not None:
             self.seats.start(plan)
+        world.log.listen(self._standing_watch)
         self.env.process(self._tick())
 
     def _arrival(self, unit: Unit, delay: float) -> Generator:
@@ -134,18 +145,25 @@ class Exercise(JointInputs):
             raise ValueError(f"unknown unit {order.unit!r}")
         world.emit("order_issued", subject=order.unit, order=order.do, source=source)
         if order.do == "request_unit":
-            self.env.process(self._request(order, unit))
+            self.env.process(self._request(order, unit, source))
         elif now:
-            unit.preempt([order], source)
+            unit.preempt([order], source, reason=f"replaced by the {source}'s order to {describe(order)}")
         else:
             unit.enqueue(order, source)
 
-    def _request(self, order: Order, unit: Unit) -> Generator:
+    def _request(self, order: Order, unit: Unit, source: str) -> Generator:
+        entry = (order, source)
+        self._requests.append(entry)
         yield self.world.watcher.event_for(self.world.watcher.trigger_of(order))
+        self._requests.remove(entry)
+        world = self.world
         if unit.present or getattr(unit, "requested", False):
+            world.emit("order_failed", subject=unit.id, unit=unit.id, order=describe(order), do=order.do,
+                       source=source, reason="already on scene" if unit.present else "already requested")
             return
         unit.requested = True
-        self.world.emit("unit_requested", subject=unit.id, arrives_in=unit.spec.arrives + unit.coordination_delay)
+        world.emit("unit_requested", subject=unit.id, arrives_in=unit.spec.arrives + unit.coordination_delay)
+        world.emit("order_done", subject=unit.id, order=order.do)
         yield from self._arrival(unit, unit.spec.arrives + unit.coordination_delay)
 
     def _log_input(self, entry: dict) -> None:
@@ -189,10 +207,11 @@ class Exercise(JointInputs):
                 self._issue(order, "decision")
             else:
                 by_unit.setdefault(order.unit, []).append(order)
+        reason = f"replaced by decision {decision_id} ({option_id})"
         for unit_id, orders in by_unit.items():
             self.world.emit("order_issued", subject=unit_id, order=",".join(o.do for o in orders),
                             source="decision")
-            self.world.agents[unit_id].preempt(orders, "decision")
+            self.world.agents[unit_id].take_decision(orders, reason)
 
     # -- time ----------------------------------------------------------------------------
     @property
@@ -284,12 +303,33 @@ class Exercise(JointInputs):
             if reason:
                 self._end(reason)
 
+    def _standing_watch(self, event: dict) -> None:
+        """Events the standing rules answer: an idle unit looks again."""
+        if event["kind"] in STANDING_CUES:
+            world = self.world
+            subject = world.agents.get(event.get("subject") or "")
+            near = STANDING_CUE_REACH_M / world.grid.cell_size
+            for unit in world.people("unit"):
+                # only units near enough to act on it look again (large floors have many units)
+                if subject is None or (abs(unit.cell[0] - subject.cell[0]) <= near
+                                       and abs(unit.cell[1] - subject.cell[1]) <= near):
+                    unit.wake_if_idle()
+
     def _end(self, reason: str) -> None:
         if self.finished:
             return
         self.finished = True
+        world = self.world
+        for unit in world.people("unit"):
+            unit.abandon_orders()
+        for order, source in list(self._requests):
+            trigger = world.watcher.trigger_of(order)
+            world.emit("order_failed", subject=order.unit, unit=order.unit, order=describe(order), do=order.do,
+                       source=source, reason=f"not carried out: still waiting for {trigger} when the exercise ended")
+        for victim in world.people("victim"):
+            victim.at_the_end()
         self.end_reason = reason
-        self.world.emit("exercise_ended", reason=reason)
+        world.emit("exercise_ended", reason=reason)
 
     # -- what the outside sees ---------------------------------------------------------
     @property

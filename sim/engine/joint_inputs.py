@@ -90,7 +90,7 @@ class JointInputs:
             raise ValueError(f"ended by {by!r}: one of {', '.join(END_REASONS)}")
         if self.finished:
             raise RuntimeError("the exercise is over")
-        self._end(END_REASONS[by])
+        self._end(self.referee.time_limit_reason() if by == "limit" else END_REASONS[by])
         self._log_input(self._entry("end_operation", seat, by=by))
 
     def _time_up(self) -> None:
@@ -99,7 +99,7 @@ class JointInputs:
         if self.interactive:
             self.end_operation("limit")
         else:
-            self._end(END_REASONS["limit"])
+            self._end(self.referee.time_limit_reason())  # says what was left to do
 
     # -- a seat's message --------------------------------------------------------------
     def send(self, sender: str, to: str, via: str, text: str, *, about: Optional[str] = None,

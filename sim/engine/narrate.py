@@ -14,7 +14,8 @@ HIGHLIGHTS = {
     "victim_treated_as_offender", "victim_treated", "victim_handed_over", "perpetrator_arrested",
     "perpetrator_fled", "evidence_destroyed", "evidence_secured", "officer_injured", "victim_injured",
     "inject", "decision_made", "order_failed", "cordon_set", "exercise_ended", "unit_requested",
-    "interview_done", "seat_handed",
+    "interview_done", "order_interrupted", "unit_guarding", "perpetrator_stopped", "pressure",
+    "victim_moved_away", "seat_handed",
 }
 
 
@@ -36,7 +37,7 @@ def humanise(words: str, names: dict[str, str]) -> str:
     """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know."""
     out = []
     for token in words.split(" "):
-        core = token.strip("():,")
+        core = token.strip("():,;'")
         out.append(token.replace(core, names[core].split(" (")[0]) if core in names else token.replace("_", " "))
     return " ".join(out)
 
@@ -46,7 +47,26 @@ def clock(t: float) -> str:
     return f"{t // 60:02d}:{t % 60:02d}"
 
 
+def because(event: dict, names: dict[str, str]) -> str:
+    """The event's cause in words, if it has one: ' (because ...)'."""
+    cause = event.get("cause")
+    return f": {humanise(str(cause), names)}" if cause else ""
+
+
 def describe(event: dict, names: dict[str, str]) -> Optional[str]:
+    """The event in a line, with its cause for a bad outcome."""
+    text = _describe(event, names)
+    if text is not None and event["kind"] in CAUSED:
+        text += because(event, names)
+    return text
+
+
+# Bad outcomes and pressures: their line says why.
+CAUSED = {"hostage_taken", "victim_injured", "perpetrator_fled", "evidence_destroyed", "victim_treated_as_offender",
+          "officer_injured", "victim_moved_away", "pressure"}
+
+
+def _describe(event: dict, names: dict[str, str]) -> Optional[str]:
     k = event["kind"]
     s = event.get("subject")
     n = names.get(s, s) if s else ""
@@ -119,13 +139,27 @@ def describe(event: dict, names: dict[str, str]) -> Optional[str]:
         seat = names.get(f"seat:{s}", s)
         return (f"{seat} is played by the plan now (the controller handed it over)" if event.get("to") == "plan"
                 else f"{seat} is played by its people again (the controller handed it back)")
-    if k == "order_failed":
+    if k in ("order_failed", "order_interrupted"):
         reason = humanise(str(event.get("reason", "")), names)
-        return f"{n} could not {event.get('order', '').replace('_', ' ')}: {reason}"
+        order = humanise(str(event.get("order", "")), names)
+        verb = "could not" if k == "order_failed" else "stopped:"
+        return f"{names.get(event.get('unit', s), s)} {verb} {order}: {reason}"
+    if k == "unit_idle":
+        where = names.get(event.get("room") or "", event.get("room") or "")
+        return f"{n} idle{f' in {where}' if where else ''}: awaiting orders"
+    if k == "unit_guarding":
+        return f"{n} stays with {names.get(event.get('victim', ''), event.get('victim'))} " \
+               f"(standing rules: {humanise(str(event.get('reason', '')), names)})"
+    if k == "perpetrator_stopped":
+        return f"{n} stopped in flight by {by}"
+    if k == "pressure":
+        return f"{humanise(str(event.get('outcome', '')), names)}"
+    if k == "victim_moved_away":
+        return f"{n} taken away by {by}"
     if k == "cordon_set":
         return f"{by} covers {n}"
     if k == "exercise_ended":
-        return f"exercise ended: {event.get('reason', '')}"
+        return f"exercise ended: {humanise(str(event.get('reason', '')), names)}"
     return None
 
 

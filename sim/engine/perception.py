@@ -97,8 +97,9 @@ class Perception:
     # -- what a look sees ----------------------------------------------------------------
     def signature(self) -> tuple:
         # where everyone is (or is not): the sight lines change only when this does
+        # (a woman who stops hiding is seen again: hidden is part of where she "is")
         return (self.world._door_version,
-                tuple([(a.cell, a.present, a.outside_at) for a in self.everyone]))
+                tuple([(a.cell, a.present, a.outside_at, getattr(a, "hidden", False)) for a in self.everyone]))
 
     def in_sight(self) -> set[str]:
         """Ids of the people and items some unit saw at the last look. While the world
@@ -189,6 +190,7 @@ class Perception:
             world.last_seen[agent.id] = (now, agent.cell, agent.label)
             if agent.kind == "victim" and not agent.found:
                 agent.found = True
+                agent.found_by = unit.id
                 world.emit("victim_found", subject=agent.id, by=unit.id, room=world.room_of(agent.cell))
             elif agent.kind == "perpetrator":
                 if not world.has_happened("perpetrator_seen", agent.id):

@@ -25,7 +25,8 @@ TRAINEE_EVENTS = {
     "victim_calmed", "victim_treated_as_offender", "interview_done", "spoken_in_language",
     "perpetrator_seen", "perpetrator_arrested", "perpetrator_fled", "struggle", "officer_injured",
     "victim_injured", "hostage_taken", "hostage_released", "evidence_secured", "inject",
-    "decision_opened", "decision_made", "exercise_ended", "noise", "seen",
+    "decision_opened", "decision_made", "exercise_ended", "noise", "seen", "unit_idle", "unit_guarding",
+    "perpetrator_stopped",
 }  # not barricade_built or perpetrator_alerted: units learn of those only by running into them
 QUIET_EVENTS = {"order_started", "order_issued", "noise", "seen", "order_done"}
 

@@ -35,6 +35,7 @@ WALL_LOSS_DB = 30.0
 CLOSED_DOOR_LOSS_DB = 20.0
 NOTICE_FROM_DB = 35.0
 NOTICE_CERTAIN_DB = 60.0
+LOUD_NOISE_DB = 75.0  # a knock and "Police!", forcing a door, shouting: the neighbours hear it
 SIGHT_RANGE_M = 15.0
 HEARING_RANGE_M = 30.0  # beyond this, several walls and doors stand between in any building
 _FIELDS: dict = {}  # distance fields shared by all exercises in this process
@@ -437,8 +438,10 @@ class World:
     def make_noise(self, cell: Cell, level_db: float, cause: str) -> None:
         """A loud event: logged, shown on the map, and heard by everyone near enough."""
         self.noises.append(Noise(self.env.now, cell, level_db, cause))
-        self.emit("noise", subject=self.room_of(cell) or self.door_at.get(cell), cause=cause,
-                  level_db=round(level_db), cell=list(cell))
+        where = self.room_of(cell) or self.door_at.get(cell)
+        self.emit("noise", subject=where, cause=cause, level_db=round(level_db), cell=list(cell))
+        if level_db >= LOUD_NOISE_DB:
+            self.emit("loud_noise", subject=where, cause=cause, level_db=round(level_db))
         reach = HEARING_RANGE_M / self.grid.cell_size
         for agent in list(self.agents.values()):
             if agent.present and agent.kind != "unit" and \

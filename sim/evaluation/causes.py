@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sim.engine.narrate import names_of
+from sim.engine.narrate import humanise, names_of
 from sim.format import triggers
 from .ratings import clock
 
@@ -37,7 +37,9 @@ def cause_of(event: dict, events: list[dict], spec) -> Optional[Cause]:
     names = names_of(spec)
     kind, t, who = event["kind"], event["t"], _name(names, event.get("subject"))
     when = clock(t)
-    given = event.get("cause")  # the engine's own words, where it gives them
+    given = event.get("cause")  # the engine's own words, where it gives them (with ids: named here)
+    if given:
+        given = humanise(str(given), names)
     if kind == "perpetrator_fled":
         via = event.get("via")
         where = _name(names, via)

@@ -399,6 +399,33 @@ class Checker(JointChecks):
         if "doctrine_plan" in self.s:
             self.check_plan(("doctrine_plan",), self.s["doctrine_plan"])
 
+    def check_pressures(self) -> None:
+        """Each pressure names rooms, perpetrators and victims that exist, and what its kind needs."""
+        seen: dict[str, int] = {}
+        for i, pressure in enumerate(self.s.get("pressures", ())):
+            path = ("pressures", i)
+            if pressure.id in seen:
+                self.add(path + ("id",), f"id '{pressure.id}' is already used by pressures[{seen[pressure.id]}]")
+            seen.setdefault(pressure.id, i)
+            for j, room in enumerate(pressure.watches):
+                self.ref(path + ("watches", j), room, ("room",))
+            self.ref(path + ("alerts",), pressure.alerts, ("perpetrator",), allow=("all",))
+            for j, victim in enumerate(pressure.victims):
+                self.ref(path + ("victims", j), victim, ("victim",))
+            if pressure.by is not None:
+                self.ref(path + ("by",), pressure.by, ("perpetrator",))
+            kind = pressure.kind
+            if kind in ("watch", "rounds", "client") and not pressure.watches:
+                self.add(path, f"a '{kind}' pressure needs 'watches': the rooms where waiting police are seen")
+            if kind == "move_victims":
+                if not pressure.victims:
+                    self.add(path, "a 'move_victims' pressure needs 'victims': the women taken away")
+                if pressure.by is None:
+                    self.add(path, "a 'move_victims' pressure needs 'by': the perpetrator who takes them away")
+            if pressure.every is not None and kind not in ("rounds", "client"):
+                self.add(path + ("every",), f"only rounds and client pressures repeat; a '{kind}' pressure takes "
+                                           "no 'every'")
+
     # -- scoring -----------------------------------------------------------------------
     def check_scoring(self) -> None:
         scoring = self.s.get("scoring")
@@ -516,6 +543,7 @@ class Checker(JointChecks):
         self.check_floor_plan()
         self.check_people()
         self.check_events()
+        self.check_pressures()
         self.check_seats()
         self.check_scoring()
         self.check_guide()

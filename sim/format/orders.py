@@ -161,3 +161,29 @@ REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "hand_over": {"victim": ("victim",), "to": ("unit",)},
     "request_unit": {},
 }
+
+
+def describe(order: Order) -> str:
+    """An order in a few words, with ids ('clear call_room (hard)', 'breach front_gate by key'):
+    what the log's order events carry, for the feed and the debrief to word."""
+    f = order.__dict__
+    do = f["do"]
+    if do == "move":
+        text = f"move to {f['to']}"
+    elif do in ("stack", "breach"):
+        text = f"{do} at {f['door']}" if do == "stack" else f"breach {f['door']} by {f['method'].replace('_', ' ')}"
+    elif do == "clear":
+        text = f"clear {f['room']}" + (f" ({f['approach']})" if f.get("approach", "dynamic") != "dynamic" else "")
+    elif do == "hold":
+        text = f"hold for {f['seconds']:g} s" if f.get("seconds") is not None else "hold"
+    elif do in ("cordon", "negotiate", "arrest", "secure_evidence"):
+        text = f"{do.replace('_', ' ')} {f['target']}"
+    elif do == "escort":
+        text = f"escort {f['victim']} to {f['to']}"
+    elif do == "hand_over":
+        text = f"hand over {f['victim']} to {f['to']}"
+    elif do in ("interview", "treat"):
+        text = f"{do} {f['victim']}"
+    else:
+        text = f"request {f['unit']}"
+    return text

@@ -413,16 +413,169 @@ class Plan(Model):
     """Joint exercise: inject id -> the channel its intelligence is asked to come by (instead of the inject's own)."""
 
 
+# --- causes and pressures ---------------------------------------------------------------
+
+Factor = Annotated[float, Field(ge=0, le=10)]
+"""A multiplier: 1 leaves a chance as it is, 2 doubles it, 0.5 halves it."""
+
+
+class ByApproach(Model):
+    """One value for each approach of a `clear` order."""
+    calm: Factor = 0
+    dynamic: Factor = 0
+    hard: Factor = 0
+
+
+class ByWeapon(Model):
+    """One value for each weapon a perpetrator may carry."""
+    none: Probability = 0
+    blunt: Probability = 0
+    knife: Probability = 0
+    firearm: Probability = 0
+
+
+class HostageCauses(Model):
+    """A hostage is taken when a perpetrator has more warning than the time police need to reach him: he acts after
+    his `act_seconds`, and must walk to a woman before officers reach him."""
+    reach_m: Annotated[float, Field(ge=0, le=100)] = 8.0
+    """How far (metres of walking) he will go for a woman who is not yet with the police."""
+    shield_reach_m: Annotated[float, Field(ge=0, le=20)] = 2.5
+    """How close a woman must be for a man who resists to seize her as a human shield as police come in."""
+    close_warning: Factor = 0.5
+    """With police within 5 m when he acts, flight, destroying evidence and seizing a woman count this much."""
+    distant_warning: Factor = 1.5
+    """Warned from a distance (noise through walls, a lookout, a pressure), they count this much."""
+
+
+class VictimHarmCauses(Model):
+    """How a woman comes to be hurt during the operation: force, panic, and who comes in first."""
+    entry_fear: ByApproach = ByApproach(calm=0.03, dynamic=0.1, hard=0.15)
+    """Fear added when officers come into her room, by their approach (a hard entry's handcuffs add 0.15 more)."""
+    panic_hurt: ByApproach = ByApproach(calm=0.0, dynamic=0.03, hard=0.3)
+    """The chance a panicking woman hurts herself as officers come in, by their approach."""
+    struggle_hurt: Probability = 0.15
+    """The chance a panicking woman within 3 m of a struggle is hurt."""
+    told_in_language: Probability = 0.25
+    """How much her fear falls when the officers coming in tell her in her own language who they are (a unit that
+    speaks it comes in, or is already with her), before she can panic."""
+
+
+class OffenderCauses(Model):
+    """How a victim comes to be treated as an offender. When an interview does not identify her, each cause
+    present is a separate chance (scaled by her distrust, 1 - trust) that she is taken for one."""
+    no_language: Probability = 0.6
+    """Interviewed with no shared language (and no interpreter in the room): she cannot explain."""
+    coached: Probability = 0.3
+    """She tells the story she was coached to tell, with no shared language to see through it."""
+    coached_believed: Probability = 0.5
+    """In a shared language: her coached false identity is believed."""
+    handcuffed: Probability = 0.3
+    """She was handcuffed as a suspect in a hard entry. A woman in handcuffs who is never screened in an
+    interview is treated as an offender with this chance at the end of the operation."""
+    shouted: Probability = 0.03
+    """Each time she was shouted at ('Police! Get down!')."""
+    first_words: Probability = 0.15
+    """The first officer to speak with her did not speak her language."""
+
+
+class IdentificationCauses(Model):
+    """Indicators of trafficking that let an interview without a shared language identify her (less surely than one
+    in her language): each present is a separate chance, times what an interview in her language would give."""
+    passports: Probability = 0.3
+    """Withheld passports (an evidence item of kind passports) have been secured."""
+    ledger: Probability = 0.2
+    """A debt ledger (an evidence item of kind ledger) has been secured."""
+    locked_room: Probability = 0.2
+    """She was kept in a room behind a locked door, or restrained."""
+    story: Probability = 0.3
+    """Her coached story falls apart in front of an interviewer with the interview skill."""
+
+
+class OfficerInjuryCauses(Model):
+    """How an officer comes to be hurt: in a struggle, by the perpetrator's weapon; shields, numbers and the method
+    of entry change it."""
+    weapon: ByWeapon = ByWeapon(none=0.04, blunt=0.12, knife=0.2, firearm=0.3)
+    """The chance a struggle hurts an officer, by the perpetrator's weapon."""
+    shields: Factor = 0.5
+    """With shields, that chance is multiplied by this."""
+    numbers: Factor = 0.15
+    """Each officer in the room beyond the first raises the odds that he gives up rather than fights by this share."""
+    approach: ByApproach = ByApproach(calm=1.5, dynamic=1.0, hard=0.7)
+    """The odds that he fights rather than gives up, by how the officers came in."""
+
+
+class EvidenceCauses(Model):
+    """How evidence is lost: a perpetrator who chose to destroy it goes item by item from the moment he acts."""
+    at_hand: Probability = 0.5
+    """The chance an alerted perpetrator who waits for the police (barricaded, or resisting) destroys the items in
+    his own room meanwhile."""
+
+
+class EntryCauses(Model):
+    """How a quiet entry works out."""
+    ruse_works: Probability = 0.5
+    """The chance that a ruse (a delivery, a client at the door) gets the door opened while nobody inside is alerted."""
+
+
+class EscapeCauses(Model):
+    """How a perpetrator gets away: by a route in his flee_via that no unit covers."""
+    stopped_in_passing: Probability = 0.8
+    """The chance that a unit he runs past (within 1.5 m, in sight) stops him."""
+
+
+class Causes(Model):
+    """Behaviour: how strongly each cause of a bad outcome acts in this scenario. Every field has a default; set only
+    the ones this scenario changes."""
+    hostage: HostageCauses = HostageCauses()
+    victim_harm: VictimHarmCauses = VictimHarmCauses()
+    offender: OffenderCauses = OffenderCauses()
+    identification: IdentificationCauses = IdentificationCauses()
+    officer_injury: OfficerInjuryCauses = OfficerInjuryCauses()
+    evidence: EvidenceCauses = EvidenceCauses()
+    escape: EscapeCauses = EscapeCauses()
+    entry: EntryCauses = EntryCauses()
+
+
+class Pressure(Model):
+    """Behaviour: what waiting costs. Something that happens on the timeline whatever the police do."""
+    id: Id
+    kind: Literal["watch", "rounds", "client", "phone_call", "move_victims"]
+    """watch: someone inside keeps an eye on `watches` (a door camera, a peephole): each minute an officer waits there
+    he is noticed with `chance`, so the longer and the more officers wait, the likelier; rounds: a lookout looks at
+    `watches` at `at` and then `every` seconds and sees any police there with `chance`; client: a client comes up at
+    `at` (and `every` seconds after) through `watches` and, seeing police there with `chance`, phones the flat;
+    phone_call: at `at` a call alerts `alerts`; move_victims: at `at`, `by` takes `victims` away to another place
+    unless police are with them or in `watches` (the way out), where they are seen instead."""
+    at: Seconds = 0
+    """When it happens first (watch: from when the watching starts), in seconds into the exercise."""
+    every: Optional[Annotated[float, Field(gt=0, le=86_400)]] = None
+    """rounds and client: it happens again every this many seconds."""
+    watches: tuple[Id, ...] = ()
+    """watch, rounds, client: the rooms where police are seen; move_victims: the rooms on the way out."""
+    chance: Probability = 1.0
+    """watch: the chance per officer and minute of being noticed; rounds and client: the chance that police there are
+    seen."""
+    alerts: Id = "all"
+    """The perpetrator who is warned (or 'all')."""
+    victims: tuple[Id, ...] = ()
+    """move_victims: the women taken away (those not yet safe or with the police)."""
+    by: Optional[Id] = None
+    """move_victims: the perpetrator who takes them (he must be free and unaware; he leaves with them)."""
+    message: Optional[str] = None
+    """Descriptive: what it is, in the timeline."""
+
+
 ChallengeLevel = Literal["easy", "standard", "hard", "severe"]
-CHALLENGE_SCALE = {"easy": 0.5, "standard": 1.0, "hard": 1.5, "severe": 2.0}
-"""How the challenge level scales every dangerous behaviour probability (the calm one takes the rest)."""
+CHALLENGE_SCALE = {"easy": 0.5, "standard": 1.0, "hard": 2.0, "severe": 4.0}
+"""How the challenge level multiplies the odds of every dangerous behaviour (against the calm one)."""
 
 
 class Challenge(Model):
     """Behaviour: the trainer's difficulty setting. The briefing names the level, never the probabilities."""
     level: ChallengeLevel = "standard"
-    """Scales the dangerous reactions (everything but surrender and freeze) and escalations: easy 0.5x,
-    standard 1x, hard 1.5x, severe 2x; surrender (or freeze) takes what is left."""
+    """Multiplies the odds of the dangerous reactions (everything but surrender and freeze) against the calm one,
+    and the odds of the escalations and coached identity: easy 0.5x, standard 1x, hard 2x, severe 4x. Each
+    level is strictly harder than the one below."""
     overrides: dict[str, Probability] = {}
     """Behaviour probabilities set for this session, as 'ID.FIELD: value', e.g. 'guard.take_hostage: 0.3';
     ID is a perpetrator or victim id, or 'perpetrators'/'victims' for all of them. Applied before the level."""
@@ -465,6 +618,10 @@ class Scenario(Model):
     units: tuple[Unit, ...] = Field(min_length=1)
     injects: tuple[Inject, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    causes: Causes = Causes()
+    """Behaviour: how strongly each cause of a bad outcome acts (defaults for every field)."""
+    pressures: tuple[Pressure, ...] = ()
+    """Behaviour: what waiting costs: watchers, a lookout's rounds, clients, a phone call, women moved away."""
     exercise: Optional[ExerciseInfo] = None
     """What the after-action report names in its overview (HSEEP): mission area, core capabilities, type, sponsor, contact."""
     scoring: Scoring

@@ -63,6 +63,7 @@ def found(victim: "Agent", unit_id: str) -> None:
     world.poke()
     if not victim.found:
         victim.found = True
+        victim.found_by = unit_id
         world.emit("victim_found", subject=victim.id, by=unit_id, room=world.room_of(victim.cell))
 
 
@@ -110,6 +111,7 @@ def _on_ledge(victim: "Agent", window: str) -> Generator:
     world.poke()
     world.emit("victim_on_ledge", subject=victim.id, window=window)
     rooms = [r for r in world.grid.neighbours_of(window) if world.scenario.kind_of(r) == "room"]
+    out_at = world.now
     while True:
         yield world.env.timeout(LEDGE_CHECK_SECONDS)
         helper = world.cordons.get(window)
@@ -129,4 +131,7 @@ def _on_ledge(victim: "Agent", window: str) -> Generator:
             return
         if not victim.injured and world.streams.chance(f"{victim.id}:fall", LEDGE_FALL):
             victim.injured = True
-            world.emit("victim_injured", subject=victim.id, why="slipped on the ledge")
+            world.emit("victim_injured", subject=victim.id, why="slipped on the ledge", window=window,
+                       alone_s=round(world.now - out_at, 1),
+                       cause=f"slipped on the ledge after {world.now - out_at:.0f} s out there alone; no unit "
+                             f"covered {window} or came into its room")

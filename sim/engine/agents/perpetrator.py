@@ -1,8 +1,15 @@
-"""A perpetrator: unaware until alerted (noise, sight of police, a lookout's warning),
-then, after the time he needs to act, reacting as the scenario's probabilities weighed
-by his situation say (`reactions.py`): flee, barricade, destroy evidence, take or move a
-victim, surrender or resist. Reactions escalate: resisting with a victim within reach
-becomes a human shield, a flight blocked at a cordon a barricade.
+"""A perpetrator: unaware until alerted (noise, sight of police, a lookout's warning, a
+pressure such as a client who saw the police), then, after the time he needs to act,
+reacting as the scenario's probabilities weighed by his situation say (`reactions.py`):
+flee, barricade, destroy evidence, take or move a victim, surrender or resist. Reactions
+escalate: resisting with a victim within reach becomes a human shield, a flight blocked
+at a cordon a barricade. A man who waits for the police (barricaded, resisting) destroys
+what is at hand meanwhile, as the scenario's `causes.evidence.at_hand` says.
+
+Whether he gets a woman before the police get him is a race: his warning (from when he
+was alerted) against the time the police need to reach him. Every bad outcome he causes
+is logged with its cause: what warned him and when, what he needed, how far the police
+were.
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from sim.engine.challenge import perpetrator_behaviour
 from sim.engine.world import notice_probability
 from . import reactions
 from .base import Agent, Blocked
+from .facts import clock, police_approach
 
 if TYPE_CHECKING:
     from sim.format.spec import Perpetrator as PerpetratorSpec
@@ -24,12 +32,18 @@ if TYPE_CHECKING:
 CLIMB_OUT_SECONDS = 20.0  # out of a window onto a ledge or fire escape
 LOOKOUT_CALL_SECONDS = 10.0  # a phone call or shout to warn the others
 BARRICADE_SECONDS = 25.0
-# How likely a struggle hurts an officer, by the perpetrator's weapon.
-OFFICER_INJURY = {"none": 0.04, "blunt": 0.12, "knife": 0.2, "firearm": 0.3}
 HOSTAGE_HARM = {"none": 0.1, "blunt": 0.25, "knife": 0.35, "firearm": 0.5}
 CAUGHT_BEFORE_ACTING_YIELDS = 0.85  # alerted, but the police reached him before he could act
-PANIC_INJURY_IN_STRUGGLE = 0.15  # a panicking woman close by hurts herself in a struggle
 STRUGGLE_REACH_M = 3.0
+STOP_REACH_M = 1.5  # a unit he runs past within this distance may stop him
+
+
+class Stopped(Exception):
+    """A unit he ran past stopped him."""
+
+    def __init__(self, unit):
+        super().__init__(unit.id)
+        self.unit = unit
 
 
 class Perpetrator(Agent):
@@ -47,6 +61,9 @@ class Perpetrator(Agent):
         self.custody: Optional[simpy.Event] = None
         self.alerted = world.env.event()
         self.alerted_by = ""
+        self.alerted_at: Optional[float] = None
+        self.causes = world.scenario.spec.causes
+        self._passed: set[str] = set()  # units he ran past that did not stop him
         self.reactions, values = perpetrator_behaviour(world.scenario.spec.challenge, spec)
         self.vigilance = values.pop("vigilance")
         self.escalation = values
@@ -66,6 +83,7 @@ class Perpetrator(Agent):
             return
         self.state = "alerted"
         self.alerted_by = why
+        self.alerted_at = self.world.now
         self.world.emit("perpetrator_alerted", subject=self.id, why=why)
         self.alerted.succeed()
 
@@ -78,6 +96,18 @@ class Perpetrator(Agent):
     def saw_police(self, unit_id: str) -> None:
         self.alert(f"saw {unit_id}")
 
+    def warning(self) -> dict:
+        """What warned him and when, and how long ago (for the cause of what he does)."""
+        if self.alerted_at is None:
+            return {}
+        return {"warned_by": self.alerted_by, "warned_at": round(self.alerted_at, 3),
+                "warning_s": round(self.world.now - self.alerted_at, 1)}
+
+    def warning_words(self) -> str:
+        if self.alerted_at is None:
+            return "he had no warning"
+        return f"warned ({self.alerted_by}) at T+{clock(self.alerted_at)}"
+
     # -- the reaction ------------------------------------------------------------------
     def run(self) -> Generator:
         world = self.world
@@ -86,7 +116,7 @@ class Perpetrator(Agent):
             if self.spec.role == "lookout":
                 world.env.process(self._warn_others())
             yield world.env.timeout(world.streams.lognormal(f"{self.id}:think", self.spec.act_seconds, 0.4))
-            weights, situation = reactions.situated(self, self.reactions, self.alerted_by)
+            weights, situation = reactions.situated(self, self.reactions, self.alerted_by, self.causes.hostage)
             self.reaction = world.streams.choose(f"{self.id}:reaction", weights)
             world.emit("perpetrator_reaction", subject=self.id, reaction=self.reaction, **situation)
             yield from self._react(self.reaction)
@@ -116,6 +146,7 @@ class Perpetrator(Agent):
             self.state = "surrendering"
         else:
             self.state = "resisting"
+            yield from self._destroy_at_hand("resisting")
 
     def _flee(self) -> Generator:
         world = self.world
@@ -125,6 +156,9 @@ class Perpetrator(Agent):
                 yield from self.walk(world.targets_of(route))
             except Blocked:
                 continue
+            except Stopped as stop:
+                yield from self._stopped(stop.unit)
+                return True
             if world.scenario.kind_of(route) == "window":
                 yield world.env.timeout(world.streams.lognormal(f"{self.id}:climb", CLIMB_OUT_SECONDS, 0.3))
             guard = world.cordons.get(route)
@@ -143,9 +177,38 @@ class Perpetrator(Agent):
             self.fled = True
             self.present = False
             self.state = "fled"
-            world.emit("perpetrator_fled", subject=self.id, via=route)
+            covered = [r for r in self.spec.flee_via if r in world.cordons]
+            world.emit("perpetrator_fled", subject=self.id, via=route, **self.warning(),
+                       cordoned=covered,
+                       cause=f"no cordon on the {route}; {self.id} left by it at T+{clock(world.now)}; "
+                             f"{self.warning_words()}")
             return True
         return False
+
+    def _step(self, nxt, follower) -> Generator:
+        yield from super()._step(nxt, follower)
+        if self.state == "fleeing":
+            self._check_passing()
+
+    def _check_passing(self) -> None:
+        """Running past a unit (within 1.5 m, in its sight), he may be stopped: a standing rule."""
+        world = self.world
+        for unit in world.people("unit"):
+            if not unit.present or unit.outside_at is not None or unit.id in self._passed:
+                continue
+            metres = float(np.hypot(unit.cell[0] - self.cell[0], unit.cell[1] - self.cell[1])) * world.grid.cell_size
+            if metres > STOP_REACH_M or not world.can_see(unit.cell, self.cell):
+                continue
+            self._passed.add(unit.id)
+            if world.streams.chance(f"{self.id}:stopped:{unit.id}", self.causes.escape.stopped_in_passing):
+                raise Stopped(unit)
+
+    def _stopped(self, unit) -> Generator:
+        world = self.world
+        self.release_door()
+        world.emit("perpetrator_stopped", subject=self.id, by=unit.id, unit=unit.id,
+                   reason=f"no order; {self.id} ran past {unit.id}")
+        yield from self.confront(unit)
 
     def _blocked(self, why: str) -> Generator:
         """His flight is blocked: a barricade (escalation), or resistance if armed, or giving up."""
@@ -183,11 +246,22 @@ class Perpetrator(Agent):
             world.door_changed()
             world.emit("barricade_built", subject=door_id, by=self.id)
         self.state = "barricaded"
+        yield from self._destroy_at_hand("barricaded")
 
-    def _destroy_evidence(self) -> Generator:
+    def _destroy_at_hand(self, then: str) -> Generator:
+        """Waiting for the police, he destroys what is in his own room, as the scenario says."""
+        world = self.world
+        room = world.room_of(self.cell)
+        at_hand = [e for e in world.evidence.values() if e.state == "intact" and room and world.room_of(e.cell) == room]
+        if at_hand and world.streams.chance(f"{self.id}:at_hand", self.causes.evidence.at_hand):
+            yield from self._destroy_evidence(room=room)
+        self.state = then
+
+    def _destroy_evidence(self, room: Optional[str] = None) -> Generator:
         world = self.world
         while True:
-            intact = [e for e in world.evidence.values() if e.state == "intact"]
+            intact = [e for e in world.evidence.values() if e.state == "intact"
+                      and (room is None or world.room_of(e.cell) == room)]
             if not intact:
                 break
             field = {e.id: world.distance_to((e.cell,))[self.cell] for e in intact}
@@ -212,8 +286,14 @@ class Perpetrator(Agent):
                     item.state = "intact"  # stopped in time; what is left can be secured
                 raise
             item.state = "destroyed"
-            world.emit("evidence_destroyed", subject=item.id, by=self.id)
-        self.state = "waiting"
+            metres, doors = police_approach(world, item.cell)
+            behind = f" behind {', '.join(doors)}" if doors else ""
+            world.emit("evidence_destroyed", subject=item.id, by=self.id, **self.warning(),
+                       police_m=metres, doors_between=doors,
+                       cause=f"destroyed by {self.id}, {self.warning_words()}; the nearest officers were "
+                             f"{metres:.0f} m away{behind}")
+        if room is None:
+            self.state = "waiting"
 
     def _seize_victim(self, *, move: bool) -> Generator:
         world = self.world
@@ -235,7 +315,13 @@ class Perpetrator(Agent):
         target.hostage_of = self.id
         self.hostage = target
         target.change_fear(0.2, "seized")
-        world.emit("hostage_taken", subject=target.id, by=self.id, room=world.room_of(self.cell))
+        metres, doors = police_approach(world, self.cell)
+        warned = self.warning()
+        behind = f" behind {', '.join(doors)}" if doors else ""
+        world.emit("hostage_taken", subject=target.id, by=self.id, room=world.room_of(self.cell), **warned,
+                   needed_s=warned.get("warning_s"), police_m=metres, doors_between=doors,
+                   cause=f"{self.warning_words()}; he had her {warned.get('warning_s', 0):.0f} s later, "
+                         f"while the nearest officers were {metres:.0f} m away{behind}")
         self.state = "holding a hostage"
         if move:
             rooms = [r.id for r in world.scenario.spec.floor_plan.rooms
@@ -253,14 +339,38 @@ class Perpetrator(Agent):
     def _grab_shield(self, unit: Agent) -> None:
         """Escalation: resisting as the police come in, he seizes a woman within reach as a shield."""
         world = self.world
-        victim = reactions.victim_in_reach(self, reactions.SHIELD_REACH_M)
+        victim = reactions.victim_in_reach(self, self.causes.hostage.shield_reach_m)
         if victim is None or not world.streams.chance(f"{self.id}:shield", self.escalation["resist_to_hostage"]):
             return
         victim.hostage_of = self.id
         self.hostage = victim
         victim.change_fear(0.2, "seized")
-        world.emit("hostage_taken", subject=victim.id, by=self.id, room=world.room_of(self.cell), how="human shield")
+        world.emit("hostage_taken", subject=victim.id, by=self.id, room=world.room_of(self.cell), how="human shield",
+                   **self.warning(), police_m=0.0, doors_between=[],
+                   cause=f"{self.warning_words()}; resisting as {unit.id} reached him, he seized {victim.id}, "
+                         f"who was within {self.causes.hostage.shield_reach_m:g} m, as a human shield")
         self.state = "holding a hostage"
+
+    def _officers_here(self, unit: Agent) -> int:
+        world = self.world
+        room = world.room_of(self.cell)
+        others = sum(u.size for u in world.in_room(room, "unit") if u is not unit and u.outside_at is None) if room else 0
+        return unit.size + others
+
+    @staticmethod
+    def _approach_of(unit: Agent) -> str:
+        current = getattr(unit, "current", None)
+        order = current.order if current is not None else None
+        return order.__dict__.get("approach", "dynamic") if order is not None and order.do == "clear" else "dynamic"
+
+    def _yield_chance(self, unit: Agent, chance: float) -> float:
+        """Numbers and the method change his odds of giving up rather than fighting."""
+        injury = self.causes.officer_injury
+        odds = chance / (1 - chance) if chance < 1 else float("inf")
+        odds *= 1 + injury.numbers * max(0, self._officers_here(unit) - 1)
+        fight = getattr(injury.approach, self._approach_of(unit))
+        odds = odds / fight if fight > 0 else float("inf")
+        return 1.0 if odds == float("inf") else odds / (1 + odds)
 
     def confront(self, unit: Agent, *, negotiated: bool = False) -> Generator:
         """Run inside the unit's process: the arrest, peaceful or with a struggle."""
@@ -288,7 +398,7 @@ class Perpetrator(Agent):
             chance = 0.15 if self.state in ("resisting", "holding a hostage") else 0.5
             if "arrest" not in unit.spec.skills:
                 chance *= 0.7  # officers not trained to arrest give him more chances to fight
-            yielding = world.streams.chance(f"{self.id}:yield", chance)
+            yielding = world.streams.chance(f"{self.id}:yield", self._yield_chance(unit, chance))
         force = "none"
         if yielding:
             yield world.env.timeout(world.streams.lognormal(f"{self.id}:cuff", 10.0, 0.3))
@@ -297,20 +407,32 @@ class Perpetrator(Agent):
             world.emit("struggle", subject=self.id, by=unit.id, armed=self.spec.armed)
             world.emit("force_used", subject=self.id, by=unit.id, force="struggle")
             yield world.env.timeout(world.streams.lognormal(f"{self.id}:struggle", 20.0, 0.4))
-            risk = OFFICER_INJURY[self.spec.armed] * (0.5 if "shields" in getattr(unit, "equipment", ()) else 1)
+            injury = self.causes.officer_injury
+            shields = "shields" in getattr(unit, "equipment", ())
+            risk = getattr(injury.weapon, self.spec.armed) * (injury.shields if shields else 1)
             if world.streams.chance(f"{self.id}:injures_officer", risk):
-                world.emit("officer_injured", subject=unit.id, by=self.id, armed=self.spec.armed)
+                officers = self._officers_here(unit)
+                world.emit("officer_injured", subject=unit.id, by=self.id, armed=self.spec.armed, shields=shields,
+                           officers=officers, approach=self._approach_of(unit), **self.warning(),
+                           cause=f"hurt in a struggle with {self.id} ({self.spec.armed.replace('none', 'unarmed')}), "
+                                 f"{'with' if shields else 'without'} shields, {officers} officers in the room, "
+                                 f"{self._approach_of(unit)} entry; {self.warning_words()}")
             if self.hostage is not None and world.streams.chance(f"{self.id}:harms_hostage",
                                                                  HOSTAGE_HARM[self.spec.armed]):
                 self.hostage.injured = True
-                world.emit("victim_injured", subject=self.hostage.id, by=self.id)
+                world.emit("victim_injured", subject=self.hostage.id, by=self.id, why="hurt as a hostage in a struggle",
+                           cause=f"hurt as the hostage of {self.id} in his struggle with {unit.id}")
             room = world.room_of(self.cell)
+            hurt = world.scenario.spec.causes.victim_harm.struggle_hurt
             for victim in sorted(world.in_room(room, "victim") if room else (), key=lambda v: v.id):
                 close = np.hypot(victim.cell[0] - self.cell[0], victim.cell[1] - self.cell[1]) * world.grid.cell_size
                 if victim.state == "panicked" and victim is not self.hostage and close <= STRUGGLE_REACH_M and \
-                        world.streams.chance(f"{victim.id}:panic_injury", PANIC_INJURY_IN_STRUGGLE):
+                        world.streams.chance(f"{victim.id}:panic_injury", hurt):
                     victim.injured = True
-                    world.emit("victim_injured", subject=victim.id, by=self.id, why="hurt in a panic during a struggle")
+                    world.emit("victim_injured", subject=victim.id, by=self.id, why="hurt in a panic during a struggle",
+                               fear=round(victim.fear, 2), metres=round(float(close), 1),
+                               cause=f"panicking (fear {victim.fear:.2f}) {close:.0f} m from the struggle between "
+                                     f"{unit.id} and {self.id}")
         if self.hostage is not None:
             victim = self.hostage
             victim.hostage_of = None

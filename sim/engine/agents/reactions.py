@@ -10,8 +10,10 @@ and what he sees when he acts weighs them.
   option; with one and no way out, he is cornered and twice as likely to seize her.
 - **Officers seen**: four or more in sight make surrender twice as likely, resistance half.
 - **Armed**: an unarmed man is half as likely to resist or seize a hostage.
-- **Warning**: alerted by distant noise he has time (flight and destroying evidence count
-  1.5x); alerted by police at arm's length he does not (they count half).
+- **Warning**: alerted from a distance (noise through walls, a lookout, a pressure such as
+  a client who saw the police) he has time: flight, destroying evidence and seizing a woman
+  count the scenario's `causes.hostage.distant_warning` (1.5x); with police within 5 m when
+  he acts he has none (they count `close_warning`, half).
 """
 from __future__ import annotations
 
@@ -71,11 +73,17 @@ def officers_in_sight(perp: "Agent") -> tuple[int, float]:
     return count, nearest
 
 
-def situated(perp: "Agent", weights: dict[str, float], why: str) -> tuple[dict[str, float], dict]:
-    """The weights as his situation makes them, and the situation (for the event log)."""
+DISTANT_WARNINGS = ("heard", "warned", "pressure", "inject")
+
+
+def situated(perp: "Agent", weights: dict[str, float], why: str, causes=None) -> tuple[dict[str, float], dict]:
+    """The weights as his situation makes them, and the situation (for the event log).
+    `causes`: the scenario's `causes.hostage` (reach and the weight of warning)."""
     w = dict(weights)
     route = open_route(perp)
-    victim = victim_in_reach(perp)
+    reach = causes.reach_m if causes is not None else REACH_M
+    close, distant = (causes.close_warning, causes.distant_warning) if causes is not None else (0.5, 1.5)
+    victim = victim_in_reach(perp, reach)
     seen, nearest = officers_in_sight(perp)
     armed = perp.spec.armed != "none"
     if route is None and w.get("flee", 0) > 0:
@@ -96,16 +104,17 @@ def situated(perp: "Agent", weights: dict[str, float], why: str) -> tuple[dict[s
         w["resist"] = w.get("resist", 0) * 0.5
         w["take_hostage"] = w.get("take_hostage", 0) * 0.5
     if nearest <= CLOSE_M:
-        time_factor = 0.5
-    elif why.startswith("heard") or why.startswith("warned"):
-        time_factor = 1.5
+        time_factor = close
+    elif why.startswith(DISTANT_WARNINGS):
+        time_factor = distant
     else:
         time_factor = 1.0
-    for name in ("flee", "destroy_evidence"):
+    for name in ("flee", "destroy_evidence", "take_hostage", "move_victim"):
         if name in w:
             w[name] *= time_factor
     if sum(w.values()) <= 0:
         w = {"surrender": 1.0}
     situation = {"route_open": route is not None, "victim_in_reach": victim.id if victim else None,
-                 "officers_seen": seen, "armed": armed}
+                 "officers_seen": seen, "armed": armed, "warned_by": why,
+                 "warning": "close" if nearest <= CLOSE_M else "distant" if why.startswith(DISTANT_WARNINGS) else "near"}
     return w, situation

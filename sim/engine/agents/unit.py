@@ -1,9 +1,19 @@
 """A unit the trainee commands: it works through its orders one after another.
 
-An order may wait for its trigger (`at`, `on`, `when`). Orders given during the
-operation (a decision, a click) go first and replace what the unit is doing; orders
-to another agency's unit pass through the liaison and arrive after that agency's
-coordination delay, because that is what a joint operation costs.
+An order may wait for its trigger (`at`, `on`, `when`). A trainee's order given during
+the operation goes first and replaces what the unit is doing. A decision's orders go
+first too, but the order the unit is carrying out is finished (a clearance under way
+completes), and they replace only the unit's waiting orders that do the same thing to
+the same target. Orders to another agency's unit pass through the liaison and arrive after
+that agency's coordination delay, because that is what a joint operation costs.
+
+Every order that is dropped (replaced, or impossible) is logged with why:
+`order_interrupted` or `order_failed`, each with `unit`, `order` (in words) and `reason`.
+
+With no order, a unit follows standing rules of engagement: it arrests a perpetrator who
+has given up within reach (or any free one in its own room), guards a woman it found who
+is not yet safe, and reports that it is idle. (A perpetrator fleeing past a unit is
+stopped by the perpetrator agent, which knows when he passes.)
 """
 from __future__ import annotations
 
@@ -15,9 +25,11 @@ import numpy as np
 import simpy
 
 from sim.engine import entry
-from sim.format.orders import Order
+from sim.format.catalogue import language_name
+from sim.format.orders import Arrest, Order, describe
 from . import fright
 from .base import ESCORT_FACTOR, TACTICAL_FACTOR, Agent, Blocked
+from .facts import clock, noisy_or
 
 if TYPE_CHECKING:
     from sim.format.spec import Unit as UnitSpec
@@ -44,6 +56,11 @@ SEIZE_SECONDS = 40.0
 NEGOTIATE_SECONDS = 180.0
 MEDICAL_SKILLS = {"first_aid", "trauma_care"}
 BREACH_ATTEMPTS = 4
+STANDING_REACH_M = 15.0  # a unit with no order goes this far (walking) to arrest a man who gave up
+GUARD_REACH_M = 25.0  # ... or to stay with a woman it found who is not yet safe
+GUARD_LOOK_SECONDS = 5.0
+ARRESTING_KINDS = {"entry_team", "perimeter", "detectives"}
+UNATTENDED_ORDER = "not carried out"
 
 
 class OrderFailed(Exception):
@@ -53,9 +70,18 @@ class OrderFailed(Exception):
 @dataclass
 class Queued:
     order: Order
-    source: str  # plan, decision, trainee
+    source: str  # plan, decision, trainee, standing
     started: bool = False
     batch: int = 0  # orders given together pass the liaison together
+
+
+def same_task(a: Order, b: Order) -> bool:
+    """Whether two orders do the same thing to the same target (a decision's order replaces
+    a waiting order of the unit's that it repeats)."""
+    if a.do != b.do:
+        return False
+    fa, fb = a.__dict__, b.__dict__
+    return all(fa.get(k) == fb.get(k) for k in ("to", "door", "room", "target", "victim"))
 
 
 class Unit(Agent):
@@ -76,6 +102,8 @@ class Unit(Agent):
         self._batches = 0
         self._relayed: set[int] = set()
         self._wake = world.env.event()
+        self.guarding: Optional[str] = None  # a woman it stays with by the standing rules
+        self._idle_reported = False
         self.process = world.env.process(self.run())
 
     @property
@@ -88,6 +116,8 @@ class Unit(Agent):
         waiting for a time, one passing through liaison, or orders for a unit on its way."""
         current = self.current
         if current is not None and (current.started or self.activity.startswith("order passing")):
+            return True
+        if self.guarding is not None:
             return True
         if current is None and not self.queue:
             return False
@@ -107,6 +137,7 @@ class Unit(Agent):
         if self.present:
             return
         self.present = True
+        self.arrived_at = self.world.now
         self.activity = "idle"
         self.world.emit("unit_arrived", subject=self.id, at=self.spec.at)
         self.arrived.succeed()
@@ -115,8 +146,9 @@ class Unit(Agent):
         self.queue.append(Queued(order, source))
         self._poke()
 
-    def preempt(self, orders: list[Order], source: str) -> None:
-        """Orders given now: they go first; what the unit was doing is dropped."""
+    def preempt(self, orders: list[Order], source: str, reason: str = "") -> None:
+        """Orders given now (by the trainee): they go first, and what the unit was doing is
+        dropped (logged with `reason`); an order not yet begun is kept for later."""
         current = self.current
         self._batches += 1
         new = [Queued(o, source, batch=self._batches) for o in orders]
@@ -125,9 +157,68 @@ class Unit(Agent):
         self.queue.extendleft(reversed(new))
         if current is not None:
             self.current = None
-            self.process.interrupt(("replaced", current))
+            self.process.interrupt(("replaced", current, reason or f"replaced by a new order from the {source}"))
         else:
+            self._stop_guarding()
             self._poke()
+
+    def take_decision(self, orders: list[Order], reason: str) -> None:
+        """A decision's orders: they come next, after the order the unit is carrying out
+        (which it finishes), and replace only its waiting orders that they repeat. An
+        open-ended hold is what a decision ends, so it is replaced."""
+        world = self.world
+        current = self.current
+        self._batches += 1
+        new = [Queued(o, "decision", batch=self._batches) for o in orders]
+        waiting = ([current] if current is not None and not current.started else []) + list(self.queue)
+        kept = []
+        for queued in waiting:
+            if any(same_task(queued.order, o) for o in orders):
+                self._dropped("order_interrupted", queued, reason)
+            else:
+                kept.append(queued)
+        self.queue.clear()
+        self.queue.extend(new + kept)
+        if current is None:
+            self._stop_guarding()
+            self._poke()
+        elif not current.started:
+            self.current = None
+            self.process.interrupt(("requeued", current, ""))  # it waits again, behind the new orders
+        elif current.order.do == "hold" and current.order.__dict__.get("seconds") is None:
+            self.current = None
+            self.process.interrupt(("replaced", current, reason))
+        world.watcher.recheck()
+
+    def _dropped(self, kind: str, queued: Queued, reason: str) -> None:
+        order = queued.order
+        self.world.emit(kind, subject=self.id, unit=self.id, order=describe(order), do=order.do,
+                        source=queued.source, reason=reason)
+
+    def abandon_orders(self, why_prefix: str = UNATTENDED_ORDER) -> None:
+        """At the end of the exercise: every order still waiting is logged, with why it never ran."""
+        current = self.current
+        waiting = ([current] if current is not None and not current.started else []) + list(self.queue)
+        for i, queued in enumerate(waiting):
+            if not self.present:
+                why = ("the unit was never requested" if self.spec.on_request and not getattr(self, "requested", False)
+                       else "the unit had not arrived")
+            elif i == 0:
+                trigger = self.world.watcher.trigger_of(queued.order)
+                if self.activity == "order passing through liaison":
+                    why = "it was still passing through the liaison"
+                elif trigger is not None:
+                    why = f"still waiting for {trigger} when the exercise ended"
+                else:
+                    why = "the exercise ended first"
+            else:
+                why = f"still behind '{describe(waiting[0].order)}' when the exercise ended"
+            self._dropped("order_failed", queued, f"{why_prefix}: {why}")
+        self.queue.clear()
+
+    def _stop_guarding(self) -> None:
+        if self.guarding is not None and self.process.is_alive and self.process is not self.world.env.active_process:
+            self.process.interrupt(("guard", None, ""))
 
     def _poke(self) -> None:
         if not self._wake.triggered:
@@ -137,6 +228,12 @@ class Unit(Agent):
         world = self.world
         while True:
             if not self.queue:
+                if self.present and self._standing_rules():
+                    continue
+                if self.guarding is not None:
+                    yield from self._guard()
+                    continue
+                self._report_idle()
                 self._wake = world.env.event()
                 try:
                     yield self._wake
@@ -145,19 +242,104 @@ class Unit(Agent):
                 continue
             queued = self.queue.popleft()
             self.current = queued
+            self._idle_reported = False
             try:
                 yield from self._carry_out(queued)
             except simpy.Interrupt as stop:
-                if stop.cause and stop.cause[1].started:
-                    world.emit("order_interrupted", subject=self.id, order=stop.cause[1].order.do)
+                cause = stop.cause if isinstance(stop.cause, tuple) else ("replaced", queued, "")
+                what, dropped, reason = cause
+                if what == "replaced" and dropped is not None and dropped.started:
+                    self._dropped("order_interrupted", dropped, reason or "replaced by a new order")
             except (Blocked, OrderFailed, entry.BreachFailed) as failure:
-                world.emit("order_failed", subject=self.id, order=queued.order.do, reason=str(failure))
+                self._dropped("order_failed", queued, _plain(str(failure)))
                 self.activity = f"failed: {failure}"
             finally:
                 self.release_door()
                 if self.current is queued:
                     self.current = None
                 world.watcher.recheck()  # `when: unit_idle` may hold now
+
+    # -- standing rules of engagement (no order) ------------------------------------------
+    def _standing_rules(self) -> bool:
+        """With no order: arrest a man who gave up within reach, or any free one in this
+        unit's room; then guard a woman it found who is not yet safe. True if it took up
+        an arrest (queued as a standing order)."""
+        world = self.world
+        if self.cordoning or self.outside_at is not None or self.activity == "holding":
+            return False
+        can_arrest = "arrest" in self.spec.skills or self.spec.kind in ARRESTING_KINDS
+        here = world.room_of(self.cell)
+        if can_arrest:
+            for perp in world.people("perpetrator"):
+                if perp.controlled or not perp.present or perp.held_by is not None or perp.hostage is not None:
+                    continue
+                in_room = here is not None and world.room_of(perp.cell) == here
+                gave_up = perp.state == "surrendering"
+                if not (in_room or (gave_up and self._within(perp.cell, STANDING_REACH_M))):
+                    continue
+                why = (f"{perp.id} has given up" if gave_up else f"{perp.id} is free in {here}")
+                order = Arrest(unit=self.id, do="arrest", target=perp.id)
+                self.queue.append(Queued(order, "standing"))
+                world.emit("order_issued", subject=self.id, order="arrest", source="standing rules",
+                           target=perp.id, reason=f"no order; {why}")
+                return True
+        if self.guarding is None:
+            for victim in world.people("victim"):
+                if getattr(victim, "found_by", None) != self.id or not self._needs_guard(victim):
+                    continue
+                if not self._within(victim.cell, GUARD_REACH_M):
+                    continue
+                room = world.room_of(victim.cell)
+                if not can_arrest and any(not p.controlled for p in world.in_room(room, "perpetrator")):
+                    continue  # not a unit to walk in on a free perpetrator
+                self.guarding = victim.id
+                why = "panicking" if victim.state == "panicked" else "not yet safe"
+                world.emit("unit_guarding", subject=self.id, unit=self.id, victim=victim.id,
+                           reason=f"no order; {victim.id}, whom it found, is {why}")
+                break
+        return False
+
+    @staticmethod
+    def _needs_guard(victim) -> bool:
+        return (victim.present and not victim.safe and victim.hostage_of is None and not victim.fled
+                and not victim.hidden and victim.state != "fleeing" and not victim.on_ledge)
+
+    def _within(self, cell, metres: float) -> bool:
+        world = self.world
+        straight = float(np.hypot(cell[0] - self.cell[0], cell[1] - self.cell[1])) * world.grid.cell_size
+        if straight > metres:
+            return False
+        return world.way_to((cell,), self.cell).distance(self.cell) <= metres
+
+    def _guard(self) -> Generator:
+        """Stay with the woman until she is safe (officers with her calm her), or until an order comes."""
+        world = self.world
+        victim = world.agents[self.guarding]
+        self.activity = f"guarding {victim.id}"
+        try:
+            if world.room_of(self.cell) != world.room_of(victim.cell):
+                yield from self._go(victim.id)
+            while self._needs_guard(victim) and not self.queue:
+                self._wake = world.env.event()
+                yield self._wake | world.env.timeout(GUARD_LOOK_SECONDS)
+        except (Blocked, simpy.Interrupt):
+            self.release_door()
+        finally:
+            self.guarding = None
+            if self.activity.startswith("guarding"):
+                self.activity = "idle"
+
+    def _report_idle(self) -> None:
+        if not self.present or self._idle_reported or self.cordoning or self.activity == "holding":
+            return
+        self._idle_reported = True
+        self.world.emit("unit_idle", subject=self.id, unit=self.id, room=self.world.room_of(self.cell),
+                        reason="no order left: awaiting orders")
+
+    def wake_if_idle(self) -> None:
+        """Something happened that the standing rules may answer: look again if idle."""
+        if self.present and not self.queue and self.current is None and self.guarding is None:
+            self._poke()
 
     def _carry_out(self, queued: Queued) -> Generator:
         world = self.world
@@ -168,7 +350,7 @@ class Unit(Agent):
         if trigger is not None:
             self.activity = f"waiting: {trigger}"
             yield world.watcher.event_for(trigger)
-        if queued.source != "plan" and self.coordination_delay > 0 and queued.batch not in self._relayed:
+        if queued.source not in ("plan", "standing") and self.coordination_delay > 0 and queued.batch not in self._relayed:
             self._relayed.add(queued.batch)
             self.activity = "order passing through liaison"
             delay = world.streams.lognormal(f"{self.id}:relay", self.coordination_delay, RELAY_SPREAD)
@@ -228,21 +410,28 @@ class Unit(Agent):
             world.make_noise(self.cell, CALM_DB, "announcing 'Police'")
         else:
             world.make_noise(self.cell, SHOUT_DB, "shouting 'Police!'")
+        harm = world.scenario.spec.causes.victim_harm
         for victim in world.in_room(room, "victim"):
-            victim.officers_burst_in(self.id)
+            victim.officers_burst_in(self.id, approach, self)
             if victim.hidden or victim.state == "fleeing":
                 continue
             if victim.state == "panicked" and world.streams.chance(f"{victim.id}:panic_hurt:{self.id}",
-                                                                   PANIC_HURT[approach]):
+                                                                   getattr(harm.panic_hurt, approach)):
                 victim.injured = True
-                world.emit("victim_injured", subject=victim.id, by=self.id,
-                           why="hurt in a panic as officers came in" + (" and handcuffed her" if approach == "hard" else ""))
+                cuffed = " and handcuffed her" if approach == "hard" else ""
+                world.emit("victim_injured", subject=victim.id, by=self.id, approach=approach,
+                           fear=round(victim.fear, 2),
+                           why="hurt in a panic as officers came in" + cuffed,
+                           cause=f"panicking (fear {victim.fear:.2f}) as {self.id} came in ({approach} entry){cuffed}")
             if approach == "hard" and not victim.identified:
                 victim.change_fear(0.15, "handcuffed")
                 victim.lose_trust(HANDCUFF_TRUST_LOSS, f"handcuffed by {self.id}")
+                victim.handcuff(self.id)
                 world.emit("victim_handcuffed", subject=victim.id, by=self.id)
-            elif approach != "calm":
-                victim.lose_trust(SHOUTING_TRUST_LOSS, f"shouted at by {self.id}")
+            if approach != "calm":
+                victim.shouted_at(self.id)
+                if approach != "hard":
+                    victim.lose_trust(SHOUTING_TRUST_LOSS, f"shouted at by {self.id}")
         for perp in sorted(world.in_room(room, "perpetrator"), key=lambda p: p.id):
             self.activity = f"arresting {perp.id}"
             yield from perp.confront(self)
@@ -393,6 +582,8 @@ class Unit(Agent):
         else:
             items = [target]
         speed = 0.6 if "evidence" in self.spec.skills else 1.0
+        if len(items) == 1 and world.evidence[items[0]].state == "destroyed":
+            raise OrderFailed(f"{items[0]} was destroyed before it could be secured")
         for item_id in items:
             item = world.evidence[item_id]
             if item.state in ("secured", "destroyed"):
@@ -427,7 +618,7 @@ class Unit(Agent):
             if free:
                 raise OrderFailed(f"{victim.id} is not safe yet ({free[0].id} is with her)")
             if not victim.found:
-                victim.officers_burst_in(self.id)
+                victim.officers_burst_in(self.id, "dynamic", self)
             victim.make_safe(self.id)
 
     def _do_escort(self, order) -> Generator:
@@ -453,30 +644,55 @@ class Unit(Agent):
         if "sedated" in victim.spec.condition:
             median *= 1.5
         yield world.env.timeout(world.streams.lognormal(f"{victim.id}:interview_time:{self.id}", median, 0.3))
+        victim.interviewed = True
         draw = world.streams(f"{victim.id}:interview:{self.id}").random()
         coached = world.streams(f"{victim.id}:coached:{self.id}").random() < victim.coached
-        if shared and draw < (0.55 + 0.45 * victim.trust) * self._interview_factor(victim):
+        in_language = (0.55 + 0.45 * victim.trust) * self._interview_factor(victim)
+        indicators = {} if shared else self._indicators(victim, coached)
+        chance = in_language if shared else in_language * noisy_or(indicators.values())
+        language = (next(lang for lang in victim.languages if lang in (interpreter or self).languages) if shared
+                    else (self.languages[0] if self.languages else None))
+        facts = {"interviewed_at": round(world.now, 3), "language": language, "interpreter":
+                 interpreter.id if interpreter else None}
+        if not victim.identified and draw < chance:
             victim.identified = True
-            world.emit("victim_identified", subject=victim.id, by=self.id)
-            outcome = "identified as a victim"
+            how = "in her language" if shared else "from indicators: " + ", ".join(indicators)
+            world.emit("victim_identified", subject=victim.id, by=self.id, how=how, **facts)
+            outcome = "identified as a victim" + ("" if shared else f" ({how})")
         elif victim.identified:
             outcome = "inconclusive"
-        elif not shared and draw < 0.6 * (1 - victim.trust) + (0.3 if coached else 0.0):
-            victim.offender = True
-            world.emit("victim_treated_as_offender", subject=victim.id, by=self.id,
-                       why="no shared language: she could not explain; taken for an immigration offender")
-            outcome = "treated as an offender"
-        elif shared and coached:
-            world.emit("victim_false_identity", subject=victim.id, by=self.id)
-            outcome = "gave the false identity she was coached to give"
-            if world.streams.chance(f"{victim.id}:taken_in:{self.id}", 0.5 * (1 - victim.trust)):
-                victim.offender = True
-                world.emit("victim_treated_as_offender", subject=victim.id, by=self.id,
-                           why="her coached false identity was believed; taken for an immigration offender")
-                outcome = "treated as an offender"
         else:
-            outcome = "refused to speak" if shared else "no shared language"
+            if shared and coached:
+                world.emit("victim_false_identity", subject=victim.id, by=self.id)
+            causes = victim.offender_causes(shared=shared, coached_story=coached)
+            taken = (1 - victim.trust) * noisy_or(causes.values())
+            if causes and world.streams.chance(f"{victim.id}:taken_in:{self.id}", taken):
+                spoken = language_name(language) if language else "no language"
+                where = (f"interviewed at T+{clock(world.now)} by {self.id} in {spoken}"
+                         + ("" if shared else ", which she does not speak"))
+                victim.treated_as_offender(self.id, {where: taken, **causes}, **facts)
+                outcome = "treated as an offender"
+            elif shared and coached:
+                outcome = "gave the false identity she was coached to give"
+            else:
+                outcome = "refused to speak" if shared else "no shared language"
         world.emit("interview_done", subject=victim.id, by=self.id, outcome=outcome)
+
+    def _indicators(self, victim: "Victim", coached: bool) -> dict[str, float]:
+        """Signs of trafficking an interviewer can go by without her language, with their strengths."""
+        world = self.world
+        strength = world.scenario.spec.causes.identification
+        found: dict[str, float] = {}
+        kinds = {e.kind for e in world.evidence.values() if e.state == "secured"}
+        if "passports" in kinds:
+            found["withheld passports"] = strength.passports
+        if "ledger" in kinds:
+            found["a debt ledger"] = strength.ledger
+        if victim.locked_in:
+            found["kept behind a locked door"] = strength.locked_room
+        if coached and "interview" in self.spec.skills:
+            found["a coached story that fell apart"] = strength.story
+        return found
 
     def _interpreter_for(self, victim: "Victim") -> Optional["Unit"]:
         """A unit with the interpreting skill, in the room, who speaks her language."""
@@ -542,6 +758,13 @@ class Unit(Agent):
 
 
 _TARGET_FIELDS = ("to", "door", "room", "target", "victim", "method")
+
+
+def _plain(reason: str) -> str:
+    """An engine failure in plain words."""
+    if reason.endswith(" is locked") or reason.endswith(" is barricaded") or reason.endswith(" is closed"):
+        return f"the way is blocked: {reason}"
+    return reason
 
 
 def _targets(order: Order) -> dict:

@@ -10,17 +10,21 @@ handcuffs. Her conditions set how she walks and what care she needs.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Optional
 
 from sim.engine.challenge import victim_behaviour
 from . import fright
 from .base import INJURED_FACTOR, Agent
+from .facts import clock, noisy_or
 
 if TYPE_CHECKING:
     from sim.format.spec import Victim as VictimSpec
     from sim.engine.world import World
 
 PANIC_FEAR = 0.75
+WITH_THE_TEAM_M = 6.0
+_LOCKED_IN: dict = {}  # (scenario, room) -> whether a locked door leads into it  # someone this close behind the officers coming in speaks to her too
 LOUD_DB = 55.0
 SLOW_CONDITIONS = {"injured": INJURED_FACTOR, "sedated": INJURED_FACTOR, "pregnant": 0.8, "ill": 0.8}
 NEEDS_CARE = {"injured", "sedated", "pregnant", "ill"}  # beyond first aid: a medical kit
@@ -45,6 +49,7 @@ class Victim(Agent):
         self.injured = "injured" in spec.condition
         self.restrained = "restrained" in spec.condition
         self.found = False
+        self.found_by: Optional[str] = None
         self.safe = False
         self.identified = False
         self.offender = False
@@ -52,7 +57,26 @@ class Victim(Agent):
         self.handed_over = False
         self.hostage_of: Optional[str] = None
         self.with_unit: Optional[str] = None
+        self.moved_away = False
+        self.handcuffed: Optional[tuple[str, float]] = None  # (unit, time) of a hard entry's handcuffs
+        self.shouted: list[tuple[str, float]] = []  # who shouted at her, when
+        self.first_spoken: Optional[tuple[str, float, Optional[str]]] = None  # (unit, time, her language or None)
+        self.interviewed = False
+        self.locked_in = self.restrained or self._behind_locked_door(cell)
+        self.causes = world.scenario.spec.causes
         self.speed_factor = min([SLOW_CONDITIONS[c] for c in spec.condition if c in SLOW_CONDITIONS] or [1.0])
+
+    def _behind_locked_door(self, cell) -> bool:
+        world = self.world
+        room = world.room_of(cell)
+        if room is None:
+            return False
+        key = (world.scenario.sha256, room)
+        found = _LOCKED_IN.get(key)
+        if found is None:
+            locked = {d.id for d in world.scenario.spec.floor_plan.doors if d.locked}
+            found = _LOCKED_IN[key] = bool(locked & world.grid.neighbours_of(room))
+        return found
 
     @property
     def needs_care(self) -> bool:
@@ -92,12 +116,17 @@ class Victim(Agent):
             self.change_fear(0.08, cause)
             fright.frightened(self, cause, seen=False)
 
-    def officers_burst_in(self, unit_id: str) -> None:
-        """Armed officers enter her room shouting: frightening even when they are rescuers."""
+    def officers_burst_in(self, unit_id: str, approach: str = "dynamic", unit: Optional[Agent] = None) -> None:
+        """Armed officers enter her room: frightening even when they are rescuers, the more so
+        the harder they come in; less so if they tell her in her own language who they are
+        (the unit speaks it, or a unit with her does)."""
         world = self.world
         if self.handed_over or self.fled or self.on_ledge:
             return
-        self.change_fear(0.1, "forced entry")
+        harm = self.causes.victim_harm
+        self.change_fear(getattr(harm.entry_fear, approach), "officers came in")
+        if unit is not None and not self.hidden and self._told_in_language(unit):
+            self.change_fear(-harm.told_in_language, "told in her language who the officers are")
         if self.hidden:
             return  # hiding: they have not seen her
         fright.frightened(self, "officers burst in", seen=True)
@@ -105,17 +134,99 @@ class Victim(Agent):
             return
         if not self.found:
             self.found = True
+            self.found_by = unit_id
             world.emit("victim_found", subject=self.id, by=unit_id, room=world.room_of(self.cell))
         if self.fear >= PANIC_FEAR and self.state != "panicked" and not self.safe:
             if world.streams.chance(f"{self.id}:panic", self.fear - 0.45):
                 self.state = "panicked"
-                world.emit("victim_panicked", subject=self.id, fear=round(self.fear, 2))
+                world.emit("victim_panicked", subject=self.id, fear=round(self.fear, 2), by=unit_id,
+                           approach=approach)
+
+    def _told_in_language(self, unit: Agent) -> bool:
+        """Whether someone who speaks her language comes in with the officers: the unit itself, a
+        unit already in her room, or one right behind it (within 6 m, in sight)."""
+        if self.shares_language(unit):
+            return True
+        world = self.world
+        room = world.room_of(self.cell)
+        for other in world.people("unit"):
+            if other is unit or not other.present or other.outside_at is not None or not self.shares_language(other):
+                continue
+            if room is not None and world.room_of(other.cell) == room:
+                return True
+            close = math.hypot(other.cell[0] - unit.cell[0], other.cell[1] - unit.cell[1]) * world.grid.cell_size
+            if close <= WITH_THE_TEAM_M and world.can_see(other.cell, unit.cell):
+                return True
+        return False
+
+    def handcuff(self, unit_id: str) -> None:
+        if self.handcuffed is None:
+            self.handcuffed = (unit_id, self.world.now)
+
+    def shouted_at(self, unit_id: str) -> None:
+        self.shouted.append((unit_id, self.world.now))
+
+    def speaker_on_scene(self) -> Optional[tuple[str, float]]:
+        """The first unit on scene that speaks a language of hers (or interprets one), and when it arrived."""
+        best = None
+        for unit in self.world.people("unit"):
+            arrived = getattr(unit, "arrived_at", None)
+            if arrived is not None and self.shares_language(unit) and (best is None or arrived < best[1]):
+                best = (unit.id, arrived)
+        return best
+
+    def offender_causes(self, *, shared: bool, coached_story: bool) -> dict[str, float]:
+        """What makes officers take her for an offender, each with its strength."""
+        off = self.causes.offender
+        found: dict[str, float] = {}
+        if not shared:
+            found["no shared language"] = off.no_language
+            if coached_story:
+                found["she told the story she was coached to tell"] = off.coached
+        elif coached_story:
+            found["her coached false identity was believed"] = off.coached_believed
+        if self.handcuffed is not None:
+            found[f"handcuffed by {self.handcuffed[0]} at T+{clock(self.handcuffed[1])}"] = off.handcuffed
+        if self.shouted:
+            found[f"shouted at {len(self.shouted)} time{'s' if len(self.shouted) > 1 else ''}"] = \
+                noisy_or([off.shouted] * len(self.shouted))
+        if self.first_spoken is not None and self.first_spoken[2] is None:
+            who, when, _ = self.first_spoken
+            found[f"first spoken to by {who} at T+{clock(when)} in a language she does not speak"] = off.first_words
+        return found
+
+    def treated_as_offender(self, by: str, causes: dict[str, float], **facts) -> None:
+        world = self.world
+        self.offender = True
+        speaker = self.speaker_on_scene()
+        words = "; ".join(causes)
+        if speaker is not None:
+            words += f"; a speaker of her language ({speaker[0]}) was on scene from T+{clock(speaker[1])}"
+        else:
+            words += "; nobody on scene spoke her language"
+        world.emit("victim_treated_as_offender", subject=self.id, by=by, causes=list(causes),
+                   speaker=speaker[0] if speaker else None, speaker_at=round(speaker[1], 3) if speaker else None,
+                   handcuffed_at=round(self.handcuffed[1], 3) if self.handcuffed else None,
+                   shouted=len(self.shouted), cause=words, **facts)
+
+    def at_the_end(self) -> None:
+        """A woman still in handcuffs who was never screened is processed as a suspect."""
+        if self.handcuffed is None or self.interviewed or self.identified or self.offender or not self.present:
+            return
+        chance = self.causes.offender.handcuffed * (1 - self.trust)
+        if self.world.streams.chance(f"{self.id}:never_screened", chance):
+            self.treated_as_offender(self.handcuffed[0], {f"handcuffed by {self.handcuffed[0]} at "
+                                                          f"T+{clock(self.handcuffed[1])} and never screened in an "
+                                                          "interview": chance})
 
     def spoken_to(self, unit: Agent, *, care: bool = False) -> None:
         """Someone speaks to her. Her own language, a female officer or victim care calm her
         and build trust."""
         spec = getattr(unit, "spec", None)
         care = care or (spec is not None and "victim_support" in spec.skills)
+        if self.first_spoken is None:
+            shared = next((lang for lang in self.languages if lang in unit.languages), None)
+            self.first_spoken = (unit.id, self.world.now, shared)
         if spec is not None and getattr(spec, "female_officer", False):
             self.change_fear(-0.05, "a female officer")
             self.change_trust(0.1)
