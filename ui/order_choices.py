@@ -58,3 +58,15 @@ def problem_line(event: dict, names: dict[str, str]) -> Optional[str]:
         return None
     unit = problem_unit(event) or ""
     return f"{names.get(unit, unit)}: {status}"
+
+
+def method_buttons(manager, box, choices: list[tuple[str, str]]) -> dict:
+    """One button a method, stacked inside `box` below its title line: {button: method}."""
+    import pygame
+    from pygame_gui.elements import UIButton
+
+    buttons, y = {}, box.top + 36
+    for method, label in choices:
+        buttons[UIButton(pygame.Rect(box.left + 12, y, box.width - 24, 30), label, manager, starting_height=5)] = method
+        y += 34
+    return buttons

@@ -101,6 +101,14 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         except OSError:
             pass
         raise
+    try:  # the rename itself survives a power cut only once the folder is synced
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        pass
 
 
 def save(record: dict[str, Any], out_dir: Path | str = "results", *, key_dir: Path | str | None = None) -> Path:

@@ -10,11 +10,11 @@ Every edit goes through `execute`, so the undo stack and the journal never miss 
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from sim.evaluation.record import write_atomic
 from ui.editor import edits as E
 from ui.editor import textmerge, yamltree
 from ui.editor.journal import Journal, Leftover, journal_path
@@ -131,26 +131,6 @@ class Document:
 
 
 def atomic_write(target: Path, text: str) -> None:
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # the rename itself survives a power cut only once the folder is synced
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
+    """The trainer's file, byte for byte as the document reads (no newline translation), written
+    as every record is: a temporary file, fsync, rename, the folder synced."""
+    write_atomic(Path(target), text.encode("utf-8"))

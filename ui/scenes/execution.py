@@ -23,7 +23,7 @@ from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
 from ui.scenes.base import Next, Scene
-from ui.order_choices import ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
+from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
 
@@ -249,12 +249,7 @@ class ExecutionScene(Scene):
         door = next(d for d in self.ctx.scenario.spec.floor_plan.doors if d.id == fields["door"])
         choices = breach_choices(self.ctx.scenario, self.selected, door.kind)
         self.asking = (fields, queue)
-        box = self._method_rect(len(choices))
-        y = box.top + 36
-        for method, label in choices:
-            b = UIButton(pygame.Rect(box.left + 12, y, box.width - 24, 30), label, self.manager, starting_height=5)
-            self.method_buttons[b] = method
-            y += 34
+        self.method_buttons = method_buttons(self.manager, self._method_rect(len(choices)), choices)
         self.message = f"Breach {self.names.get(door.id, door.id)}: choose how (right-click or Esc cancels)."
 
     def _method_rect(self, count: int) -> pygame.Rect:

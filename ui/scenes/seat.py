@@ -20,7 +20,7 @@ from sim.engine.snapshot import Snapshot
 from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
-from ui.order_choices import ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
+from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
 from ui.scenes.joint_base import JointScene, _fit
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, text_block, wrap
 
@@ -162,12 +162,7 @@ class SeatScene(JointScene):
         door = next(d for d in self.link.scenario.spec.floor_plan.doors if d.id == fields["door"])
         choices = breach_choices(self.link.scenario, self.unit, door.kind)
         self.asking = (fields, queue)
-        box = self._method_rect(len(choices))
-        y = box.top + 36
-        for method, label in choices:
-            b = UIButton(pygame.Rect(box.left + 12, y, box.width - 24, 30), label, self.manager, starting_height=5)
-            self.method_buttons[b] = method
-            y += 34
+        self.method_buttons = method_buttons(self.manager, self._method_rect(len(choices)), choices)
         self.say(f"Breach {self.link.names.get(door.id, door.id)}: choose how (right-click or Esc cancels).")
 
     def _method_rect(self, count: int) -> pygame.Rect:
