@@ -67,7 +67,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     key = read_public_key(args.key) if args.key else None
     record = records.load(args.record)
     scenario = scenario_of_record(args.record, record, args.scenario)
-    verdict = records.verify(scenario, record, key=key, key_dir=key_folder(args), require_signature=True)
+    beside = Path(args.record).parent  # a run made with --out DIR keeps its store and key there
+    folder = beside if not getattr(args, "db", None) and (beside / "signing_key.pem").exists() else key_folder(args)
+    verdict = records.verify(scenario, record, key=key, key_dir=folder, require_signature=True)
     print(f"{args.record}: {'ok' if verdict.ok else 'MISMATCH'}: {verdict.message}")
     if verdict.ok and verdict.signature:
         print(f"  signature: {verdict.signature}")
