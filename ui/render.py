@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pygame
 
@@ -112,15 +112,18 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
                 pygame.draw.rect(surface, ORANGE, rect, max(1, int(s / 6)))
             if highlight and window.id in highlight:
                 pygame.draw.rect(surface, YELLOW, rect.inflate(4, 4), 2)
-    for exit_ in plan.exits:
-        cells = grid.cells.get(exit_.id, ())
-        if cells:
-            _label(surface, view, grid.centre(exit_.id), exit_.name, 14, (30, 60, 40), box=(200, 230, 210))
+    taken = []  # room names first; an exit's label then steps clear of them
     for room in plan.rooms:
         if room.id in grid.cells and room.kind not in ("lift",):
             r, c = grid.centre(room.id)
             top = min(rc[0] for rc in grid.cells[room.id])
-            _label(surface, view, (top, c), room.name, 14, (70, 64, 56), box=None, offset=(0, int(s * 0.6)))
+            taken.append(_label(surface, view, (top, c), room.name, 14, (70, 64, 56), box=None,
+                                offset=(0, int(s * 0.6))))
+    for exit_ in plan.exits:
+        cells = grid.cells.get(exit_.id, ())
+        if cells:
+            taken.append(_label(surface, view, grid.centre(exit_.id), exit_.name, 14, (30, 60, 40),
+                                box=(200, 230, 210), avoid=taken))
 
 
 _LAYERS: dict = {}  # the cells of a plan drawn once per place on screen (and highlight), not every frame
@@ -194,14 +197,23 @@ def _draw_door(surface, view: MapView, cells, kind: str, state: str, highlighted
             pygame.draw.rect(surface, YELLOW, rect.inflate(4, 4), 2)
 
 
-def _label(surface, view: MapView, cell, words: str, size: int, colour, *, box=None, offset=(0, 0)) -> None:
+def _label(surface, view: MapView, cell, words: str, size: int, colour, *, box=None, offset=(0, 0),
+           avoid: Sequence[pygame.Rect] = ()) -> pygame.Rect:
+    """Words centred on a cell; moved above or below it where they would cover a label in `avoid`."""
     image = font(size).render(words, True, colour)
     x, y = view.centre(cell)
     rect = image.get_rect(center=(x + offset[0], y + offset[1]))
     rect.clamp_ip(view.rect)
+    step = rect.height + 4
+    for dy in (0, -step, step, -2 * step, 2 * step):
+        tried = rect.move(0, dy).clamp(view.rect)
+        if tried.inflate(6, 2).collidelist(avoid) < 0:
+            rect = tried
+            break
     if box is not None:
         pygame.draw.rect(surface, box, rect.inflate(6, 2), border_radius=3)
     surface.blit(image, rect)
+    return rect.inflate(6, 2)
 
 
 def draw_marker(surface: pygame.Surface, centre: tuple[int, int], kind: str, radius: int, *,
