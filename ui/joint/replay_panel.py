@@ -15,6 +15,7 @@ from ui import render
 from ui.scenes.joint_base import feed_words
 from ui.style.palette import SKY, VERMILLION
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, wrap
+from ui.style.fonts import cut_to_width
 
 ALL_SEEING = "All-seeing (the exercise as it was)"
 
@@ -57,7 +58,7 @@ class ReplayPanel:
             words = feed_words(event, self.link) if self.view != "trainer" else None
             words = words or self._plain(event)
             if words:
-                text(surface, _cut(f"{clock(event['t'])}  {words}", inner.width, 14), (inner.left, y), size=14,
+                text(surface, cut_to_width(f"{clock(event['t'])}  {words}", inner.width, 14), (inner.left, y), size=14,
                      colour=MUTED)
                 y += 19
         self._draw_messages(surface)
@@ -118,13 +119,3 @@ class ReplayPanel:
         text(surface, "messages (sent → arrived)", (strip.left, strip.bottom + 1), size=12, colour=SKY)
         text(surface, "decisions (red: defaulted)", (strip.right, strip.bottom + 1), size=12, colour=YELLOW_TEXT,
              anchor="topright")
-
-
-def _cut(words: str, width: int, size: int) -> str:
-    from ui.widgets import font
-    f = font(size)
-    if f.size(words)[0] <= width:
-        return words
-    while words and f.size(words + "…")[0] > width:
-        words = words[:-1]
-    return words + "…"

@@ -10,20 +10,12 @@ import pygame
 from pygame_gui.elements import UIButton
 
 from sim.engine.narrate import clock
+from ui.style.fonts import cut_to_width
 from ui.style.palette import GREEN, VERMILLION
-from ui.widgets import MUTED, TEXT, font, panel, text
+from ui.widgets import MUTED, TEXT, panel, text
 
 ROW = 58
 BUTTON_WIDTH = 112
-
-
-def _fit(words: str, width: int, size: int, bold: bool = False) -> str:
-    f = font(size, bold)
-    if f.size(words)[0] <= width:
-        return words
-    while words and f.size(words + "…")[0] > width:
-        words = words[:-1]
-    return words + "…"
 
 
 def order_words(order: dict, names: dict[str, str]) -> str:
@@ -119,16 +111,16 @@ class RoomPanel:
             else:
                 dot, colour = "○", VERMILLION if row.get("dropped_at") is not None else MUTED
             text(surface, dot, (x, y + 1), size=14, colour=colour)
-            text(surface, _fit(self.link.seat_name(seat), room_for_name, 15, True), (x + 16, y), size=15, bold=True)
+            text(surface, cut_to_width(self.link.seat_name(seat), room_for_name, 15, True), (x + 16, y), size=15, bold=True)
             lines = self.details(row).split("\n")[:1 if self.row < ROW else 2]
             for i, line in enumerate(lines):
-                text(surface, _fit(line, w - 16, 13), (x + 16, y + 19 + 17 * i), size=13,
+                text(surface, cut_to_width(line, w - 16, 13), (x + 16, y + 19 + 17 * i), size=13,
                      colour=VERMILLION if row.get("dropped_at") is not None and not row["connected"] else MUTED)
             y += self.row
         warnings = self.link.room.get("warnings", [])[-2:]
         for i, w_ in enumerate(reversed(warnings)):
             words = f"{clock(w_['t'])}  {w_['text']}"
-            text(surface, _fit(words, w, 14, True), (x, y + 4 + 19 * i), size=14, bold=True,
+            text(surface, cut_to_width(words, w, 14, True), (x, y + 4 + 19 * i), size=14, bold=True,
                  colour=VERMILLION if "dropped" in w_["text"] else TEXT)
 
     @staticmethod

@@ -18,7 +18,8 @@ from sim.engine.narrate import clock
 from sim.engine.snapshot import Snapshot
 from ui.joint.room_panel import RoomPanel, room_height
 from ui.scenes.base import Next
-from ui.scenes.joint_base import JointScene, _fit
+from ui.scenes.joint_base import JointScene
+from ui.style.fonts import cut_to_width
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, wrap
 
 SPEEDS = (0.5, 1, 2, 4, 8, 16)
@@ -269,9 +270,9 @@ class ControlScene(JointScene):
             when = f"at {clock(inject.at)}" if getattr(inject, "at", None) is not None else \
                 f"on {getattr(inject, 'on', '') or 'trigger'}"
             title = ("✓ " if fired else "") + ident.replace("_", " ")
-            text(surface, _fit(title, w - 94, 15), (x, b.rect.top), size=15, bold=True,
+            text(surface, cut_to_width(title, w - 94, 15), (x, b.rect.top), size=15, bold=True,
                  colour=MUTED if fired else TEXT)
-            text(surface, _fit(("fired · " if fired else "") + when + (f" · to {self.link.seat_name(inject.to)}"
+            text(surface, cut_to_width(("fired · " if fired else "") + when + (f" · to {self.link.seat_name(inject.to)}"
                                                                       if inject.to else ""), w - 94, 13),
                  (x, b.rect.top + 19), size=13, colour=ACCENT if fired else MUTED)
         text(surface, "MESSAGE TO A SEAT", (x, self.custom_top), size=14, colour=MUTED, bold=True)
@@ -279,10 +280,10 @@ class ControlScene(JointScene):
         text(surface, "OPEN DECISION", (x, self.decision_top), size=14, colour=MUTED, bold=True)
         d = snap.decision if snap else None
         words = f"{d.id}: {d.time_left:.0f} s left" if d else "none open"
-        text(surface, _fit(words, w, 15), (x, self.decision_top + 20), size=15,
+        text(surface, cut_to_width(words, w, 15), (x, self.decision_top + 20), size=15,
              colour=YELLOW_TEXT if d else MUTED)
         if d is not None:
-            text(surface, _fit(d.prompt, w, 13), (x, self.decision_top + 40 - 2), size=13, colour=MUTED)
+            text(surface, cut_to_width(d.prompt, w, 13), (x, self.decision_top + 40 - 2), size=13, colour=MUTED)
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "start / pause the exercise for everyone"),

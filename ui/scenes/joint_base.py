@@ -20,6 +20,7 @@ from sim.engine.snapshot import Snapshot
 from ui import render
 from ui.joint.client_view import SeatLink
 from ui.scenes.base import Next, Scene
+from ui.style.fonts import cut_to_width
 from ui.style.palette import SKY, VERMILLION
 from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text, wrap
 
@@ -231,7 +232,7 @@ class JointScene(Scene):
             box = pygame.Rect(self.map_rect.left + 8, self.map_rect.bottom - 30, self.map_rect.width - 16, 24)
             if self.message_is_error:
                 pygame.draw.rect(surface, (60, 24, 16), box, border_radius=4)
-            text(surface, _fit(self.message, box.width - 8, 16), (box.left + 6, box.top + 3), size=16, colour=colour)
+            text(surface, cut_to_width(self.message, box.width - 8, 16), (box.left + 6, box.top + 3), size=16, colour=colour)
 
     def left_title(self) -> str:
         return ""
@@ -253,17 +254,17 @@ class JointScene(Scene):
              colour=TEXT if status.startswith("RUNNING") and not held else YELLOW_TEXT)
         w = self.top.width
         if held:  # every seat is told why the clock is slower than the controller set it
-            text(surface, _fit(held.get("text", ""), w - 172 - 540, 15, True), (172, 36), size=15, bold=True,
+            text(surface, cut_to_width(held.get("text", ""), w - 172 - 540, 15, True), (172, 36), size=15, bold=True,
                  colour=YELLOW_TEXT)
         else:
-            text(surface, _fit(link.scenario.spec.title, w - 172 - 540, 14), (172, 36), size=14, colour=MUTED)
+            text(surface, cut_to_width(link.scenario.spec.title, w - 172 - 540, 14), (172, 36), size=14, colour=MUTED)
         who = link.seat_names.get(link.seat, link.seat) + (f" · {link.client.name}" if link.client.name else "")
         text(surface, who, (w - 14, 8), size=18, bold=True, anchor="topright")
         state = link.state
         colour = (120, 200, 120) if state == "connected" else VERMILLION
         words = {"connected": "● connected to the host", "connecting": "○ connecting to the host…",
                  "reconnecting": "○ connection lost: reconnecting…"}.get(state, state)
-        text(surface, _fit(words, 520, 15), (w - 14, 36), size=15, colour=colour, anchor="topright")
+        text(surface, cut_to_width(words, 520, 15), (w - 14, 36), size=15, colour=colour, anchor="topright")
 
     def draw_banner(self, surface: pygame.Surface, snap: Optional[Snapshot]) -> None:
         """Decisions that other seats are taking: everyone should know the team is waiting."""
@@ -280,7 +281,7 @@ class JointScene(Scene):
         head = f"{who.upper()} IS TAKING A DECISION"
         if font(15, True).size(head + "  ·  the team waits on it")[0] < width - 16:
             head += "  ·  the team waits on it"
-        text(surface, _fit(head, width - 16, 15, True),
+        text(surface, cut_to_width(head, width - 16, 15, True),
              (box.left + 8, box.top + 6), size=15, bold=True, colour=SKY)
         for i, line in enumerate(lines):
             text(surface, line, (box.left + 8, box.top + 28 + 19 * i), size=15, colour=TEXT)
@@ -304,7 +305,7 @@ class JointScene(Scene):
             if m.id == self.selected:
                 pygame.draw.rect(surface, (70, 64, 30), rect, border_radius=3)
             colour = MUTED if m.stale else TEXT
-            text(surface, _fit(name, inner.width, 15, bold=True),
+            text(surface, cut_to_width(name, inner.width, 15, bold=True),
                  (inner.left, y), size=15, bold=True, colour=colour)
             told = how.startswith("told") or how.startswith("intelligence")
             for i, words in enumerate(how_lines):  # how it is known is the point: never cut
@@ -369,12 +370,3 @@ class JointScene(Scene):
         return [("click a marker", "select it: how you know it, and how old it is"),
                 ("?", "show or hide this help")]
 
-
-def _fit(words: str, width: int, size: int, bold: bool = False) -> str:
-    """Cut a line to `width` pixels with an ellipsis, so it never runs past its panel."""
-    f = font(size, bold)
-    if f.size(words)[0] <= width:
-        return words
-    while words and f.size(words + "…")[0] > width:
-        words = words[:-1]
-    return words + "…"

@@ -21,7 +21,8 @@ from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
-from ui.scenes.joint_base import JointScene, _fit
+from ui.scenes.joint_base import JointScene
+from ui.style.fonts import cut_to_width
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, text_block, wrap
 
 COMPOSER_HEIGHT = 232
@@ -357,7 +358,7 @@ class SeatScene(JointScene):
                 problem = _latest_problem(snap, unit, self.link.names)
                 if problem:  # an order that failed or was replaced: told at once
                     status, colour = f"! {problem}", ACCENT
-                text(surface, _fit(status, b.rect.width - 8, 14), (b.rect.left + 4, b.rect.bottom + 1), size=14,
+                text(surface, cut_to_width(status, b.rect.width - 8, 14), (b.rect.left + 4, b.rect.bottom + 1), size=14,
                      colour=colour)
         text(surface, "ORDERS (unit, order, then the map)", (self.left.left + 10, self.orders_top - 20), size=14,
              colour=MUTED, bold=True)
@@ -373,7 +374,7 @@ class SeatScene(JointScene):
             attached = f"Attached: map mark '{self.mark['label']}'"
         elif self.marking:
             attached = "Click the map to place the mark…"
-        text(surface, _fit(attached, c.width - 8, 14), (c.left + 4, c.top + 164), size=14,
+        text(surface, cut_to_width(attached, c.width - 8, 14), (c.left + 4, c.top + 164), size=14,
              colour=ACCENT if (self.about or self.mark or self.marking) else MUTED)
 
     def draw_on_map(self, surface, view, snap: Snapshot) -> None:
@@ -388,7 +389,7 @@ class SeatScene(JointScene):
             surface.blit(shade, box)
             pygame.draw.rect(surface, ACCENT, box, 2, border_radius=6)
             door = self.link.names.get(self.asking[0]["door"], "the door") if self.asking else "the door"
-            text(surface, _fit(f"BREACH {door.upper()}: BY WHICH METHOD?", box.width - 24, 15, bold=True),
+            text(surface, cut_to_width(f"BREACH {door.upper()}: BY WHICH METHOD?", box.width - 24, 15, bold=True),
                  (box.left + 12, box.top + 10), size=15, bold=True, colour=ACCENT)
 
     def _draw_decision(self, surface: pygame.Surface, snap: Snapshot) -> None:

@@ -77,6 +77,16 @@ def wrap(words: str, width: int, size: int, bold: bool = False) -> list[str]:
     return lines
 
 
+def cut_to_width(words: str, width: int, size: int, bold: bool = False) -> str:
+    """Cut a line to `width` pixels with an ellipsis, so it never runs past its panel."""
+    f = font(size, bold)
+    if f.size(words)[0] <= width:
+        return words
+    while words and f.size(words + "…")[0] > width:
+        words = words[:-1]
+    return words + "…"
+
+
 def fit_text(words: str, width: int, height: int, largest: int, *, smallest: int = MIN_TEXT,
              bold: bool = False, max_lines: int = 3) -> Optional[tuple[int, list[str]]]:
     """The largest size (and its lines) at which `words` fits in width x height, or None."""
