@@ -11,7 +11,7 @@ from cli.common import EXIT_OK, bounded
 def add_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sensitivity", action="store_true",
                    help="vary the doctrine plan one element at a time (entry method, each cordon, the language "
-                        "speaker, restraint, time of entry): each change's effect on each bad outcome, 95%% CI")
+                        "speaker, restraint, time of entry, shields): each change's effect on each bad outcome, 95%% CI")
     p.add_argument("--plan", metavar="PLAN", help="with --sensitivity: vary this plan file instead of the doctrine plan")
     p.add_argument("--wait-minutes", type=bounded(1, 120, "minutes"), default=10, metavar="M",
                    help="with --sensitivity: how long the delayed entry waits (default 10)")
@@ -19,7 +19,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
 
 
 def run_sensitivity(args: argparse.Namespace, scenario) -> int:
-    from sim.evaluation.sensitivity import markdown_table, sensitivity, text_table, unexplained
+    from sim.evaluation.sensitivity import markdown_table, sensitivity, steady_reasons, text_table, unexplained
     from sim.format.scenario import load_plan
 
     plan = load_plan(args.plan, scenario) if args.plan else scenario.spec.doctrine_plan
@@ -27,12 +27,22 @@ def run_sensitivity(args: argparse.Namespace, scenario) -> int:
                          wait_minutes=args.wait_minutes, progress=_Progress(sys.stderr.isatty()))
     if args.markdown:
         print(markdown_table(report, scenario.id))
+        missing = unexplained(report)
+        reasons = steady_reasons(scenario.spec, missing)
+        for name in missing:
+            print(f"\n*{name}*: no change moves it; " + (f"the scenario says why: {reasons[name]}" if name in reasons
+                                                         else "the scenario does not say why."))
         return EXIT_OK
     print(f"{scenario.title}: {scenario.spec.challenge.briefing_line()}")
     print(text_table(report, plan.name))
     missing = unexplained(report)
-    if missing:
-        print(f"\nNo change moves these clearly (no CI excludes zero): {', '.join(missing)}")
+    reasons = steady_reasons(scenario.spec, missing)
+    for name, why in reasons.items():
+        print(f"\n{name}: no change moves it; the scenario says why: {why}")
+    others = [name for name in missing if name not in reasons]
+    if others:
+        print(f"\nNo change moves these clearly (no CI excludes zero), and the scenario does not say why: "
+              f"{', '.join(others)}")
     return EXIT_OK
 
 

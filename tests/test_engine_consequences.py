@@ -295,3 +295,28 @@ def test_women_are_moved_away_while_the_police_wait_out_of_the_way_but_not_past_
     assert not events_of(ex, "victim_moved_away")
     assert "ran into police" in events_of(ex, "pressure")[0]["outcome"]
     assert ex.world.agents["guard"].state != "unaware"
+
+
+def test_a_woman_found_and_never_screened_is_processed_as_an_offender_unless_handed_over_for_care():
+    woman = {**WOMAN, "trust_in_police": 0.0}
+    def runs(extra_units, extra_orders):
+        text = scenario_yaml(map_rows=FLAT_ROWS, legend=LEGEND, rooms=ROOMS, doors=DOORS, exits=EXITS,
+                             victims=[woman], units=[police_unit("team", at="stairs", size=2),
+                                                     *extra_units],
+                             plan_orders=[{"unit": "team", "do": "breach", "door": "front_door",
+                                           "method": "manual_ram"},
+                                          {"unit": "team", "do": "clear", "room": "bedroom"}, *extra_orders])
+        scenario = load_text(text)
+        out = []
+        for seed in range(60):
+            ex = Exercise(scenario, seed, scenario.spec.doctrine_plan)
+            ex.run_to_end()
+            out.append(events_of(ex, "victim_treated_as_offender"))
+        return out
+    unscreened = runs([], [])
+    assert significant(sum(map(bool, unscreened)), 0, 60)
+    assert all("never screened in an interview nor handed over for care" in e[0]["cause"] for e in unscreened if e)
+    carer = police_unit("carer", at="stairs", kind="victim_care", languages=["th"], skills=["victim_support"],
+                        equipment=[])
+    cared = runs([carer], [{"unit": "team", "do": "hand_over", "victim": "mai", "to": "carer"}])
+    assert not any(cared)

@@ -88,5 +88,44 @@ def test_a_decision_the_plan_leaves_open_stays_open_in_every_variant():
     for variant in variants(scenario.spec, open_plan):
         if variant.element == "language" and "decision" in variant.label:
             assert set(variant.plan.decisions) == {"first_words"}  # switched, as a commander without him would
+        elif variant.element == "decision":  # the one decision it answers otherwise, the others still open
+            assert len(variant.plan.decisions) == 1 and variant.plan.name.endswith(
+                f"({next(iter(variant.plan.decisions))}: {next(iter(variant.plan.decisions.values()))})")
         else:
             assert variant.plan.decisions == {}, variant.label
+
+
+def _armed_guard_flat(**kw):
+    """A knife-armed guard who fights whoever comes in, a team with shields, one decision."""
+    return load_text(flat_yaml(
+        perpetrators=[{"id": "guard", "name": "Guard", "role": "guard", "at": "bedroom", "armed": "knife",
+                       "vigilance": 0.9, "alert_reaction": {"resist": 1.0}}],
+        units=[police_unit("team", size=1, equipment=["manual_ram", "shields"])],
+        decisions=[{"id": "approach", "at": 1, "prompt": "How do you go in?", "time_allowed": 30,
+                    "options": [{"id": "shout", "label": "Shout and go in", "orders": [
+                                    {"unit": "team", "do": "clear", "room": "bedroom"}]},
+                                {"id": "quiet", "label": "Calmly", "orders": [
+                                    {"unit": "team", "do": "clear", "room": "bedroom", "approach": "calm"}]}],
+                    "default": "shout"}],
+        plan_orders=[{"unit": "team", "do": "breach", "door": "bedroom_door", "method": "manual_ram"}], **kw))
+
+
+def test_going_in_without_shields_hurts_more_officers_and_each_decision_option_is_a_variant():
+    scenario = _armed_guard_flat()
+    plan = scenario.spec.doctrine_plan
+    found = {(v.element, v.label) for v in variants(scenario.spec, plan)}
+    assert ("protection", "no shields: Team") in found
+    assert ("decision", "approach: Calmly (plan: shout)") in found
+    assert not any(v.element == "decision" and "Shout" in v.label for v in variants(scenario.spec, plan))
+    report = sensitivity(scenario, plan, runs=120, workers=1,
+                         only=[v for v in variants(scenario.spec, plan) if v.element == "protection"])
+    hurt = report.rows[0][2]["officer injured"]
+    assert hurt.difference > 0 and hurt.clear, hurt
+
+
+def test_an_outcome_no_change_moves_is_explained_only_by_the_scenario_itself():
+    from sim.evaluation.sensitivity import steady_reasons
+    from sim.format.scenario import load
+    tutorial = load(ROOT / "scenarios" / "tutorial.yaml")
+    reasons = steady_reasons(tutorial.spec, ["officer injured", "hostage taken"])
+    assert set(reasons) == {"officer injured"} and "unarmed" in reasons["officer injured"]

@@ -11,7 +11,9 @@ chooses (or that default), never written per scenario:
   out, with the decisions it speaks in taken by their option without such a unit (the
   one a commander without it would take), and arriving ten minutes late;
 - **restraint**: every clearance hard (handcuff everyone) or, if the plan handcuffs, none;
-- **time of entry**: no stack or breach before T+N minutes.
+- **time of entry**: no stack or breach before T+N minutes;
+- **protection**: the units the plan uses that carry shields, without them;
+- **decision**: each decision point answered by each option the plan does not take.
 
 A variant changes the plan's orders, its decision choices, and the orders of the options
 it chooses (a copy of the scenario with those options rewritten); the scenario's file is
@@ -36,7 +38,7 @@ from .calibrate import BAD_OUTCOMES
 from .metrics import measure
 from .stats import summarise
 
-ELEMENTS = ("entry method", "cordon", "language", "restraint", "time of entry")
+ELEMENTS = ("entry method", "cordon", "language", "restraint", "time of entry", "protection", "decision")
 ENTRY_STYLES = {"force at once": (), "key first, then force": ("key",),
                 "knock and announce first, then force": ("knock_and_announce",)}
 SPEAKER_LATE_S = 600.0
@@ -277,10 +279,43 @@ def timing_variants(spec, plan: Plan, wait_minutes: float) -> list[Variant]:
                      label=f"no stack or breach before T+{wait_minutes:g} min")]
 
 
+def protection_variants(spec, plan: Plan) -> list[Variant]:
+    """The units the plan uses that carry shields go in without them (one variant for all:
+    a commander decides it for the whole entry)."""
+    used = {o.unit for o in _all_orders(spec, plan)}
+    shielded = [u for u in spec.units if u.id in used and "shields" in u.equipment]
+    if not shielded:
+        return []
+    names = _names(spec)
+    ids = {u.id for u in shielded}
+    units = tuple(u.model_copy(update={"equipment": tuple(e for e in u.equipment if e != "shields")})
+                  if u.id in ids else u for u in spec.units)
+    variant = _rewrite(spec, plan, lambda lst: lst, element="protection",
+                       label="no shields: " + ", ".join(names.get(u.id, u.id) for u in shielded))
+    return [dataclasses.replace(variant, units=units)]
+
+
+def decision_variants(spec, plan: Plan) -> list[Variant]:
+    """Each decision point answered by each option the plan does not take (its own orders
+    as the scenario gives them)."""
+    chosen = chosen_options(spec, plan)
+    out = []
+    for d in spec.decisions:
+        for option in d.options:
+            if option.id == chosen[d.id]:
+                continue
+            label = f"{d.id.replace('_', ' ')}: {option.label} (plan: {chosen[d.id].replace('_', ' ')})"
+            decisions = {**plan.decisions, d.id: option.id}
+            out.append(Variant("decision", label, plan.model_copy(update={
+                "decisions": decisions, "name": f"{plan.name} ({d.id}: {option.id})"})))
+    return out
+
+
 def variants(spec, plan: Plan, *, wait_minutes: float = 10.0) -> list[Variant]:
     """Every one-element change of `plan` this scenario allows, in ELEMENTS order."""
     return (entry_variants(spec, plan) + cordon_variants(spec, plan) + language_variants(spec, plan)
-            + restraint_variants(spec, plan) + timing_variants(spec, plan, wait_minutes))
+            + restraint_variants(spec, plan) + timing_variants(spec, plan, wait_minutes)
+            + protection_variants(spec, plan) + decision_variants(spec, plan))
 
 
 # -- running them ------------------------------------------------------------------------
@@ -429,6 +464,19 @@ def markdown_table(report: Sensitivity, scenario_id: str) -> str:
                  else "0" for e in effects.values()]
         rows.append(f"| {variant.element}: {variant.label} | " + " | ".join(cells) + " |")
     return "\n".join(["| " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(BAD_OUTCOMES)] + rows)
+
+
+# the metric whose `challenge.steady` entry may say why no plan changes an outcome
+STEADY_METRIC = {"victim harmed": "victims_unharmed", "hostage taken": "victims_safe",
+                 "perpetrator escaped": "perpetrators_arrested", "evidence destroyed": "evidence_secured",
+                 "victim treated as offender": "proportionate_force", "officer injured": "officer_safety"}
+
+
+def steady_reasons(spec, missing: Iterable[str]) -> dict[str, str]:
+    """For each outcome no element moves: the scenario's own reason, where its
+    `challenge.steady` gives one for the metric that counts it."""
+    steady = spec.challenge.steady
+    return {name: " ".join(steady[STEADY_METRIC[name]].split()) for name in missing if STEADY_METRIC[name] in steady}
 
 
 def unexplained(report: Sensitivity) -> list[str]:

@@ -238,8 +238,8 @@ class Unit(Model):
     equipment: tuple[Literal["manual_ram", "halligan", "hydraulic_spreader", "angle_grinder",
                              "shields", "key", "door_camera", "ladder", "medical_kit",
                              "evidence_bags"], ...] = ()
-    """Behaviour: the breaching tools and key (entry methods), shields (halve officer injury in a struggle),
-    medical_kit (care beyond first aid). door_camera, ladder and evidence_bags are descriptive."""
+    """Behaviour: the breaching tools and key (entry methods), shields (cut the chance a struggle hurts an officer:
+    `causes.officer_injury.shields`), medical_kit (care beyond first aid). door_camera, ladder and evidence_bags are descriptive."""
     female_officer: bool = False
     """Behaviour: the unit includes a female officer; a woman she speaks to trusts her more readily."""
     at: Id
@@ -472,6 +472,9 @@ class OffenderCauses(Model):
     handcuffed: Probability = 0.3
     """She was handcuffed as a suspect in a hard entry. A woman in handcuffs who is never screened in an
     interview is treated as an offender with this chance at the end of the operation."""
+    unscreened: Probability = 0.3
+    """A woman found, never screened in an interview and never handed over for care, is processed with the others
+    at the end (an illegal worker, a sex worker) with this chance, scaled by her distrust."""
     shouted: Probability = 0.03
     """Each time she was shouted at ('Police! Get down!')."""
     first_words: Probability = 0.15
@@ -494,10 +497,11 @@ class IdentificationCauses(Model):
 class OfficerInjuryCauses(Model):
     """How an officer comes to be hurt: in a struggle, by the perpetrator's weapon; shields, numbers and the method
     of entry change it."""
-    weapon: ByWeapon = ByWeapon(none=0.04, blunt=0.12, knife=0.2, firearm=0.3)
-    """The chance a struggle hurts an officer, by the perpetrator's weapon."""
-    shields: Factor = 0.5
-    """With shields, that chance is multiplied by this."""
+    weapon: ByWeapon = ByWeapon(none=0.04, blunt=0.15, knife=0.25, firearm=0.35)
+    """The chance a struggle hurts an officer who has no shield, by the perpetrator's weapon."""
+    shields: Factor = 0.3
+    """With shields, that chance is multiplied by this (a shield takes the blow or the blade that would have hit the
+    first officer)."""
     numbers: Factor = 0.15
     """Each officer in the room beyond the first raises the odds that he gives up rather than fights by this share."""
     approach: ByApproach = ByApproach(calm=1.5, dynamic=1.0, hard=0.7)

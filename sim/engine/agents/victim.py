@@ -210,14 +210,26 @@ class Victim(Agent):
                    shouted=len(self.shouted), cause=words, **facts)
 
     def at_the_end(self) -> None:
-        """A woman still in handcuffs who was never screened is processed as a suspect."""
-        if self.handcuffed is None or self.interviewed or self.identified or self.offender or not self.present:
+        """A woman found but never screened is processed with the others: in handcuffs as a
+        suspect (`offender.handcuffed`), or, never spoken with in an interview nor handed over
+        for care, as an illegal worker (`offender.unscreened`)."""
+        if self.interviewed or self.identified or self.offender or not self.present or not self.found:
             return
-        chance = self.causes.offender.handcuffed * (1 - self.trust)
-        if self.world.streams.chance(f"{self.id}:never_screened", chance):
-            self.treated_as_offender(self.handcuffed[0], {f"handcuffed by {self.handcuffed[0]} at "
-                                                          f"T+{clock(self.handcuffed[1])} and never screened in an "
-                                                          "interview": chance})
+        off = self.causes.offender
+        if self.handcuffed is not None:
+            chance = off.handcuffed * (1 - self.trust)
+            if self.world.streams.chance(f"{self.id}:never_screened", chance):
+                self.treated_as_offender(self.handcuffed[0], {f"handcuffed by {self.handcuffed[0]} at "
+                                                              f"T+{clock(self.handcuffed[1])} and never screened in an "
+                                                              "interview": chance})
+            return
+        if self.handed_over:
+            return  # in the care of those who will screen her
+        chance = off.unscreened * (1 - self.trust)
+        if self.world.streams.chance(f"{self.id}:unscreened", chance):
+            self.treated_as_offender(self.found_by or "the police", {
+                f"found by {self.found_by or 'the police'} and never screened in an interview nor handed over "
+                "for care": chance})
 
     def spoken_to(self, unit: Agent, *, care: bool = False) -> None:
         """Someone speaks to her. Her own language, a female officer or victim care calm her
