@@ -8,4 +8,4 @@
 Each layer imports only those above it in this list; `tests/test_layers.py` holds them
 to it.
 """
-__version__ = "0.4.0"
+__version__ = "0.5.0"

@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _scenario():
-    return load_text(flat_yaml(
+    return load_text(_scenario_text())
+
+
+def _scenario_text():
+    return (flat_yaml(
         bedroom_door={"locked": True},
         victims=[{"id": "mai", "name": "Mai", "at": "bedroom", "languages": ["th"], "nationality": "Thai",
                   "fear": 0.9, "trust_in_police": 0.2}],
@@ -129,3 +133,19 @@ def test_an_outcome_no_change_moves_is_explained_only_by_the_scenario_itself():
     tutorial = load(ROOT / "scenarios" / "tutorial.yaml")
     reasons = steady_reasons(tutorial.spec, ["officer injured", "hostage taken"])
     assert set(reasons) == {"officer injured"} and "unarmed" in reasons["officer injured"]
+
+
+def test_the_plan_as_planned_scores_and_fails_as_calibrate_says_on_the_same_seeds(tmp_path):
+    """Two commands answer 'how does the doctrine plan do on these seeds': the same numbers."""
+    from sim.evaluation.calibrate import BAD_OUTCOMES, calibrate
+    from sim.evaluation.sensitivity import SCORE
+    from sim.format.scenario import load
+    path = tmp_path / "flat.yaml"
+    path.write_text(_scenario_text(), encoding="utf-8")
+    scenario = load(path)
+    plan = scenario.spec.doctrine_plan
+    report = sensitivity(scenario, plan, runs=30, first_seed=5, workers=1, only=[])
+    result = calibrate(scenario, {"doctrine": plan}, runs=30, first_seed=5, workers=1)["doctrine"]
+    assert report.baseline[SCORE] == result.mean
+    for name in BAD_OUTCOMES:
+        assert report.baseline[name] == result.share(name), name

@@ -35,7 +35,7 @@ from sim.format.orders import ORDER_CLASSES, Order
 from sim.format.spec import Plan
 from .batch import _run_on_pool, _take
 from .calibrate import BAD_OUTCOMES
-from .metrics import measure
+from .metrics import evaluate
 from .stats import summarise
 
 ELEMENTS = ("entry method", "cordon", "language", "restraint", "time of entry", "protection", "decision")
@@ -348,8 +348,10 @@ def _outcomes_of_runs(jobs: list, *_where, here=None) -> list[dict]:
         scenario = _variant_scenario(here or batch._SCENARIO, key, decisions, units)
         exercise = Exercise(scenario, seed, plan)
         exercise.run_to_end()
-        facts = measure(scenario.spec, exercise.events)
-        out.append({"key": key, "seed": seed, "bad": {name: bool(facts[k]) for name, k in BAD_OUTCOMES.items()}})
+        result = evaluate(scenario.spec, exercise.events)  # as calibrate scores a run, so the numbers agree
+        facts = result["facts"]
+        out.append({"key": key, "seed": seed, "bad": {name: bool(facts[k]) for name, k in BAD_OUTCOMES.items()},
+                    "score": result["overall"]["score"]})
     return out
 
 
@@ -366,11 +368,15 @@ class Effect:
         return self.ci_low > 0 or self.ci_high < 0
 
 
+SCORE = "overall score"
+COLUMNS = (SCORE, *BAD_OUTCOMES)  # what each variant's effect is given on: its mean score, then each outcome
+
+
 @dataclass
 class Sensitivity:
     runs: int
     first_seed: int
-    baseline: dict[str, float]  # outcome -> share of runs, the plan as it is
+    baseline: dict[str, float]  # SCORE -> mean score; outcome -> share of runs, the plan as it is
     rows: list[tuple[Variant, dict[str, float], dict[str, Effect]]] = field(default_factory=list)
 
 
@@ -388,7 +394,7 @@ def sensitivity(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers
 
     def keep(summary: dict) -> None:
         nonlocal done
-        results[summary["key"]][summary["seed"]] = summary["bad"]
+        results[summary["key"]][summary["seed"]] = {**summary["bad"], SCORE: summary["score"]}
         done += 1
         if progress is not None:
             progress(done, len(jobs))
@@ -403,19 +409,19 @@ def sensitivity(scenario, plan: Plan, *, runs: int, first_seed: int = 0, workers
         per_task = max(1, min(8, len(jobs) // (workers * 4)))
         _run_on_pool(jobs, workers, per_task, scenario.path, keep, (), task=_outcomes_of_runs)
     plain = results[base.key]
-    outcome = {name: np.array([plain[s][name] for s in seeds], dtype=float) for name in BAD_OUTCOMES}
+    outcome = {name: np.array([plain[s][name] for s in seeds], dtype=float) for name in COLUMNS}
     report = Sensitivity(runs, first_seed, {name: float(v.mean()) for name, v in outcome.items()})
     for variant in found:
         mine = results[variant.key]
         shares, effects = {}, {}
-        for name in BAD_OUTCOMES:
+        for name in COLUMNS:
             values = np.array([mine[s][name] for s in seeds], dtype=float)
             shares[name] = float(values.mean())
             diff = summarise(values - outcome[name])
             low, high = (diff.ci_low, diff.ci_high) if runs > 1 else (diff.mean, diff.mean)
             if diff.sd == 0:
                 low = high = diff.mean
-            effects[name] = Effect(diff.mean, max(-1.0, low), min(1.0, high))  # a share moves at most 100 points
+            effects[name] = Effect(diff.mean, max(-1.0, low), min(1.0, high))  # a share or score moves at most 1
         report.rows.append((variant, shares, effects))
     return report
 
@@ -425,20 +431,30 @@ SHORT = {"victim harmed": "harmed", "hostage taken": "hostage", "perpetrator esc
          "evidence destroyed": "evidence", "victim treated as offender": "offender", "officer injured": "officer"}
 
 
-def _points(effect: Effect) -> str:
+def _points(effect: Effect, name: str = "") -> str:
     if effect.ci_low == effect.ci_high == effect.difference == 0:
         return "0"
     mark = "*" if effect.clear else ""
-    return f"{100 * effect.difference:+.1f}{mark}"
+    return f"{effect.difference:+.3f}{mark}" if name == SCORE else f"{100 * effect.difference:+.1f}{mark}"
+
+
+def _interval(effect: Effect, name: str) -> str:
+    if name == SCORE:
+        return f"{effect.ci_low:+.3f} to {effect.ci_high:+.3f}"
+    return f"{100 * effect.ci_low:+.1f} to {100 * effect.ci_high:+.1f}"
+
+
+def _level(value: float, name: str) -> str:
+    return f"{value:.3f}" if name == SCORE else f"{100 * value:.1f}%"
 
 
 def text_table(report: Sensitivity, plan_name: str) -> str:
     """For the terminal: per variant, each outcome's change in percentage points with its
     95% CI; '*' where the CI excludes zero."""
     lines = [f"{plan_name} as planned, {report.runs} seeds from {report.first_seed}: "
-             + ", ".join(f"{name} {100 * share:.1f}%" for name, share in report.baseline.items()),
-             "Each change alone, on the same seeds: the share of runs with each bad outcome, change in "
-             "percentage points (95% CI); * where the CI excludes zero."]
+             + ", ".join(f"{name} {_level(share, name)}" for name, share in report.baseline.items()),
+             "Each change alone, on the same seeds: the mean overall score and the share of runs with each bad "
+             "outcome, change in score or percentage points (95% CI); * where the CI excludes zero."]
     element = None
     for variant, shares, effects in report.rows:
         if variant.element != element:
@@ -447,8 +463,9 @@ def text_table(report: Sensitivity, plan_name: str) -> str:
         lines.append(f"  {variant.label}")
         for name, effect in effects.items():
             ci = ("(no run differs)" if effect.ci_low == effect.ci_high == effect.difference == 0
-                  else f"({100 * effect.ci_low:+.1f} to {100 * effect.ci_high:+.1f})")
-            lines.append(f"      {name:<27}{100 * shares[name]:6.1f}%  {_points(effect):>7} pp  {ci}")
+                  else f"({_interval(effect, name)})")
+            unit = "" if name == SCORE else " pp"
+            lines.append(f"      {name:<27}{_level(shares[name], name):>7}  {_points(effect, name):>7}{unit:3}  {ci}")
     if not report.rows:
         lines.append("(the plan has no element to vary: no breach, cordon, language speaker, clearance or stack)")
     return "\n".join(lines)
@@ -456,14 +473,14 @@ def text_table(report: Sensitivity, plan_name: str) -> str:
 
 def markdown_table(report: Sensitivity, scenario_id: str) -> str:
     """For scenarios/README.md: one row per change, one column per bad outcome."""
-    heads = ["change from the doctrine plan"] + list(BAD_OUTCOMES)
-    rows = [f"| `{scenario_id}`: doctrine as planned | " + " | ".join(f"{100 * v:.1f}%" for v in report.baseline.values())
-            + " |"]
+    heads = ["change from the doctrine plan"] + list(COLUMNS)
+    rows = [f"| `{scenario_id}`: doctrine as planned | "
+            + " | ".join(_level(report.baseline[name], name) for name in COLUMNS) + " |"]
     for variant, _shares, effects in report.rows:
-        cells = [f"{_points(e)} ({100 * e.ci_low:+.1f} to {100 * e.ci_high:+.1f})" if not (e.ci_low == e.ci_high == 0)
-                 else "0" for e in effects.values()]
+        cells = [f"{_points(e, name)} ({_interval(e, name)})" if not (e.ci_low == e.ci_high == 0) else "0"
+                 for name, e in effects.items()]
         rows.append(f"| {variant.element}: {variant.label} | " + " | ".join(cells) + " |")
-    return "\n".join(["| " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(BAD_OUTCOMES)] + rows)
+    return "\n".join(["| " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(COLUMNS)] + rows)
 
 
 # the metric whose `challenge.steady` entry may say why no plan changes an outcome
