@@ -125,8 +125,8 @@ class Perpetrator(Agent):
 
     def _warn_others(self) -> Generator:
         yield self.world.env.timeout(LOOKOUT_CALL_SECONDS)
-        if self.arrested:
-            return
+        if self.arrested or self.held_by is not None:
+            return  # police who reached him before he could call have hold of him (and his phone)
         for other in self.world.people("perpetrator"):
             if other is not self:
                 other.alert(f"warned by {self.id}")
