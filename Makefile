@@ -50,6 +50,6 @@ clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
 
 # The sensitivity tables of scenarios/README.md: each shipped scenario's doctrine plan changed
-# one element at a time, 200 common seeds (a few minutes on two cores).
+# one element at a time, 400 common seeds (about half an hour on two cores).
 sensitivity: $(STAMP)
-	for f in scenarios/*.yaml; do $(BIN)/python run_exercise.py calibrate $$f --sensitivity --runs 200 --markdown || exit 1; echo; done
+	for f in scenarios/*.yaml; do $(BIN)/python run_exercise.py calibrate $$f --sensitivity --runs 400 --markdown || exit 1; echo; done
