@@ -18,6 +18,7 @@ from sim.format.scenario import Scenario
 from sim.engine.snapshot import Marker, Snapshot
 from ui.style.markers import draw_marker as draw_role_marker
 from ui.style.palette import GREEN, INK, ORANGE, VERMILLION, YELLOW
+from ui.style.fonts import fit_text
 from ui.widgets import font
 
 WHITE = (240, 240, 240)
@@ -89,8 +90,9 @@ def view_for(scenario: Scenario, rect: pygame.Rect) -> MapView:
 
 
 def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
-              doors: Optional[dict[str, str]] = None, *, highlight: Optional[set] = None) -> None:
-    """Rooms, walls, doors (by state), windows and exits, with room names."""
+              doors: Optional[dict[str, str]] = None, *, highlight: Optional[set] = None) -> list[pygame.Rect]:
+    """Rooms, walls, doors (by state), windows and exits, with their names; returns where
+    the names are, so what is drawn over the plan can keep clear of them."""
     grid = scenario.grid
     plan = scenario.spec.floor_plan
     origin, layer = _cells_layer(view, scenario, highlight)
@@ -112,18 +114,129 @@ def draw_plan(surface: pygame.Surface, view: MapView, scenario: Scenario,
                 pygame.draw.rect(surface, ORANGE, rect, max(1, int(s / 6)))
             if highlight and window.id in highlight:
                 pygame.draw.rect(surface, YELLOW, rect.inflate(4, 4), 2)
-    taken = []  # room names first; an exit's label then steps clear of them
-    for room in plan.rooms:
-        if room.id in grid.cells and room.kind not in ("lift",):
-            r, c = grid.centre(room.id)
-            top = min(rc[0] for rc in grid.cells[room.id])
-            taken.append(_label(surface, view, (top, c), room.name, 14, (70, 64, 56), box=None,
-                                offset=(0, int(s * 0.6))))
+    taken = []
+    for images, rect, box, colour in _plan_labels(view, scenario):
+        if box is not None:
+            pygame.draw.rect(surface, box, rect, border_radius=3)
+        y = rect.top + (1 if box is not None else 0)
+        for image in images:
+            surface.blit(image, image.get_rect(midtop=(rect.centerx, y)))
+            y += image.get_height()
+        taken.append(rect)
+    return taken
+
+
+ROOM_INK = (70, 64, 56)
+EXIT_INK, EXIT_BOX = (30, 60, 40), (200, 230, 210)
+LABEL_SIZE = 14  # the smallest text the window uses (ui.style.fonts.MIN_TEXT): map names never go smaller
+_LABELS: dict = {}  # the plan's names laid out once per plan and place on screen
+
+
+def _plan_labels(view: MapView, scenario: Scenario) -> list:
+    """Where each name goes on the plan, laid out so that none covers another: the exits
+    first (boxed tags at the edge, what cordons are named by), then the rooms, largest
+    first, each inside its own walls on up to three lines. A name with no free place is
+    left out; the pointer's tag (`draw_pointer_name`) names any place."""
+    key = (scenario.sha256, tuple(view.rect), view.rows, view.cols)
+    found = _LABELS.get(key)
+    if found is not None:
+        return found
+    if len(_LABELS) > 32:
+        _LABELS.clear()
+    grid, plan = scenario.grid, scenario.spec.floor_plan
+    f = font(LABEL_SIZE)
+    out, taken = [], []
     for exit_ in plan.exits:
-        cells = grid.cells.get(exit_.id, ())
-        if cells:
-            taken.append(_label(surface, view, grid.centre(exit_.id), exit_.name, 14, (30, 60, 40),
-                                box=(200, 230, 210), avoid=taken))
+        if not grid.cells.get(exit_.id):
+            continue
+        image = f.render(exit_.name, True, EXIT_INK)
+        rect = image.get_rect(center=view.centre(grid.centre(exit_.id))).inflate(6, 2).clamp(view.rect)
+        spot = _free_spot(rect, taken, view.rect)
+        if spot is not None:
+            out.append(([image], spot, EXIT_BOX, EXIT_INK))
+            taken.append(spot)
+    rooms = [r for r in plan.rooms if r.id in grid.cells and r.kind != "lift"]
+    for room in sorted(rooms, key=lambda r: (-len(grid.cells[r.id]), r.id)):
+        need = (math.ceil((f.get_linesize() + 2) / view.scale), math.ceil((f.size(room.name)[0] + 6) / view.scale))
+        (top, left), (bottom, right) = _largest_block(grid.cells[room.id], need)
+        space = view.cell_rect((top, left)).union(view.cell_rect((bottom, right)))
+        fitted = fit_text(room.name, space.width - 6, space.height - 2, LABEL_SIZE, smallest=LABEL_SIZE)
+        if fitted is None:
+            continue  # it would stand over walls or other rooms: the pointer's tag names it
+        images = [f.render(line, True, ROOM_INK) for line in fitted[1]]
+        block = pygame.Rect(0, 0, max(i.get_width() for i in images) + 4, sum(i.get_height() for i in images))
+        block.center = space.center
+        spot = _free_spot(block, taken, space.clip(view.rect))
+        if spot is not None:
+            out.append((images, spot, None, ROOM_INK))
+            taken.append(spot)
+    _LABELS[key] = out
+    return out
+
+
+def _largest_block(cells, need: tuple[int, int] = (1, 1)) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The rectangle of a room's cells (top-left and bottom-right cell) where its name can
+    stand inside its walls: the one that holds most of a block `need` cells (rows,
+    columns) in size, then the largest. An L-shaped corridor's name goes in the arm it fits."""
+    inside = set(cells)
+    rows = [r for r, _ in inside]
+    cols = [c for _, c in inside]
+    heights = {c: 0 for c in range(min(cols), max(cols) + 1)}
+    best, found = (-1, -1), (min(inside), min(inside))
+    for r in range(min(rows), max(rows) + 1):
+        for c in heights:
+            heights[c] = heights[c] + 1 if (r, c) in inside else 0
+        stack: list[tuple[int, int]] = []  # (first column, height): the histogram method
+        for c in list(heights) + [max(heights) + 1]:
+            h = heights.get(c, 0)
+            start = c
+            while stack and stack[-1][1] >= h:
+                start, height = stack.pop()
+                area = (min(height, need[0]) * min(c - start, need[1]), height * (c - start))
+                if height and area > best:
+                    best, found = area, ((r - height + 1, start), (r, c - 1))
+            stack.append((start, h))
+    return found
+
+
+def _free_spot(rect: pygame.Rect, taken: Sequence[pygame.Rect], bounds: pygame.Rect) -> Optional[pygame.Rect]:
+    """`rect`, or the nearest place a few steps above, below or beside it, that covers no
+    rect in `taken` and stays in `bounds`; None if there is none."""
+    h, w = rect.height + 2, rect.width // 2 + 2
+    for dx, dy in ((0, 0), (0, -h), (0, h), (-w, 0), (w, 0), (0, -2 * h), (0, 2 * h), (-w, -h), (w, -h),
+                   (-w, h), (w, h)):
+        tried = rect.move(dx, dy)
+        if bounds.contains(tried) and tried.collidelist(taken) < 0:
+            return tried
+    return None
+
+
+def place_name_at(scenario: Scenario, view: MapView, pos) -> Optional[str]:
+    """The name of the room, door, window or exit under the pointer."""
+    ident = place_at(scenario, view, pos, ("room", "door", "window", "exit"))
+    if ident is None:
+        return None
+    plan = scenario.spec.floor_plan
+    for item in (*plan.rooms, *plan.doors, *plan.windows, *plan.exits):
+        if item.id == ident:
+            return item.name
+    return None
+
+
+def draw_pointer_name(surface: pygame.Surface, view: MapView, scenario: Scenario, pos=None) -> None:
+    """A tag beside the pointer naming the place under it, so a name left off a crowded
+    plan is one move of the mouse away."""
+    pos = pygame.mouse.get_pos() if pos is None else pos
+    if not view.rect.collidepoint(pos):
+        return
+    name = place_name_at(scenario, view, pos)
+    if not name:
+        return
+    image = font(LABEL_SIZE).render(name, True, INK)
+    rect = image.get_rect(bottomleft=(pos[0] + 14, pos[1] - 6)).inflate(8, 4)
+    rect.clamp_ip(view.rect)
+    pygame.draw.rect(surface, YELLOW, rect, border_radius=3)
+    surface.blit(image, image.get_rect(center=rect.center))
 
 
 _LAYERS: dict = {}  # the cells of a plan drawn once per place on screen (and highlight), not every frame
@@ -132,6 +245,7 @@ _LAYERS: dict = {}  # the cells of a plan drawn once per place on screen (and hi
 def forget_layers() -> None:
     """Drop the drawn plans (a new window: the old display's surfaces are not to be reused)."""
     _LAYERS.clear()
+    _LABELS.clear()
 
 
 def _cells_layer(view: MapView, scenario: Scenario, highlight: Optional[set]) -> tuple[tuple[int, int], pygame.Surface]:
@@ -228,7 +342,7 @@ def draw_marker(surface: pygame.Surface, centre: tuple[int, int], kind: str, rad
 def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, snapshot: Snapshot, *,
                   selected: Optional[str] = None, show_labels: bool = True) -> None:
     """The plan with doors as they are now, noises, cordons and everyone the view shows."""
-    draw_plan(surface, view, scenario, {d.id: d.state for d in snapshot.doors})
+    names = draw_plan(surface, view, scenario, {d.id: d.state for d in snapshot.doors})
     s = view.scale
     for noise in snapshot.noises:  # rings that spread and fade, louder noises wider
         age = max(0.0, snapshot.t - noise.t)
@@ -249,7 +363,7 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
                offset=(0, -int(s * 1.6)))
     radius = max(5, int(s * 0.45))
     placed: dict[tuple[int, int], int] = {}
-    labels: list[pygame.Rect] = []
+    labels: list[pygame.Rect] = list(names)  # a marker's label steps clear of the plan's names
     for marker in snapshot.markers:
         if not marker.present and marker.kind != "evidence":
             continue

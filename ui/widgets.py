@@ -25,6 +25,7 @@ def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int
 
 
 wrap = fonts.wrap  # one word-wrap for the preview and the window
+text_size = fonts.text_size
 
 
 def text_block(surface: pygame.Surface, words: str, rect: pygame.Rect, *, size: int = 16,

@@ -93,6 +93,7 @@ class BriefingScene(Scene):
         inner = panel(surface, self.map_rect, "Floor plan as known")
         view = render.view_for(self.ctx.scenario, inner)
         render.draw_plan(surface, view, self.ctx.scenario)
+        render.draw_pointer_name(surface, view, self.ctx.scenario)
         w, h = surface.get_size()
         text(surface, "Enter: plan the operation   ·   ?: help", (w // 2, h - 38), size=15, colour=MUTED,
              anchor="center")

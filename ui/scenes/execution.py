@@ -448,6 +448,7 @@ class ExecutionScene(Scene):
         panel(surface, self.map_rect, "Trainee view: only what your units see and hear")
         view = render.view_for(self.ctx.scenario, self.map_inner)
         render.draw_snapshot(surface, view, self.ctx.scenario, snapshot, selected=self.selected)
+        render.draw_pointer_name(surface, view, self.ctx.scenario)
         self._feed(snapshot)
         self._draw_decision(surface)
         self._draw_methods(surface)

@@ -221,6 +221,7 @@ class JointScene(Scene):
         else:
             view = render.view_for(self.link.scenario, self.map_inner)
             render.draw_snapshot(surface, view, self.link.scenario, snap, selected=self.selected)
+            render.draw_pointer_name(surface, view, self.link.scenario)
             self.draw_messages(surface, snap)
             self.draw_on_map(surface, view, snap)
             self.draw_known(surface, snap)

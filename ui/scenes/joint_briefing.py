@@ -64,7 +64,9 @@ class JointBriefingScene(Scene):
         text(surface, f"{spec.title}  ·  {status.lower()}", (20, 46), size=15,
              colour=YELLOW_TEXT if not self.link.started else MUTED)
         inner = panel(surface, self.map_rect, "Floor plan as known")
-        render.draw_plan(surface, render.view_for(self.ctx.scenario, inner), self.ctx.scenario)
+        view = render.view_for(self.ctx.scenario, inner)
+        render.draw_plan(surface, view, self.ctx.scenario)
+        render.draw_pointer_name(surface, view, self.ctx.scenario)
         text(surface, "YOUR UNITS", (self.units_rect.left, self.units_rect.top - 24), size=15, colour=MUTED, bold=True)
         text(surface, "Enter: plan your units", (w // 2, h - 38), size=15, colour=MUTED, anchor="center")
 

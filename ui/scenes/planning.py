@@ -13,7 +13,7 @@ from sim.engine.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
 from ui.scenes.base import Next, Scene
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, wrap
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_size, wrap
 
 
 def order_line(order, names: dict[str, str]) -> str:
@@ -233,7 +233,12 @@ class PlanningScene(Scene):
             render.draw_marker(surface, view.centre(cells[unit_id]), "unit", radius, selected=unit_id == self.unit)
         if self.unit:
             x, y = view.centre(cells[self.unit])
-            text(surface, self.names[self.unit], (x + radius + 6, y), size=14, colour=YELLOW_TEXT, anchor="midleft")
+            wide = text_size(self.names[self.unit], 14)[0]
+            if x + radius + 6 + wide <= inner.right:
+                text(surface, self.names[self.unit], (x + radius + 6, y), size=14, colour=YELLOW_TEXT, anchor="midleft")
+            else:  # at the plan's right edge: the name goes on the marker's left, not off the map
+                text(surface, self.names[self.unit], (x - radius - 6, y), size=14, colour=YELLOW_TEXT,
+                     anchor="midright")
         # each unit's orders as a route: start -> 1 -> 2 ...; numbered for the selected unit
         last: dict[str, tuple[int, int]] = {}
         counts: dict[str, int] = {}
@@ -262,6 +267,7 @@ class PlanningScene(Scene):
         if self.unit:
             text(surface, f"Selected: {self.names.get(self.unit)}" + (f"  ·  tool: {TOOLS[self.tool][0]}" if self.tool else ""),
                  (self.map_rect.left + 12, self.map_rect.bottom - 26), size=15, colour=YELLOW_TEXT)
+        render.draw_pointer_name(surface, view, self.ctx.scenario)
 
     def _targets(self) -> Optional[set]:
         if not self.tool:
