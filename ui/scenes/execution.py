@@ -13,7 +13,7 @@ from typing import Optional
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from sim.evaluation import record as records
 from sim.engine.exercise import Exercise
@@ -22,6 +22,7 @@ from sim.engine.narrate import clock, describe, humanise, names_of
 from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
+from ui.feed_box import FeedBox
 from ui.scenes.base import Next, Scene
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
@@ -114,7 +115,7 @@ class ExecutionScene(Scene):
         # the bottom of the map panel is kept for decision points, so they never hide the map
         self.map_inner = pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 32,
                                      self.map_rect.width - 24, self.map_rect.height - 42 - DECISION_SPACE)
-        self.feed_box = UITextBox("", pygame.Rect(self.right.left + 6, self.right.top + 30, self.right.width - 12,
+        self.feed_box = FeedBox("", pygame.Rect(self.right.left + 6, self.right.top + 30, self.right.width - 12,
                                                   self.right.height - 36), self.manager)
         self.feed_count = -1
         self.decision_buttons: dict = {}
