@@ -16,7 +16,8 @@ from ui.app import THEME  # noqa: E402
 from ui.feed_box import FeedBox  # noqa: E402
 
 REPORTS = [f"<font color='#9aa0a6'>00:{i:02d}</font> " + ("<b>Door guard arrested by CSD commando team "
-           "(main door) after a struggle</b>" if i % 5 == 0 else f"Kitchen cleared by team {i}") for i in range(40)]
+           "(main door) after a struggle</b>" if i % 5 == 0 else f"Kitchen cleared by team {i}") for i in range(90)]
+FEED_LENGTH = 40  # sim/engine/snapshot.py: the feed keeps the last 40 reports
 
 
 @pytest.fixture
@@ -33,11 +34,11 @@ def pixels(element) -> bytes:
     return pygame.image.tobytes(element.image, "RGBA")
 
 
-def test_the_feed_draws_what_a_text_box_draws_as_reports_come_in(manager):
+def test_the_feed_draws_what_a_text_box_draws_as_reports_come_in_and_old_ones_leave(manager):
     rect = pygame.Rect(10, 10, 348, 300)
     plain, feed = UITextBox("", rect, manager), FeedBox("", rect.move(400, 0), manager)
     for n in range(1, len(REPORTS) + 1):
-        text = "<br>".join(reversed(REPORTS[:n]))  # newest first, as the execution scene shows them
+        text = "<br>".join(reversed(REPORTS[max(0, n - FEED_LENGTH):n]))  # newest first, the last 40
         plain.set_text(text)
         feed.set_text(text)
         manager.update(1 / 30)
