@@ -68,3 +68,17 @@ def test_a_played_run_ended_early_gets_its_luck_adjusted_score(tmp_path):
         app.quit()
         from sim.evaluation.batch import stop_pools
         stop_pools()
+
+
+def test_the_windows_pool_workers_give_way_to_its_frames(tmp_path):
+    """While the trainee plays, the doctrine runs of the debrief's score must leave the cores to
+    the window's loop (bench/run.py figure 4): the window's pool runs its workers niced."""
+    from sim.evaluation.batch import stop_pools, warm_pool, yield_to_window
+
+    try:
+        yield_to_window(10)
+        worker = warm_pool(1, str(KOWLOON)).submit(os.getpid).result()
+        assert os.getpriority(os.PRIO_PROCESS, worker) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    finally:
+        yield_to_window(0)  # other tests' batches at the usual priority (the niced pool is closed)
+        stop_pools()

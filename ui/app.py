@@ -32,6 +32,8 @@ class App:
         from ui.style.fonts import reset_fonts
         reset_fonts()  # fonts and drawn layers kept from a window closed earlier in the process are dead
         forget_layers()
+        from sim.evaluation.batch import yield_to_window
+        yield_to_window()  # the simulation runs of the debrief's score give way to the frames
         pygame.display.set_caption("Joint rescue exercise")
         self.ctx = ctx
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)

@@ -36,12 +36,14 @@ def _init_worker(path: str) -> None:
     _SCENARIO = load(path)
 
 
-def _init_pool_worker(path: str, parent: int) -> None:
+def _init_pool_worker(path: str, parent: int, nice: int = 0) -> None:
     import signal
     # Ctrl-C reaches the whole process group: the parent handles it (it keeps finished runs
     # and stops the pool); a worker that took it too would die mid-run with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _watch_parent(parent)
+    if nice:
+        os.nice(nice)
     _init_worker(path)
     # What a pool worker holds from now on (modules, the scenario) lives as long as it does:
     # keeping it out of the garbage collector's scans makes each run about 3% faster.
@@ -220,6 +222,23 @@ RUNS_PER_TASK = 4
 
 
 _POOL: dict[int, ProcessPoolExecutor] = {}  # warm worker processes, by their number
+_WORKER_NICE = 0  # how far below this process the pool's workers run (see yield_to_window)
+
+
+def yield_to_window(nice: int = 10) -> None:
+    """Pools started from now on in this process run their workers at a lower priority.
+
+    The window calls it: while the trainee plays, its warm pool runs the doctrine plan's
+    seeds for the debrief (sim/evaluation/background.py), a worker per core. At the same
+    priority they took the cores from the window's loop, and a frame that had work to do
+    waited its turn (figure 4 of bench/run.py, call centre at 8x on two cores: median frame
+    9-11 ms against 3-5 ms with the workers at nice 10). Lower, they still have every core
+    the window leaves idle, which is nearly all of them. A pool already running at another
+    priority (a batch run earlier in the same process) is closed: the next batch starts one."""
+    global _WORKER_NICE
+    if nice != _WORKER_NICE:
+        stop_pools()
+    _WORKER_NICE = nice
 
 
 def warm_pool(workers: int, path: str) -> ProcessPoolExecutor:
@@ -229,7 +248,7 @@ def warm_pool(workers: int, path: str) -> ProcessPoolExecutor:
     pool = _POOL.get(workers)
     if pool is None:
         pool = _POOL[workers] = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_pool_worker,
-                                                    initargs=(path, os.getpid()))
+                                                    initargs=(path, os.getpid(), _WORKER_NICE))
     return pool
 
 

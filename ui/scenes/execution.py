@@ -13,7 +13,7 @@ from typing import Optional
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from sim.evaluation import record as records
 from sim.engine.exercise import Exercise
@@ -22,6 +22,7 @@ from sim.engine.narrate import clock, describe, humanise, names_of
 from sim.format.orders import ORDER_CLASSES
 from sim.format.problems import InputError
 from ui import render
+from ui.feed_box import FeedBox
 from ui.scenes.base import Next, Scene
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
@@ -62,7 +63,7 @@ class ExecutionScene(Scene):
         self.decision_id: Optional[str] = None
         self.decision_wall = 0.0
         self.menu_open = False
-        self.feed_count = -1
+        self.feed_count, self.feed_newest = -1, None  # the feed as last shown (-1: to be shown)
         self.finished_shown = False
         self.problems: dict[str, tuple[float, str]] = {}  # unit -> (when, what went wrong), shown at once
         self.events_read = len(self.exercise.events)
@@ -114,9 +115,9 @@ class ExecutionScene(Scene):
         # the bottom of the map panel is kept for decision points, so they never hide the map
         self.map_inner = pygame.Rect(self.map_rect.left + 12, self.map_rect.top + 32,
                                      self.map_rect.width - 24, self.map_rect.height - 42 - DECISION_SPACE)
-        self.feed_box = UITextBox("", pygame.Rect(self.right.left + 6, self.right.top + 30, self.right.width - 12,
-                                                  self.right.height - 36), self.manager)
-        self.feed_count = -1
+        self.feed_box = FeedBox("", pygame.Rect(self.right.left + 6, self.right.top + 30, self.right.width - 12,
+                                                self.right.height - 36), self.manager)
+        self.feed_count, self.feed_newest = -1, None
         self.decision_buttons: dict = {}
         self.decision_id = None
         self.menu_buttons: dict = {}
@@ -498,9 +499,12 @@ class ExecutionScene(Scene):
             text(surface, "PAUSED", (box.centerx, box.top + 22), size=20, bold=True, colour=ACCENT, anchor="center")
 
     def _feed(self, snapshot) -> None:
-        if len(snapshot.feed) == self.feed_count and snapshot.feed and self.feed_count >= 0:
+        # the newest report as well as the count: the feed keeps the last FEED_LENGTH reports,
+        # so once it is full a new one leaves the count as it was
+        newest = snapshot.feed[-1] if snapshot.feed else None
+        if self.feed_count == len(snapshot.feed) and self.feed_newest is newest:
             return
-        self.feed_count = len(snapshot.feed)
+        self.feed_count, self.feed_newest = len(snapshot.feed), newest
         lines = []
         for event in reversed(snapshot.feed):
             words = problem_line(event, self.names) or describe(event, self.names)
