@@ -42,7 +42,7 @@ def test_every_element_is_found_in_the_plan():
     scenario = _scenario()
     found = {(v.element, v.label.split(" (")[0]) for v in variants(scenario.spec, scenario.spec.doctrine_plan)}
     assert ("cordon", "no cordon on Bedroom window") in found
-    assert ("entry method", "key first, then force") in found
+    assert ("entry method", "key first, then force") not in found  # nobody who breaches has a key
     assert ("entry method", "knock and announce first, then force") in found
     assert ("entry method", "force at once") not in found  # the plan already forces at once
     assert ("language", "without Liaison") in found and ("language", "Liaison 10 min late") in found
@@ -149,3 +149,10 @@ def test_the_plan_as_planned_scores_and_fails_as_calibrate_says_on_the_same_seed
     assert report.baseline[SCORE] == result.mean
     for name in BAD_OUTCOMES:
         assert report.baseline[name] == result.share(name), name
+
+
+def test_a_key_is_tried_first_only_where_the_unit_that_breaches_carries_one():
+    keyed = load_text(_scenario_text().replace("- manual_ram\n  - halligan", "- manual_ram\n  - halligan\n  - key", 1))
+    found = {(v.element, v.label.split(" (")[0]): v for v in variants(keyed.spec, keyed.spec.doctrine_plan)}
+    variant = found[("entry method", "key first, then force")]
+    assert [o.method for o in variant.plan.orders if o.do == "breach"] == ["key", "manual_ram"]

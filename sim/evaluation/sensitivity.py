@@ -3,8 +3,9 @@ change does to each bad outcome, over common seeds.
 
 The elements are found in the plan itself, with the orders of the decision options it
 chooses (or that default), never written per scenario:
-- **entry method**: every locked door the plan breaches, forced at once, key first or
-  knock and announce first (then forced with the plan's own tool);
+- **entry method**: every locked door the plan breaches, forced at once, key first (where
+  the unit that breaches it carries one) or knock and announce first (then forced with the
+  plan's own tool);
 - **cordons**: each planned cordon left out; each escape route a perpetrator may take and
   nobody covers, cordoned by a perimeter unit the plan leaves idle;
 - **language**: each unit that speaks the victims' language (where others do not) left
@@ -131,7 +132,10 @@ def entry_variants(spec, plan: Plan) -> list[Variant]:
     names = _names(spec)
     said = "; ".join(f"{names.get(d, d)}: {', '.join(m.replace('_', ' ') for m in ms)}" for d, ms in baseline.items())
     out = []
+    keys = {d for d in baseline if "key" in getattr(units.get(_unit_breaching(orders, d)), "equipment", ())}
     for style, first in ENTRY_STYLES.items():
+        if "key" in first and not keys:
+            continue  # nobody who breaches has a key: trying one would only be a delay
         def change(lst: list[Order], first=first) -> list[Order]:
             result: list[Order] = []
             i = 0
@@ -139,7 +143,8 @@ def entry_variants(spec, plan: Plan) -> list[Variant]:
                 order = lst[i]
                 if order.do == "breach" and order.door in locked:
                     run = _breach_runs(lst[i:])[0]
-                    methods = list(first) + [forced_tool(order.door, order.unit)]
+                    tried = [m for m in first if m != "key" or order.door in keys]
+                    methods = tried + [forced_tool(order.door, order.unit)]
                     result.append(_copy(order, method=methods[0]))
                     result += [_copy(order, method=m, at=None, on=None, when=None, note=None) for m in methods[1:]]
                     i += len(run)
