@@ -76,8 +76,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.sensitivity:
         from cli.sensitivity import run_sensitivity
         return run_sensitivity(args, scenario)
-    if args.plan or args.markdown:
-        raise InputError([Problem(args.scenario, 1, 1, "--plan" if args.plan else "--markdown",
+    given = [flag for flag, value in (("--plan", args.plan), ("--markdown", args.markdown),
+                                      ("--wait-minutes", args.wait_minutes)) if value]
+    if given:
+        raise InputError([Problem(args.scenario, 1, 1, given[0],
                                   "only with --sensitivity (calibration runs the three plan files)")])
     args.runs = args.runs or 1000
     files = plan_files(scenario)

@@ -119,8 +119,9 @@ def test_going_in_without_shields_hurts_more_officers_and_each_decision_option_i
     plan = scenario.spec.doctrine_plan
     found = {(v.element, v.label) for v in variants(scenario.spec, plan)}
     assert ("protection", "no shields: Team") in found
-    assert ("decision", "approach: Calmly (plan: shout)") in found
-    assert not any(v.element == "decision" and "Shout" in v.label for v in variants(scenario.spec, plan))
+    assert ("decision", "decision 'approach': Calmly (plan: Shout and go in)") in found
+    assert not any(v.element == "decision" and v.label.startswith("decision 'approach': Shout")
+               for v in variants(scenario.spec, plan))  # the option the plan takes is no change
     report = sensitivity(scenario, plan, runs=120, workers=1,
                          only=[v for v in variants(scenario.spec, plan) if v.element == "protection"])
     hurt = report.rows[0][2]["officer injured"]
@@ -156,3 +157,11 @@ def test_a_key_is_tried_first_only_where_the_unit_that_breaches_carries_one():
     found = {(v.element, v.label.split(" (")[0]): v for v in variants(keyed.spec, keyed.spec.doctrine_plan)}
     variant = found[("entry method", "key first, then force")]
     assert [o.method for o in variant.plan.orders if o.do == "breach"] == ["key", "manual_ram"]
+
+
+def test_the_markdown_table_names_the_plan_it_varies():
+    scenario = _scenario()
+    report = sensitivity(scenario, scenario.spec.doctrine_plan, runs=4, workers=1, only=[])
+    assert markdown_table(report, "test_map").startswith("| change from the doctrine plan |")
+    other = markdown_table(report, "test_map", "Cautious")
+    assert other.startswith("| change from the plan 'Cautious' |") and "| `test_map`: 'Cautious' as planned |" in other

@@ -100,6 +100,24 @@ def _copy(order: Order, **update) -> Order:
 
 
 # -- the elements --------------------------------------------------------------------------
+def _option(spec, decision: str, option: str):
+    return next(o for d in spec.decisions if d.id == decision for o in d.options if o.id == option)
+
+
+def _decision_name(spec, decision: str) -> str:
+    """A decision point as a trainer knows it: its id in words (the format gives it no name)."""
+    return "decision '" + decision.replace("_", " ") + "'"
+
+
+def _short(label: str, most: int = 60) -> str:
+    """An option's label to its first clause, at most `most` characters, cut at a word."""
+    for mark in (";", ":", " ("):
+        label = label.split(mark)[0]
+    if len(label) <= most:
+        return label
+    return label[:most].rsplit(" ", 1)[0] + "…"
+
+
 def _names(spec) -> dict[str, str]:
     out: dict[str, str] = {}
     plan = spec.floor_plan
@@ -248,7 +266,8 @@ def language_variants(spec, plan: Plan) -> list[Variant]:
         who = ", ".join(names.get(u.id, u.id) for u in group)
         label = f"without {who}" if len(group) == 1 else f"without any of them ({who})"
         if switch:
-            label += " (decision " + ", ".join(f"{d}: {o}" for d, o in switch.items()) + ")"
+            label += " (so " + "; ".join(f"{_decision_name(spec, d)}: {_short(_option(spec, d, o).label)}"
+                                          for d, o in switch.items()) + ")"
         out.append(_rewrite(spec, plan, change, element="language", label=label, decisions=switch))
     for unit in found:
         late = _rewrite(spec, plan, lambda lst: lst, element="language",
@@ -309,7 +328,8 @@ def decision_variants(spec, plan: Plan) -> list[Variant]:
         for option in d.options:
             if option.id == chosen[d.id]:
                 continue
-            label = f"{d.id.replace('_', ' ')}: {option.label} (plan: {chosen[d.id].replace('_', ' ')})"
+            label = (f"{_decision_name(spec, d.id)}: {option.label} "
+                     f"(plan: {_short(_option(spec, d.id, chosen[d.id]).label)})")
             decisions = {**plan.decisions, d.id: option.id}
             out.append(Variant("decision", label, plan.model_copy(update={
                 "decisions": decisions, "name": f"{plan.name} ({d.id}: {option.id})"})))
@@ -476,10 +496,11 @@ def text_table(report: Sensitivity, plan_name: str) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(report: Sensitivity, scenario_id: str) -> str:
-    """For scenarios/README.md: one row per change, one column per bad outcome."""
-    heads = ["change from the doctrine plan"] + list(COLUMNS)
-    rows = [f"| `{scenario_id}`: doctrine as planned | "
+def markdown_table(report: Sensitivity, scenario_id: str, plan_name: Optional[str] = None) -> str:
+    """For scenarios/README.md: one row per change, one column per bad outcome. `plan_name`:
+    the plan varied, when it is not the scenario's doctrine plan."""
+    heads = [f"change from the plan '{plan_name}'" if plan_name else "change from the doctrine plan"] + list(COLUMNS)
+    rows = [f"| `{scenario_id}`: {repr(plan_name) if plan_name else 'doctrine'} as planned | "
             + " | ".join(_level(report.baseline[name], name) for name in COLUMNS) + " |"]
     for variant, _shares, effects in report.rows:
         cells = [f"{_points(e, name)} ({_interval(e, name)})" if not (e.ci_low == e.ci_high == 0) else "0"
@@ -489,16 +510,17 @@ def markdown_table(report: Sensitivity, scenario_id: str) -> str:
 
 
 # the metric whose `challenge.steady` entry may say why no plan changes an outcome
-STEADY_METRIC = {"victim harmed": "victims_unharmed", "hostage taken": "victims_safe",
-                 "perpetrator escaped": "perpetrators_arrested", "evidence destroyed": "evidence_secured",
-                 "victim treated as offender": "proportionate_force", "officer injured": "officer_safety"}
+# (a hostage and an offender have no metric of their own: victims_safe and proportionate_force count more)
+STEADY_METRIC = {"victim harmed": "victims_unharmed", "perpetrator escaped": "perpetrators_arrested",
+                 "evidence destroyed": "evidence_secured", "officer injured": "officer_safety"}
 
 
 def steady_reasons(spec, missing: Iterable[str]) -> dict[str, str]:
     """For each outcome no element moves: the scenario's own reason, where its
     `challenge.steady` gives one for the metric that counts it."""
     steady = spec.challenge.steady
-    return {name: " ".join(steady[STEADY_METRIC[name]].split()) for name in missing if STEADY_METRIC[name] in steady}
+    return {name: " ".join(steady[STEADY_METRIC[name]].split()) for name in missing
+            if STEADY_METRIC.get(name) in steady}
 
 
 def unexplained(report: Sensitivity) -> list[str]:
