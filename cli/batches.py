@@ -120,7 +120,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("decisions that cost the most (score gained by the doctrine choice instead):")
         for c in report.costs:
             print(f"  {c.decision}: {c.trainee_option} instead of {c.doctrine_option}: {c.cost:+.3f} "
-                  f"({p_text(c.test.p_value)}{', significant' if c.test.significant else ''})")
+                  f"({p_text(c.test.p_value)}{', significant' if c.test.significant else ''})"
+                  f"{'; not answered: the default stood' if c.defaulted else ''}")
     else:
         print("every decision matched the doctrine plan")
     return EXIT_OK

@@ -273,7 +273,8 @@ def build(store: Store, scenario, trainee: str, *, luck: Optional[SkillReport] =
                            f"'{option_label.get((c.decision, c.doctrine_option), c.doctrine_option)}' "
                            f"({c.cost:+.3f} on average).")
         costs = [{"decision": prompt.get(c.decision, c.decision),
-                  "trainee_option": option_label.get((c.decision, c.trainee_option), c.trainee_option),
+                  "trainee_option": option_label.get((c.decision, c.trainee_option), c.trainee_option)
+                  + (" (the default: not answered)" if c.defaulted else ""),
                   "doctrine_option": option_label.get((c.decision, c.doctrine_option), c.doctrine_option),
                   "cost": c.cost, "test": c.test} for c in luck.costs]
         luck_view = {"runs": luck.runs, "trainee": luck.trainee, "doctrine": luck.doctrine, "difference": d,

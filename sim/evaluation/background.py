@@ -77,11 +77,12 @@ def luck_lines(job: LuckJob) -> list[str]:
     spec = job.scenario.spec
     labels = {(d.id, o.id): o.label for d in spec.decisions for o in d.options}
     for c in r.costs:
-        out.append(f"  {labels.get((c.decision, c.trainee_option), c.trainee_option)} instead of "
+        out.append(f"  {labels.get((c.decision, c.trainee_option), c.trainee_option)}"
+                   f"{' (the default: not answered)' if c.defaulted else ''} instead of "
                    f"{labels.get((c.decision, c.doctrine_option), c.doctrine_option)} cost {c.cost:+.3f}"
                    f"{'' if verdict(c.test) == 'larger than luck explains' else ' (within luck)'}")
     if not r.costs and job.done:
-        out.append("  every choice matched doctrine")
+        out.append("  every decision matched doctrine (any difference comes from the orders)")
     return out
 
 

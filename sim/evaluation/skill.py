@@ -40,6 +40,7 @@ class DecisionCost:
     doctrine_option: str
     cost: float  # mean score lost by the trainee's option (positive: doctrine's would have scored more)
     test: Paired
+    defaulted: bool = False  # the trainee did not answer: the scenario's default stood
 
 
 @dataclass
@@ -104,9 +105,11 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
     if on_partial is not None:  # the headline first (the debrief shows it), then each choice's cost
         on_partial(report)
     for decision in scenario.spec.decisions:
-        ours = policy.decisions.get(decision.id)
+        # a decision left to time out is the default, and it is the trainee's as much as a choice
+        defaulted = decision.id not in policy.decisions
+        ours = policy.decisions.get(decision.id, decision.default)
         best = doctrine.decisions.get(decision.id, decision.default)
-        if ours is None or ours == best:
+        if ours == best:
             continue
         swapped = policy.model_copy(update={"decisions": {**policy.decisions, decision.id: best},
                                             "name": f"{policy.name} with doctrine {decision.id}"})
@@ -115,7 +118,7 @@ def skill(scenario, record: dict[str, Any], *, runs: int, first_seed: int = 0, s
                          kind="counterfactual", only=needed)
         alt = [alt_by.get(s, mine_by[s]) if s not in needed else alt_by[s] for s in seeds]
         test = paired_test(alt, mine)
-        report.costs.append(DecisionCost(decision.id, ours, best, test.mean_difference, test))
+        report.costs.append(DecisionCost(decision.id, ours, best, test.mean_difference, test, defaulted))
         if on_partial is not None:
             on_partial(report)
     report.costs.sort(key=lambda c: -c.cost)
