@@ -23,7 +23,10 @@ SCENARIOS = {p.stem: load(p) for p in SHIPPED}
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
+    from ui.style.fonts import reset_fonts
     pygame.init()
+    reset_fonts()  # an earlier test's window may have quit pygame's font module
+    render.forget_layers()
     pygame.display.set_mode((1600, 1000))
     yield
 

@@ -363,7 +363,7 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
                offset=(0, -int(s * 1.6)))
     radius = max(5, int(s * 0.45))
     placed: dict[tuple[int, int], int] = {}
-    labels: list[pygame.Rect] = list(names)  # a marker's label steps clear of the plan's names
+    shown: list[tuple[Marker, tuple[int, int]]] = []
     for marker in snapshot.markers:
         if not marker.present and marker.kind != "evidence":
             continue
@@ -375,9 +375,16 @@ def draw_snapshot(surface: pygame.Surface, view: MapView, scenario: Scenario, sn
         centre = (x + stack * radius, y - stack * radius // 2)
         draw_marker(surface, centre, marker.kind, radius if marker.kind != "evidence" else int(radius * 0.75),
                     stale=marker.stale, selected=marker.id == selected, armed=marker.armed)
-        if show_labels:
-            _marker_label(surface, centre, radius, marker, snapshot.t, labels, view.rect,
-                          compact=view.scale < 18, important=marker.id == selected)
+        shown.append((marker, centre))
+    if not show_labels:
+        return
+    # labels last, clear of the plan's names, of every marker and of each other; the
+    # selected unit's first, so it is the one that always shows
+    labels: list[pygame.Rect] = list(names)
+    labels += [pygame.Rect(c[0] - radius, c[1] - radius, 2 * radius, 2 * radius) for _m, c in shown]
+    for marker, centre in sorted(shown, key=lambda mc: mc[0].id != selected):
+        _marker_label(surface, centre, radius, marker, snapshot.t, labels, view.rect,
+                      compact=view.scale < 18, important=marker.id == selected)
 
 
 def _marker_label(surface, centre, radius: int, marker: Marker, now: float, taken: list,
@@ -393,17 +400,18 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
         words = f"{name} · {age} s ago" if compact else f"{name} · {marker.state} · seen {age} s ago"
     size = 14
     image = font(size).render(words, True, WHITE)
-    rect = image.get_rect(midleft=(centre[0] + radius + 4, centre[1]))
-    rect.clamp_ip(bounds)  # labels stay on the map, off the panels around it
-    for _ in range(4):  # step clear of labels already drawn
-        if rect.collidelist(taken) < 0 and bounds.contains(rect):
-            break
-        rect.move_ip(0, rect.height + 1)
-    else:
-        if (rect.collidelist(taken) >= 0 or not bounds.contains(rect)) and not important:
+    right = image.get_rect(midleft=(centre[0] + radius + 5, centre[1]))
+    left = image.get_rect(midright=(centre[0] - radius - 5, centre[1]))
+    step = right.height + 4
+    # beside the marker, right or left, then a line or two below or above: the first place
+    # clear of the names, the markers and the labels already drawn (with their plates)
+    tries = [right, left] + [r.move(0, dy) for dy in (step, -step, 2 * step, -2 * step) for r in (right, left)]
+    rect = next((r for r in tries if bounds.contains(r) and r.inflate(6, 2).collidelist(taken) < 0), None)
+    if rect is None:
+        if not important:
             return  # no room: the marker's shape still shows; the feed and panel name it
-        rect.clamp_ip(bounds)
-    taken.append(rect)
+        rect = right.clamp(bounds)  # labels stay on the map, off the panels around it
+    taken.append(rect.inflate(6, 2))
     plate = pygame.Surface(rect.inflate(6, 2).size, pygame.SRCALPHA)
     plate.fill((0, 0, 0, 150))
     surface.blit(plate, rect.inflate(6, 2))
