@@ -30,6 +30,10 @@ def names_of(spec: ScenarioSpec) -> dict[str, str]:
             names[item.id] = item.name or item.id.replace("_", " ")
     for seat in spec.seats:  # apart: a seat may share its id with an agency or unit
         names[f"seat:{seat.id}"] = seat.name
+    for decision in spec.decisions:  # apart too: an option may share its id with a unit ('detectives')
+        names[f"decision:{decision.id}"] = decision.id.replace("_", " ")
+        for option in decision.options:
+            names[f"option:{decision.id}:{option.id}"] = option.label
     return names
 
 
@@ -130,11 +134,12 @@ def _describe(event: dict, names: dict[str, str]) -> Optional[str]:
         return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
     if k == "decision_made":
         option = str(event.get("option") or "")
-        option = names.get(option, option.replace("_", " "))
-        decision = names.get(s, s.replace("_", " "))
+        option = names.get(f"option:{s}:{option}", option.replace("_", " "))
+        decision = names.get(f"decision:{s}", s.replace("_", " "))
         if event.get("how") == "defaulted":
-            return f"decision {decision}: no answer in time, so its default was taken: {option}"
-        return f"decision {decision}: {option} ({event.get('how')})"
+            return f"decision on {decision}: no answer in time, so the default was taken: {option}"
+        how = {"chosen": "chosen", "planned": "as planned"}.get(str(event.get("how")), event.get("how"))
+        return f"decision on {decision}: {option} ({how})"
     if k == "seat_handed":
         seat = names.get(f"seat:{s}", s)
         return (f"{seat} is played by the plan now (the controller handed it over)" if event.get("to") == "plan"
