@@ -125,9 +125,11 @@ def test_a_long_unit_name_fits_its_button(window):
     name = "Social worker (child and victim protection)"
     for width in (244, 264, 280):
         shown = fit_button_words(app.manager, name, width)
-        assert measure.size(shown)[0] <= width - 14
+        assert measure.size(shown)[0] <= width - 10
     assert fit_button_words(app.manager, name, 264) == "Social worker"
     assert fit_button_words(app.manager, "Ambulance crew", 264) == "Ambulance crew"
+    atpd = "ATPD investigators (Mandarin speakers)"  # fits as it is: kept whole
+    assert fit_button_words(app.manager, atpd, 274) == atpd
 
 
 @pytest.mark.parametrize("name", ["subdivided_floor", "call_centre"])
@@ -181,3 +183,15 @@ def test_time_running_out_names_the_default_option(window):
     label = next(o.label for o in pending.decision.options if o.id == pending.decision.default)
     assert scene.message == f"Time ran out; the default was taken: {label}"
     assert pygame.display.get_surface() is not None
+
+
+def test_an_order_replaced_by_a_decision_names_the_decision_and_its_option():
+    from ui.order_choices import problem_line
+
+    spec = load(SCENARIOS["call_centre"]).spec
+    names = names_of(spec)
+    label = next(o.label for d in spec.decisions if d.id == "screening" for o in d.options if o.id == "on_the_spot")
+    line = problem_line({"kind": "order_interrupted", "subject": "csd_front", "unit": "csd_front", "order": "clear",
+                         "reason": "replaced by decision screening (on_the_spot)", "t": 0.0}, names)
+    assert line.endswith(f"clear replaced by the decision on screening: {label}")
+    assert "on_the_spot" not in line and "(on the spot)" not in line

@@ -77,7 +77,7 @@ def fit_button_words(manager, words: str, width: int) -> str:
     name loses its bracketed part ('Social worker (child and victim protection)' ->
     'Social worker'), and only then is it shortened with '…'. Give the full name as a tooltip."""
     measure = manager.get_theme().get_font(["button"])
-    room = width - 14
+    room = width - 10  # the widget keeps about 5 px each side
     if measure.size(words)[0] <= room:
         return words
     short = words.split(" (")[0]
