@@ -1,6 +1,7 @@
 """Events in plain words, for the terminal outcome, the window's feed and the debrief."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from sim.format.catalogue import language_name
@@ -37,8 +38,25 @@ def names_of(spec: ScenarioSpec) -> dict[str, str]:
     return names
 
 
+# how the engine names a decision in a reason: 'replaced by decision gate_method (spreader)'
+_DECISION = re.compile(r"\bdecision (\w+) \((\w+)\)")
+
+
 def humanise(words: str, names: dict[str, str]) -> str:
-    """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know."""
+    """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know;
+    'decision gate_method (spreader)' by the decision's name and the option's label."""
+    parts, last = [], 0
+    for match in _DECISION.finditer(words):
+        decision, option = match.groups()
+        if f"decision:{decision}" not in names:
+            continue
+        label = names.get(f"option:{decision}:{option}", option.replace("_", " "))
+        parts += [_tokens(words[last:match.start()], names), f"the decision on {names[f'decision:{decision}']}: {label}"]
+        last = match.end()
+    return "".join(parts) + _tokens(words[last:], names)
+
+
+def _tokens(words: str, names: dict[str, str]) -> str:
     out = []
     for token in words.split(" "):
         core = token.strip("():,;'")
