@@ -102,6 +102,8 @@ def test_the_briefing_keeps_paragraphs_and_names_languages():
     units = units_html(spec)
     assert "Cantonese, English" in units and "yue" not in units
     assert "Thai" in units and "languages: th" not in units
+    # the tutorial's victim-care officer: 300 s + her agency's 90 s, as the feed and the panel say
+    assert "on request, arrives 390 s after it" in units_html(load(SCENARIOS["tutorial"]).spec)
 
 
 def test_the_score_card_names_victims():

@@ -52,7 +52,10 @@ def units_html(spec) -> str:
         delay = " (lead)" if agency.id == spec.lead_agency else f" (orders take {agency.coordination_delay:g} s)"
         parts.append(f"<b>{html.escape(agency.name)}</b>{delay}<br>")
         for u in units:
-            when = "on request" if u.on_request else ("on scene" if u.arrives == 0 else f"arrives T+{u.arrives:g} s")
+            # a unit on request comes as the engine brings it: arrives + its agency's coordination delay
+            after = u.arrives + (0.0 if agency.id == spec.lead_agency else agency.coordination_delay)
+            when = (f"on request, arrives {after:g} s after it" if u.on_request
+                    else "on scene" if u.arrives == 0 else f"arrives T+{u.arrives:g} s")
             langs = languages(u.languages) or "-"
             parts.append(f"  • {html.escape(u.name)}: {u.kind.replace('_', ' ')}, {u.size} "
                          f"{'officer' if u.size == 1 else 'officers'}; languages: {langs}; {when}<br>")
