@@ -372,6 +372,8 @@ class ExecutionScene(Scene):
         self.decision_id = current
         self.decision_wall = 0.0
         if pending is None:
+            if self.message.startswith("Decision point:"):  # said while it was open, stale once it closes
+                self.message = ""
             return
         if not pending.paused and self.speed > 1:  # the trainee needs real time to decide
             self.speed = 1
