@@ -21,7 +21,7 @@ from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
-from ui.scenes.joint_base import JointScene
+from ui.scenes.joint_base import MESSAGE_SPACE, JointScene
 from ui.style.fonts import cut_to_width
 from ui.widgets import (ACCENT, MUTED, TEXT, YELLOW_TEXT, draw_option_words, fit_button_words, option_height, text,
                         text_block, wrap)
@@ -350,8 +350,8 @@ class SeatScene(JointScene):
         height = 62 + len(prompt) * 22 + buttons + 8
         rect = pygame.Rect(0, 0, width, min(height, max(int(self.map_rect.height * 0.62), buttons + 110)))
         rect.midtop = (self.map_rect.centerx, self.map_inner.bottom + 8)  # under the map where it fits
-        if rect.bottom > self.map_rect.bottom - 36:
-            rect.bottom = self.map_rect.bottom - 36
+        if rect.bottom > self.map_rect.bottom - MESSAGE_SPACE:
+            rect.bottom = self.map_rect.bottom - MESSAGE_SPACE
         return rect
 
     # -- drawing -------------------------------------------------------------------------------
