@@ -48,6 +48,8 @@ def problem_status(event: dict, names: dict[str, str]) -> Optional[str]:
     reason = humanise(str(event.get("reason") or ""), names)
     if event["kind"] == "order_failed":
         return f"could not {verb}" + (f": {reason}" if reason else "")
+    if reason.startswith("replaced by "):
+        return f"{verb} {reason}"
     return f"{verb} replaced" + (f" ({reason})" if reason else " by a new order")
 
 

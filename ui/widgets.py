@@ -26,6 +26,7 @@ def text(surface: pygame.Surface, words: str, pos: tuple[int, int], *, size: int
 
 wrap = fonts.wrap  # one word-wrap for the preview and the window
 text_size = fonts.text_size
+cut_to_width = fonts.cut_to_width
 
 
 def text_block(surface: pygame.Surface, words: str, rect: pygame.Rect, *, size: int = 16,
@@ -69,3 +70,47 @@ def draw_help(surface: pygame.Surface, shortcuts: list[tuple[str, str]]) -> None
     text(surface, "Press any key or click to close", (box.centerx, box.bottom - 22), size=14,
          colour=MUTED, anchor="center")
 YELLOW_TEXT = (240, 228, 66)
+
+
+def fit_button_words(manager, words: str, width: int) -> str:
+    """A button's words that fit its width (pygame_gui cuts them off at the edge): a long
+    name loses its bracketed part ('Social worker (child and victim protection)' ->
+    'Social worker'), and only then is it shortened with '…'. Give the full name as a tooltip."""
+    measure = manager.get_theme().get_font(["button"])
+    room = width - 10  # the widget keeps about 5 px each side
+    if measure.size(words)[0] <= room:
+        return words
+    short = words.split(" (")[0]
+    while len(short) > 4 and measure.size(short)[0] > room:
+        short = short[:-2].rstrip() + "…"
+    return short
+
+
+OPTION_TEXT = 15
+"""Size of the words on a decision's option buttons (never below fonts.MIN_TEXT)."""
+
+
+def option_lines(words: str, width: int) -> list[str]:
+    """A decision option's words wrapped to its button: shown whole, on as many lines as it needs."""
+    return wrap(words, width - 20, OPTION_TEXT)
+
+
+def option_height(words: str, width: int) -> int:
+    """The height of an option button that shows its words whole."""
+    return max(32, len(option_lines(words, width)) * font(OPTION_TEXT).get_linesize() + 10)
+
+
+def draw_option_words(surface: pygame.Surface, buttons: dict) -> None:
+    """The words of option buttons made with no text of their own (a UIButton shows one
+    line and cuts the rest): drawn over the widgets, centred, line by line.
+    `buttons` maps each button to its words."""
+    height = font(OPTION_TEXT).get_linesize()
+    for button, words in buttons.items():
+        if not button.visible:
+            continue
+        lines = option_lines(words, button.rect.width)
+        y = button.rect.centery - len(lines) * height // 2
+        colour = TEXT if button.is_enabled else MUTED
+        for line in lines:
+            text(surface, line, (button.rect.centerx, y), size=OPTION_TEXT, colour=colour, anchor="midtop")
+            y += height

@@ -1,6 +1,7 @@
 """Events in plain words, for the terminal outcome, the window's feed and the debrief."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from sim.format.catalogue import language_name
@@ -30,11 +31,32 @@ def names_of(spec: ScenarioSpec) -> dict[str, str]:
             names[item.id] = item.name or item.id.replace("_", " ")
     for seat in spec.seats:  # apart: a seat may share its id with an agency or unit
         names[f"seat:{seat.id}"] = seat.name
+    for decision in spec.decisions:  # apart too: an option may share its id with a unit ('detectives')
+        names[f"decision:{decision.id}"] = decision.id.replace("_", " ")
+        for option in decision.options:
+            names[f"option:{decision.id}:{option.id}"] = option.label
     return names
 
 
+# how the engine names a decision in a reason: 'replaced by decision gate_method (spreader)'
+_DECISION = re.compile(r"\bdecision (\w+) \((\w+)\)")
+
+
 def humanise(words: str, names: dict[str, str]) -> str:
-    """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know."""
+    """Replace the ids in an engine line ('breaching bedroom1_door') by the names people know;
+    'decision gate_method (spreader)' by the decision's name and the option's label."""
+    parts, last = [], 0
+    for match in _DECISION.finditer(words):
+        decision, option = match.groups()
+        if f"decision:{decision}" not in names:
+            continue
+        label = names.get(f"option:{decision}:{option}", option.replace("_", " "))
+        parts += [_tokens(words[last:match.start()], names), f"the decision on {names[f'decision:{decision}']}: {label}"]
+        last = match.end()
+    return "".join(parts) + _tokens(words[last:], names)
+
+
+def _tokens(words: str, names: dict[str, str]) -> str:
     out = []
     for token in words.split(" "):
         core = token.strip("():,;'")
@@ -130,11 +152,12 @@ def _describe(event: dict, names: dict[str, str]) -> Optional[str]:
         return f"INJECT{f' ({source})' if source else ''}: {event.get('message', '')}"
     if k == "decision_made":
         option = str(event.get("option") or "")
-        option = names.get(option, option.replace("_", " "))
-        decision = names.get(s, s.replace("_", " "))
+        option = names.get(f"option:{s}:{option}", option.replace("_", " "))
+        decision = names.get(f"decision:{s}", s.replace("_", " "))
         if event.get("how") == "defaulted":
-            return f"decision {decision}: no answer in time, so its default was taken: {option}"
-        return f"decision {decision}: {option} ({event.get('how')})"
+            return f"decision on {decision}: no answer in time, so the default was taken: {option}"
+        how = {"chosen": "chosen", "planned": "as planned"}.get(str(event.get("how")), event.get("how"))
+        return f"decision on {decision}: {option} ({how})"
     if k == "seat_handed":
         seat = names.get(f"seat:{s}", s)
         return (f"{seat} is played by the plan now (the controller handed it over)" if event.get("to") == "plan"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 LANGUAGES = {"th": "Thai", "zh": "Mandarin", "yue": "Cantonese", "en": "English", "vi": "Vietnamese",
-             "tl": "Tagalog", "fil": "Filipino", "id": "Indonesian", "ms": "Malay", "km": "Khmer", "lo": "Lao",
+             "tl": "Tagalog", "fil": "Filipino", "id": "Indonesian", "ms": "Malay", "km": "Khmer", "lo": "Lao", "tts": "Isan",
              "my": "Burmese", "ne": "Nepali", "ru": "Russian", "uk": "Ukrainian", "ro": "Romanian",
              "bg": "Bulgarian", "es": "Spanish", "pt": "Portuguese", "fr": "French", "ar": "Arabic",
              "hi": "Hindi", "bn": "Bengali", "ur": "Urdu", "ko": "Korean", "ja": "Japanese", "si": "Sinhala",

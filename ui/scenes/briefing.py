@@ -3,6 +3,7 @@ far as it is known, and the units available by agency."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Optional
 
 import pygame
@@ -10,6 +11,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UITextBox
 
 from ui import render
+from ui.preview.words import languages
 from ui.scenes.base import Next, Scene
 from ui.widgets import ACCENT, MUTED, panel, text
 
@@ -20,9 +22,16 @@ CHANNEL = {"direct_liaison": "direct police liaison", "formal_request": "formal 
            "hotline": "hotline", "ngo": "NGO", "open_source": "open source"}
 
 
+def paragraphs(words: str) -> str:
+    """Text from a YAML `|` block as HTML: a blank line is a paragraph break; a single line
+    break only wraps the source, so it is a space."""
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", words.strip())]
+    return "<br><br>".join(html.escape(p) for p in paras if p)
+
+
 def briefing_html(spec) -> str:
     b = spec.briefing
-    parts = [f"<b>SITUATION</b><br>{html.escape(b.situation).replace(chr(10), ' ')}<br><br>{html.escape(spec.challenge.briefing_line())}<br><br><b>INTELLIGENCE</b><br>"]
+    parts = [f"<b>SITUATION</b><br>{paragraphs(b.situation)}<br><br>{html.escape(spec.challenge.briefing_line())}<br><br><b>INTELLIGENCE</b><br>"]
     for item in b.intelligence:
         age = f"{item.age_hours:g} h old" if item.age_hours else "fresh"
         source = f"{html.escape(item.source)}, " if item.source else ""
@@ -43,8 +52,11 @@ def units_html(spec) -> str:
         delay = " (lead)" if agency.id == spec.lead_agency else f" (orders take {agency.coordination_delay:g} s)"
         parts.append(f"<b>{html.escape(agency.name)}</b>{delay}<br>")
         for u in units:
-            when = "on request" if u.on_request else ("on scene" if u.arrives == 0 else f"arrives T+{u.arrives:g} s")
-            langs = ", ".join(u.languages) or "-"
+            # a unit on request comes as the engine brings it: arrives + its agency's coordination delay
+            after = u.arrives + (0.0 if agency.id == spec.lead_agency else agency.coordination_delay)
+            when = (f"on request, arrives {after:g} s after it" if u.on_request
+                    else "on scene" if u.arrives == 0 else f"arrives T+{u.arrives:g} s")
+            langs = languages(u.languages) or "-"
             parts.append(f"  • {html.escape(u.name)}: {u.kind.replace('_', ' ')}, {u.size} "
                          f"{'officer' if u.size == 1 else 'officers'}; languages: {langs}; {when}<br>")
     del agencies

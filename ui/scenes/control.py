@@ -18,7 +18,7 @@ from sim.engine.narrate import clock
 from sim.engine.snapshot import Snapshot
 from ui.joint.room_panel import RoomPanel, room_height
 from ui.scenes.base import Next
-from ui.scenes.joint_base import JointScene
+from ui.scenes.joint_base import MESSAGE_SPACE, JointScene
 from ui.style.fonts import cut_to_width
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, wrap
 
@@ -245,7 +245,7 @@ class ControlScene(JointScene):
             super().draw_messages(surface, snap)
             return
         area = pygame.Rect(self.map_inner.left, self.map_inner.bottom + 8, self.map_inner.width,
-                           self.map_rect.bottom - 36 - self.map_inner.bottom - 8)
+                           self.map_rect.bottom - MESSAGE_SPACE - self.map_inner.bottom - 8)
         text(surface, f"{self.link.seat_name(self.plan_seat).upper()}'S PLAN (click its row again to close)",
              (area.left, area.top), size=14, colour=MUTED, bold=True)
         lines = self.room.plan_lines(self.plan_seat) or ["No orders planned before the start."]

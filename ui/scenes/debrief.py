@@ -15,7 +15,7 @@ from sim.evaluation.background import LuckJob, luck_lines
 from sim.evaluation.replay import Film, Replay, decisions_in, doctrine_replay, film, what_if
 from ui import render
 from ui.scenes.base import Next, Scene
-from ui.scorecard import scorecard_html
+from ui.scorecard import people_names, scorecard_html
 from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_block
 
 RATING_SHADE = {"P": (0, 158, 115), "S": (86, 180, 233), "M": (230, 159, 0), "U": (213, 94, 0)}
@@ -61,7 +61,8 @@ class DebriefScene(Scene):
         self.centre = pygame.Rect(self.left.right + 10, 64, self.right.left - self.left.right - 20, h - 150)
         score_rect = self.left.inflate(-12, -40).move(0, 14)
         score_rect.height -= 150  # below it: the luck-adjusted score and the review button
-        self.score_box = UITextBox(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name),
+        self.score_box = UITextBox(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name,
+                                                 people_names(self.ctx.scenario.spec)),
                                    score_rect, self.manager)
         self.review_button = UIButton(pygame.Rect(self.left.left + 6, self.left.bottom - 40, self.left.width - 12, 34),
                                       "Review ratings (evaluator)", self.manager, tool_tip_text="R")
@@ -128,7 +129,8 @@ class DebriefScene(Scene):
             elif el is self.doctrine_button:
                 self.other = film(doctrine_replay(self.ctx.scenario, self.record["seed"]))
                 self.other_name = "Doctrine plan, same seed"
-                self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
+                self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name,
+                                                 people_names(self.ctx.scenario.spec)))
             elif el is self.menu_button:
                 return self.to_menu()
             elif el is self.review_button:
@@ -178,7 +180,8 @@ class DebriefScene(Scene):
         decision = next(x for x in self.ctx.scenario.spec.decisions if x.id == decision_id)
         label = next(o.label for o in decision.options if o.id == option_id)
         self.other_name = f"What if: {label}"
-        self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name))
+        self.score_box.set_text(scorecard_html(self.record["metrics"], self.other.metrics, self.other_name,
+                                                 people_names(self.ctx.scenario.spec)))
         self.ctx.message = ""
 
     def to_menu(self) -> Next:

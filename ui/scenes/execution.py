@@ -26,11 +26,14 @@ from ui.feed_box import FeedBox
 from ui.scenes.base import Next, Scene
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, font, panel, text, text_block, wrap
+from ui.widgets import (ACCENT, MUTED, TEXT, YELLOW_TEXT, cut_to_width, draw_option_words, fit_button_words, font,
+                        option_height, panel, text, text_block, wrap)
 
 SPEEDS = (1, 2, 4, 8, 16)
 PROBLEM_SHOWN_S = 30.0  # simulated seconds a failed or replaced order stays in the unit's status
 DECISION_SPACE = 250
+MESSAGE_TEXT = 15
+MESSAGE_SPACE = 46  # two lines of the message under the decision and method panels
 
 
 def journal_path(ctx) -> Path:
@@ -67,6 +70,8 @@ class ExecutionScene(Scene):
         self.finished_shown = False
         self.problems: dict[str, tuple[float, str]] = {}  # unit -> (when, what went wrong), shown at once
         self.events_read = len(self.exercise.events)
+        # unit -> its unit_requested event, for the due time in the units panel (a resumed run has some)
+        self.requests: dict[str, dict] = {e["subject"]: e for e in self.exercise.events if e["kind"] == "unit_requested"}
         self.method_buttons: dict = {}  # a breach asking for its method
         self.asking: Optional[tuple[dict, bool]] = None
         if ctx.show_help:
@@ -101,8 +106,10 @@ class ExecutionScene(Scene):
         self.unit_buttons = {}
         y = self.left.top + 34
         for unit in units:
-            b = UIButton(pygame.Rect(self.left.left + 8, y, self.left.width - 16, 26 if step >= 40 else step - 3),
-                         unit.name, self.manager)
+            width = self.left.width - 16
+            shown = fit_button_words(self.manager, unit.name, width)
+            b = UIButton(pygame.Rect(self.left.left + 8, y, width, 26 if step >= 40 else step - 3),
+                         shown, self.manager, tool_tip_text=unit.name if shown != unit.name else None)
             self.unit_buttons[b] = unit.id
             y += step
         self.order_buttons = {}
@@ -119,6 +126,7 @@ class ExecutionScene(Scene):
                                                 self.right.height - 36), self.manager)
         self.feed_count, self.feed_newest = -1, None
         self.decision_buttons: dict = {}
+        self.option_words: dict = {}
         self.decision_id = None
         self.menu_buttons: dict = {}
         if self.menu_open:
@@ -258,7 +266,7 @@ class ExecutionScene(Scene):
         decision point is open there."""
         rect = pygame.Rect(0, 0, min(440, self.map_rect.width - 24), 48 + 34 * count)
         if self.exercise.pending_decision is None:
-            rect.bottomleft = (self.map_rect.left + 12, self.map_rect.bottom - 34)
+            rect.bottomleft = (self.map_rect.left + 12, self.map_rect.bottom - MESSAGE_SPACE)
         else:
             rect.topleft = (self.map_rect.left + 12, self.map_rect.top + 36)
         return rect
@@ -274,6 +282,8 @@ class ExecutionScene(Scene):
         message line and the unit's status (the feed has them too)."""
         events = self.exercise.events
         for event in events[self.events_read:]:
+            if event["kind"] == "unit_requested":
+                self.requests[event["subject"]] = event
             if event["kind"] == "order_started" and self.problems.get(event.get("subject"), (0, ""))[1].startswith(
                     "could not"):
                 del self.problems[event["subject"]]  # a failed order stays in the status until the next one
@@ -341,7 +351,8 @@ class ExecutionScene(Scene):
             self.decision_wall += dt
             if self.decision_wall >= pending.decision.time_allowed:
                 ex.decide(pending.id, pending.decision.default, how="defaulted")
-                self.message = f"Time ran out: '{pending.decision.default}' applied by default."
+                label = next(o.label for o in pending.decision.options if o.id == pending.decision.default)
+                self.message = f"Time ran out; the default was taken: {label}"
         elif not self.paused and not self.menu_open:
             ex.advance(dt * self.speed * self.window.time_scale)
         self._sync_decision()
@@ -357,31 +368,45 @@ class ExecutionScene(Scene):
             return
         for b in self.decision_buttons:
             b.kill()
-        self.decision_buttons = {}
+        self.decision_buttons, self.option_words = {}, {}
         self.decision_id = current
         self.decision_wall = 0.0
         if pending is None:
+            if self.message.startswith("Decision point:"):  # said while it was open, stale once it closes
+                self.message = ""
             return
         if not pending.paused and self.speed > 1:  # the trainee needs real time to decide
             self.speed = 1
             self.message = "Decision point: speed set to 1x."
         rect = self._decision_rect()
-        y = rect.bottom - 12 - 40 * len(pending.decision.options)
+        words = self._option_words(pending)
+        width = rect.width - 28
+        y = rect.bottom - 12 - sum(option_height(w, width) + 6 for w in words.values())
+        self.option_words = {}
         for option in pending.decision.options:
-            label = option.label + ("  (default)" if option.id == pending.decision.default else "")
-            b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 34), label, self.manager, starting_height=4)
+            height = option_height(words[option.id], width)
+            # no text of its own: the label is drawn whole over it, wrapped (draw_over)
+            b = UIButton(pygame.Rect(rect.left + 14, y, width, height), "", self.manager, starting_height=4)
             self.decision_buttons[b] = option.id
-            y += 40
+            self.option_words[b] = words[option.id]
+            y += height + 6
+
+    @staticmethod
+    def _option_words(pending) -> dict[str, str]:
+        return {o.id: o.label + ("  (default)" if o.id == pending.decision.default else "")
+                for o in pending.decision.options}
 
     def _decision_rect(self) -> pygame.Rect:
         pending = self.exercise.pending_decision
         n = len(pending.decision.options) if pending else 2
         width = min(680, self.map_rect.width - 40)
         prompt = wrap(pending.decision.prompt, width - 28, 16) if pending else []
-        height = 64 + len(prompt) * (font(16).get_linesize() + 3) + 40 * n + 8
+        buttons = (sum(option_height(w, width - 28) + 6 for w in self._option_words(pending).values())
+                   if pending else 40 * n)
+        height = 64 + len(prompt) * (font(16).get_linesize() + 3) + buttons + 8
         # the whole prompt must show; a long one may reach up over the map
-        rect = pygame.Rect(0, 0, width, min(height, int(self.map_rect.height * 0.6)))
-        rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - 36)
+        rect = pygame.Rect(0, 0, width, min(height, max(int(self.map_rect.height * 0.6), buttons + 120)))
+        rect.midbottom = (self.map_rect.centerx, self.map_rect.bottom - MESSAGE_SPACE)
         return rect
 
     def finish(self) -> Optional[Next]:
@@ -454,7 +479,20 @@ class ExecutionScene(Scene):
         self._draw_decision(surface)
         self._draw_methods(surface)
         self._draw_menu(surface)
-        text(surface, self.message, (self.map_rect.left + 12, self.map_rect.bottom - 24), size=16, colour=YELLOW_TEXT)
+        self._draw_message(surface)
+
+    def _draw_message(self, surface: pygame.Surface) -> None:
+        """The message line at the map's foot, wrapped onto a second line rather than run
+        past the panel (a third line, if any, is cut with '…')."""
+        width = self.map_rect.width - 24
+        lines = wrap(self.message, width, MESSAGE_TEXT)
+        if len(lines) > 2:
+            lines = [lines[0], cut_to_width(" ".join(lines[1:]), width, MESSAGE_TEXT)]
+        height = font(MESSAGE_TEXT).get_linesize()
+        y = self.map_rect.bottom - 6 - height * len(lines)
+        for line in lines:
+            text(surface, line, (self.map_rect.left + 12, y), size=MESSAGE_TEXT, colour=YELLOW_TEXT)
+            y += height
 
     def _draw_decision(self, surface: pygame.Surface) -> None:
         pending = self.exercise.pending_decision
@@ -477,6 +515,10 @@ class ExecutionScene(Scene):
             first_button = min(b.rect.top for b in self.decision_buttons)
             text_block(surface, pending.decision.prompt,
                        pygame.Rect(rect.left + 14, rect.top + 48, rect.width - 28, first_button - rect.top - 52), size=16)
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        if not self.menu_open:  # the pause menu sits over the decision panel
+            draw_option_words(surface, self.option_words)
 
     def _draw_methods(self, surface: pygame.Surface) -> None:
         if self.method_buttons:
@@ -521,7 +563,8 @@ class ExecutionScene(Scene):
         unit = self.exercise.world.agents[unit_id]
         if unit.spec.on_request and not getattr(unit, "requested", False):
             return "on request"
-        return f"on the way (due T+{clock(unit.spec.arrives)})" if unit.spec.arrives else "arriving"
+        due = arrival_due(self.exercise, unit_id, self.requests)
+        return f"on the way (due T+{clock(due)})" if due is not None and due > self.exercise.now else "arriving"
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "pause / resume the clock"), ("1 2 3 4 5", "speed 1x 2x 4x 8x 16x"),
@@ -530,6 +573,25 @@ class ExecutionScene(Scene):
                 ("shift-click", "queue the order after the unit's current one"),
                 ("right-click / Esc", "cancel the order being given"), ("Esc", "pause menu"),
                 ("?", "show or hide this help")]
+
+
+def arrival_due(exercise, unit_id: str, requests: Optional[dict] = None) -> Optional[float]:
+    """When a unit not yet on scene is due, as the engine times its arrival: at its
+    `arrives` time, or, for a unit on request, when it was requested plus `arrives` plus
+    its agency's coordination delay (the `arrives_in` of its unit_requested event); plus
+    any delay an inject has put on it since. None for a unit on request not requested.
+    `requests` (unit id -> its unit_requested event), if given, saves a search of the log."""
+    unit = exercise.world.agents[unit_id]
+    if unit.spec.on_request:
+        asked = requests.get(unit_id) if requests is not None else next(
+            (e for e in reversed(exercise.events) if e["kind"] == "unit_requested" and e.get("subject") == unit_id),
+            None)
+        if asked is None:
+            return None
+        due = asked["t"] + asked["arrives_in"]
+    else:
+        due = unit.spec.arrives
+    return due + getattr(unit, "extra_delay", 0.0)
 
 
 def _escape(words: str) -> str:

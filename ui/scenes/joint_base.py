@@ -24,6 +24,9 @@ from ui.style.fonts import cut_to_width
 from ui.style.palette import SKY, VERMILLION
 from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text, wrap
 
+MESSAGE_TEXT = 15
+MESSAGE_SPACE = 46  # the message line's two lines under the map's panels (decision, banner, messages)
+
 LEFT_WIDTH = 316
 RIGHT_WIDTH = 400
 KNOWN_ROW = 20
@@ -229,11 +232,18 @@ class JointScene(Scene):
         panel(surface, self.feed_rect, "Feed: what you hear, newest first")
         self.draw_banner(surface, snap)
         colour = VERMILLION if self.message_is_error else YELLOW_TEXT
-        if self.message:
-            box = pygame.Rect(self.map_rect.left + 8, self.map_rect.bottom - 30, self.map_rect.width - 16, 24)
+        if self.message:  # wrapped onto a second line rather than cut (a third is cut with '…')
+            width = self.map_rect.width - 16
+            lines = wrap(self.message, width - 12, MESSAGE_TEXT)
+            if len(lines) > 2:
+                lines = [lines[0], cut_to_width(" ".join(lines[1:]), width - 12, MESSAGE_TEXT)]
+            height = font(MESSAGE_TEXT).get_linesize()
+            box = pygame.Rect(self.map_rect.left + 8, 0, width, height * len(lines) + 6)
+            box.bottom = self.map_rect.bottom - 6
             if self.message_is_error:
                 pygame.draw.rect(surface, (60, 24, 16), box, border_radius=4)
-            text(surface, cut_to_width(self.message, box.width - 8, 16), (box.left + 6, box.top + 3), size=16, colour=colour)
+            for i, line in enumerate(lines):
+                text(surface, line, (box.left + 6, box.top + 3 + i * height), size=MESSAGE_TEXT, colour=colour)
 
     def left_title(self) -> str:
         return ""
@@ -276,7 +286,7 @@ class JointScene(Scene):
         width = self.map_rect.width - 16
         lines = self._banner_lines(snap)
         box = pygame.Rect(self.map_rect.left + 8, 0, width, self._banner_height(snap))
-        box.bottom = self.map_rect.bottom - 36
+        box.bottom = self.map_rect.bottom - MESSAGE_SPACE
         pygame.draw.rect(surface, (26, 52, 74), box, border_radius=4)
         pygame.draw.rect(surface, SKY, box, 1, border_radius=4)
         head = f"{who.upper()} IS TAKING A DECISION"
@@ -317,7 +327,7 @@ class JointScene(Scene):
 
     def draw_messages(self, surface: pygame.Surface, snap: Snapshot) -> None:
         """Under the map: the messages sent and received, with those still on their way."""
-        bottom = self.map_rect.bottom - 36 - (self._banner_height(snap) + 6 if snap.decisions_elsewhere else 0)
+        bottom = self.map_rect.bottom - MESSAGE_SPACE - (self._banner_height(snap) + 6 if snap.decisions_elsewhere else 0)
         area = pygame.Rect(self.map_inner.left, self.map_inner.bottom + 8, self.map_inner.width,
                            bottom - self.map_inner.bottom - 8)
         if area.height < 60:

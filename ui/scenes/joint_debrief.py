@@ -26,7 +26,7 @@ from ui import render
 from ui.joint.client_view import SeatLink
 from ui.joint.replay_panel import ReplayPanel
 from ui.scenes.base import Next, Scene
-from ui.scorecard import scorecard_html
+from ui.scorecard import people_names, scorecard_html
 from ui.scenes.joint_base import feed_words
 from ui.widgets import ACCENT, MUTED, TEXT, panel, text
 
@@ -136,8 +136,8 @@ class JointDebriefScene(Scene):
                 words = feed_words(e, self.link)
                 if words:
                     lines.append(f"<font color='#9aa0a6'>{clock(e['t'])}</font> {html.escape(words)}")
-            self.boxes = [UITextBox(scorecard_html(self.record["metrics"]), left.inflate(-12, -40).move(0, 14),
-                                    self.manager),
+            self.boxes = [UITextBox(scorecard_html(self.record["metrics"], names=people_names(spec)),
+                                    left.inflate(-12, -40).move(0, 14), self.manager),
                           UITextBox("<br>".join(lines) or "<i>Nothing.</i>", right.inflate(-12, -40).move(0, 14),
                                     self.manager)]
 

@@ -12,8 +12,9 @@ from pygame_gui.elements import UIButton, UITextBox
 from sim.engine.narrate import humanise, names_of
 from ui import render
 from ui.planning_model import TOOLS, PlanDraft, methods_for
+from ui.preview.words import languages
 from ui.scenes.base import Next, Scene
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, panel, text, text_size, wrap
+from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, fit_button_words, panel, text, text_size, wrap
 
 
 def order_line(order, names: dict[str, str]) -> str:
@@ -52,8 +53,10 @@ class PlanningScene(Scene):
         self.unit_buttons = {}
         y = self.left.top + 36
         for unit in spec.units:
-            b = UIButton(pygame.Rect(self.left.left + 10, y, self.left.width - 20, 30), unit.name, self.manager,
-                         tool_tip_text=f"{unit.kind.replace('_', ' ')}, {unit.size}, speaks {', '.join(unit.languages)}")
+            shown = fit_button_words(self.manager, unit.name, self.left.width - 20)
+            tip = f"{unit.kind.replace('_', ' ')}, {unit.size}, speaks {languages(unit.languages)}"
+            b = UIButton(pygame.Rect(self.left.left + 10, y, self.left.width - 20, 30), shown, self.manager,
+                         tool_tip_text=tip if shown == unit.name else f"{unit.name}: {tip}")
             self.unit_buttons[b] = unit.id
             y += 34
         y += 10

@@ -21,9 +21,10 @@ from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
-from ui.scenes.joint_base import JointScene
+from ui.scenes.joint_base import MESSAGE_SPACE, JointScene
 from ui.style.fonts import cut_to_width
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, text_block, wrap
+from ui.widgets import (ACCENT, MUTED, TEXT, YELLOW_TEXT, draw_option_words, fit_button_words, option_height, text,
+                        text_block, wrap)
 
 COMPOSER_HEIGHT = 232
 
@@ -67,8 +68,10 @@ class SeatScene(JointScene):
         self.unit_buttons = {}
         y = left.top + 34
         for unit in self.units:
+            name = self.link.names.get(unit, unit)
+            shown = fit_button_words(self.manager, name, left.width - 16)
             b = UIButton(pygame.Rect(left.left + 8, y, left.width - 16, 26 if step >= 40 else step - 3),
-                         self.link.names.get(unit, unit), self.manager)
+                         shown, self.manager, tool_tip_text=name if shown != name else None)
             self.unit_buttons[b] = unit
             y += step
         self.order_buttons = {}
@@ -77,7 +80,7 @@ class SeatScene(JointScene):
             rect = pygame.Rect(left.left + 8 + (i % 2) * (half + 4), self.orders_top + (i // 2) * 30, half, 27)
             self.order_buttons[UIButton(rect, verb.replace("_", " "), self.manager)] = verb
         self.build_composer()
-        self.decision_id, self.decision_buttons = None, {}
+        self.decision_id, self.decision_buttons, self.option_words = None, {}, {}
 
     def build_composer(self) -> None:
         left = self.left
@@ -305,17 +308,22 @@ class SeatScene(JointScene):
             return
         for b in self.decision_buttons:
             b.kill()
-        self.decision_buttons, self.decision_id = {}, current
+        self.decision_buttons, self.decision_id, self.option_words = {}, current, {}
         if decision is None:
             return
         self.decision_labels = dict(decision.options)
         rect = self._decision_rect(decision)
-        y = rect.bottom - 10 - 38 * len(decision.options)
-        for option, label in decision.options:
-            words = label + ("  (default)" if option == decision.default else "")
-            b = UIButton(pygame.Rect(rect.left + 14, y, rect.width - 28, 32), words, self.manager, starting_height=4)
+        words = _option_words(decision)
+        width = rect.width - 28
+        y = rect.bottom - 10 - sum(option_height(w, width) + 6 for w in words.values())
+        self.option_words = {}
+        for option, _ in decision.options:
+            height = option_height(words[option], width)
+            # no text of its own: the label is drawn whole over it, wrapped (draw_over)
+            b = UIButton(pygame.Rect(rect.left + 14, y, width, height), "", self.manager, starting_height=4)
             self.decision_buttons[b] = option
-            y += 38
+            self.option_words[b] = words[option]
+            y += height + 6
 
     def _release_on_go(self, snap: Snapshot) -> None:
         """Orders the plan holds for another seat's go are given when its go arrives."""
@@ -338,11 +346,12 @@ class SeatScene(JointScene):
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
         prompt = wrap(decision.prompt, width - 28, 16)
-        height = 62 + len(prompt) * 22 + 38 * len(decision.options) + 8
-        rect = pygame.Rect(0, 0, width, min(height, int(self.map_rect.height * 0.62)))
+        buttons = sum(option_height(w, width - 28) + 6 for w in _option_words(decision).values())
+        height = 62 + len(prompt) * 22 + buttons + 8
+        rect = pygame.Rect(0, 0, width, min(height, max(int(self.map_rect.height * 0.62), buttons + 110)))
         rect.midtop = (self.map_rect.centerx, self.map_inner.bottom + 8)  # under the map where it fits
-        if rect.bottom > self.map_rect.bottom - 36:
-            rect.bottom = self.map_rect.bottom - 36
+        if rect.bottom > self.map_rect.bottom - MESSAGE_SPACE:
+            rect.bottom = self.map_rect.bottom - MESSAGE_SPACE
         return rect
 
     # -- drawing -------------------------------------------------------------------------------
@@ -392,6 +401,9 @@ class SeatScene(JointScene):
             text(surface, cut_to_width(f"BREACH {door.upper()}: BY WHICH METHOD?", box.width - 24, 15, bold=True),
                  (box.left + 12, box.top + 10), size=15, bold=True, colour=ACCENT)
 
+    def draw_over(self, surface: pygame.Surface) -> None:
+        draw_option_words(surface, self.option_words)
+
     def _draw_decision(self, surface: pygame.Surface, snap: Snapshot) -> None:
         decision = snap.decision
         if decision is None or not self.decision_buttons:
@@ -415,6 +427,10 @@ class SeatScene(JointScene):
                 ("click a marker", "select it: how you know it, and how old it is"),
                 ("Attach selected", "send the selected sighting with your message"),
                 ("Enter", "send the message"), ("?", "show or hide this help")]
+
+
+def _option_words(decision) -> dict[str, str]:
+    return {option: label + ("  (default)" if option == decision.default else "") for option, label in decision.options}
 
 
 PROBLEM_SHOWN_S = 30.0  # simulated seconds a failed or replaced order stays in the unit's status
