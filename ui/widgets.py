@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pygame
+from pygame_gui.elements import UIButton
 
 from ui.style import fonts
 
@@ -86,8 +87,22 @@ def fit_button_words(manager, words: str, width: int) -> str:
     return short
 
 
+MESSAGE_TEXT = 15
+MESSAGE_SPACE = 46  # what a scene keeps at its map's foot for the message line's two lines
+
+
+def message_lines(words: str, width: int) -> list[str]:
+    """A scene's message line wrapped onto a second line rather than run past its panel; a
+    third line, if any, is cut with '…'."""
+    lines = wrap(words, width, MESSAGE_TEXT)
+    if len(lines) > 2:
+        lines = [lines[0], cut_to_width(" ".join(lines[1:]), width, MESSAGE_TEXT)]
+    return lines
+
+
 OPTION_TEXT = 15
 """Size of the words on a decision's option buttons (never below fonts.MIN_TEXT)."""
+OPTION_GAP = 6
 
 
 def option_lines(words: str, width: int) -> list[str]:
@@ -98,6 +113,25 @@ def option_lines(words: str, width: int) -> list[str]:
 def option_height(words: str, width: int) -> int:
     """The height of an option button that shows its words whole."""
     return max(32, len(option_lines(words, width)) * font(OPTION_TEXT).get_linesize() + 10)
+
+
+def options_height(words: dict, width: int) -> int:
+    """The height the option buttons of a decision take, with the gaps after them."""
+    return sum(option_height(w, width) + OPTION_GAP for w in words.values())
+
+
+def option_buttons(manager, left: int, bottom: int, width: int, words: dict) -> tuple[dict, dict]:
+    """A decision's option buttons stacked up to `bottom`, each tall enough for its words
+    whole: (button -> option, button -> words). The buttons have no text of their own: a
+    UIButton shows one line and cuts the rest, so `draw_option_words` draws it over them."""
+    y = bottom - options_height(words, width)
+    buttons, shown = {}, {}
+    for option, said in words.items():
+        height = option_height(said, width)
+        b = UIButton(pygame.Rect(left, y, width, height), "", manager, starting_height=4)
+        buttons[b], shown[b] = option, said
+        y += height + OPTION_GAP
+    return buttons, shown
 
 
 def draw_option_words(surface: pygame.Surface, buttons: dict) -> None:

@@ -18,9 +18,9 @@ from sim.engine.narrate import clock
 from sim.engine.snapshot import Snapshot
 from ui.joint.room_panel import RoomPanel, room_height
 from ui.scenes.base import Next
-from ui.scenes.joint_base import MESSAGE_SPACE, JointScene
+from ui.scenes.joint_base import JointScene
 from ui.style.fonts import cut_to_width
-from ui.widgets import ACCENT, MUTED, TEXT, YELLOW_TEXT, text, wrap
+from ui.widgets import ACCENT, MESSAGE_SPACE, MUTED, TEXT, YELLOW_TEXT, text, wrap
 
 SPEEDS = (0.5, 1, 2, 4, 8, 16)
 

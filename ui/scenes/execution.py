@@ -26,14 +26,13 @@ from ui.feed_box import FeedBox
 from ui.scenes.base import Next, Scene
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_line, problem_status, problem_unit
 from ui.order_tools import ORDER_TOOLS
-from ui.widgets import (ACCENT, MUTED, TEXT, YELLOW_TEXT, cut_to_width, draw_option_words, fit_button_words, font,
-                        option_height, panel, text, text_block, wrap)
+from ui.widgets import (ACCENT, MESSAGE_SPACE, MESSAGE_TEXT, MUTED, TEXT, YELLOW_TEXT, draw_option_words,
+                        fit_button_words, font, message_lines, option_buttons, options_height, panel, text, text_block,
+                        wrap)
 
 SPEEDS = (1, 2, 4, 8, 16)
 PROBLEM_SHOWN_S = 30.0  # simulated seconds a failed or replaced order stays in the unit's status
 DECISION_SPACE = 250
-MESSAGE_TEXT = 15
-MESSAGE_SPACE = 46  # two lines of the message under the decision and method panels
 
 
 def journal_path(ctx) -> Path:
@@ -379,17 +378,8 @@ class ExecutionScene(Scene):
             self.speed = 1
             self.message = "Decision point: speed set to 1x."
         rect = self._decision_rect()
-        words = self._option_words(pending)
-        width = rect.width - 28
-        y = rect.bottom - 12 - sum(option_height(w, width) + 6 for w in words.values())
-        self.option_words = {}
-        for option in pending.decision.options:
-            height = option_height(words[option.id], width)
-            # no text of its own: the label is drawn whole over it, wrapped (draw_over)
-            b = UIButton(pygame.Rect(rect.left + 14, y, width, height), "", self.manager, starting_height=4)
-            self.decision_buttons[b] = option.id
-            self.option_words[b] = words[option.id]
-            y += height + 6
+        self.decision_buttons, self.option_words = option_buttons(self.manager, rect.left + 14, rect.bottom - 12,
+                                                                  rect.width - 28, self._option_words(pending))
 
     @staticmethod
     def _option_words(pending) -> dict[str, str]:
@@ -401,8 +391,7 @@ class ExecutionScene(Scene):
         n = len(pending.decision.options) if pending else 2
         width = min(680, self.map_rect.width - 40)
         prompt = wrap(pending.decision.prompt, width - 28, 16) if pending else []
-        buttons = (sum(option_height(w, width - 28) + 6 for w in self._option_words(pending).values())
-                   if pending else 40 * n)
+        buttons = options_height(self._option_words(pending), width - 28) if pending else 40 * n
         height = 64 + len(prompt) * (font(16).get_linesize() + 3) + buttons + 8
         # the whole prompt must show; a long one may reach up over the map
         rect = pygame.Rect(0, 0, width, min(height, max(int(self.map_rect.height * 0.6), buttons + 120)))
@@ -484,10 +473,7 @@ class ExecutionScene(Scene):
     def _draw_message(self, surface: pygame.Surface) -> None:
         """The message line at the map's foot, wrapped onto a second line rather than run
         past the panel (a third line, if any, is cut with '…')."""
-        width = self.map_rect.width - 24
-        lines = wrap(self.message, width, MESSAGE_TEXT)
-        if len(lines) > 2:
-            lines = [lines[0], cut_to_width(" ".join(lines[1:]), width, MESSAGE_TEXT)]
+        lines = message_lines(self.message, self.map_rect.width - 24)
         height = font(MESSAGE_TEXT).get_linesize()
         y = self.map_rect.bottom - 6 - height * len(lines)
         for line in lines:

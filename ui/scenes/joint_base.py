@@ -22,10 +22,8 @@ from ui.joint.client_view import SeatLink
 from ui.scenes.base import Next, Scene
 from ui.style.fonts import cut_to_width
 from ui.style.palette import SKY, VERMILLION
-from ui.widgets import ACCENT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, panel, text, wrap
-
-MESSAGE_TEXT = 15
-MESSAGE_SPACE = 46  # the message line's two lines under the map's panels (decision, banner, messages)
+from ui.widgets import (ACCENT, MESSAGE_SPACE, MESSAGE_TEXT, MUTED, PANEL_EDGE, TEXT, YELLOW_TEXT, font, message_lines,
+                        panel, text, wrap)
 
 LEFT_WIDTH = 316
 RIGHT_WIDTH = 400
@@ -234,9 +232,7 @@ class JointScene(Scene):
         colour = VERMILLION if self.message_is_error else YELLOW_TEXT
         if self.message:  # wrapped onto a second line rather than cut (a third is cut with '…')
             width = self.map_rect.width - 16
-            lines = wrap(self.message, width - 12, MESSAGE_TEXT)
-            if len(lines) > 2:
-                lines = [lines[0], cut_to_width(" ".join(lines[1:]), width - 12, MESSAGE_TEXT)]
+            lines = message_lines(self.message, width - 12)
             height = font(MESSAGE_TEXT).get_linesize()
             box = pygame.Rect(self.map_rect.left + 8, 0, width, height * len(lines) + 6)
             box.bottom = self.map_rect.bottom - 6

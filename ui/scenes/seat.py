@@ -21,10 +21,10 @@ from ui import render
 from ui.scenes.base import Next
 from ui.order_tools import ORDER_TOOLS
 from ui.order_choices import method_buttons, ORDER_PROBLEMS, breach_choices, problem_status, problem_unit
-from ui.scenes.joint_base import MESSAGE_SPACE, JointScene
+from ui.scenes.joint_base import JointScene
 from ui.style.fonts import cut_to_width
-from ui.widgets import (ACCENT, MUTED, TEXT, YELLOW_TEXT, draw_option_words, fit_button_words, option_height, text,
-                        text_block, wrap)
+from ui.widgets import (ACCENT, MESSAGE_SPACE, MUTED, TEXT, YELLOW_TEXT, draw_option_words, fit_button_words,
+                        option_buttons, options_height, text, text_block, wrap)
 
 COMPOSER_HEIGHT = 232
 
@@ -313,17 +313,8 @@ class SeatScene(JointScene):
             return
         self.decision_labels = dict(decision.options)
         rect = self._decision_rect(decision)
-        words = _option_words(decision)
-        width = rect.width - 28
-        y = rect.bottom - 10 - sum(option_height(w, width) + 6 for w in words.values())
-        self.option_words = {}
-        for option, _ in decision.options:
-            height = option_height(words[option], width)
-            # no text of its own: the label is drawn whole over it, wrapped (draw_over)
-            b = UIButton(pygame.Rect(rect.left + 14, y, width, height), "", self.manager, starting_height=4)
-            self.decision_buttons[b] = option
-            self.option_words[b] = words[option]
-            y += height + 6
+        self.decision_buttons, self.option_words = option_buttons(self.manager, rect.left + 14, rect.bottom - 10,
+                                                                  rect.width - 28, _option_words(decision))
 
     def _release_on_go(self, snap: Snapshot) -> None:
         """Orders the plan holds for another seat's go are given when its go arrives."""
@@ -346,7 +337,7 @@ class SeatScene(JointScene):
     def _decision_rect(self, decision) -> pygame.Rect:
         width = min(640, self.map_rect.width - 30)
         prompt = wrap(decision.prompt, width - 28, 16)
-        buttons = sum(option_height(w, width - 28) + 6 for w in _option_words(decision).values())
+        buttons = options_height(_option_words(decision), width - 28)
         height = 62 + len(prompt) * 22 + buttons + 8
         rect = pygame.Rect(0, 0, width, min(height, max(int(self.map_rect.height * 0.62), buttons + 110)))
         rect.midtop = (self.map_rect.centerx, self.map_inner.bottom + 8)  # under the map where it fits
