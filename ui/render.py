@@ -203,12 +203,16 @@ def _free_spot(rect: pygame.Rect, taken: Sequence[pygame.Rect], bounds: pygame.R
     """`rect`, or the nearest place a few steps above, below or beside it, that covers no
     rect in `taken` and stays in `bounds`; None if there is none."""
     h, w = rect.height + 2, rect.width // 2 + 2
-    for dx, dy in ((0, 0), (0, -h), (0, h), (-w, 0), (w, 0), (0, -2 * h), (0, 2 * h), (-w, -h), (w, -h),
-                   (-w, h), (w, h)):
-        tried = rect.move(dx, dy)
-        if bounds.contains(tried) and tried.collidelist(taken) < 0:
-            return tried
-    return None
+    return _first_free([rect.move(dx, dy) for dx, dy in ((0, 0), (0, -h), (0, h), (-w, 0), (w, 0), (0, -2 * h),
+                                                         (0, 2 * h), (-w, -h), (w, -h), (-w, h), (w, h))],
+                       taken, bounds)
+
+
+def _first_free(tries: Sequence[pygame.Rect], taken: Sequence[pygame.Rect], bounds: pygame.Rect,
+                margin: tuple[int, int] = (0, 0)) -> Optional[pygame.Rect]:
+    """The first of `tries` inside `bounds` that, grown by `margin` (a label's plate), covers
+    no rect in `taken`."""
+    return next((r for r in tries if bounds.contains(r) and r.inflate(*margin).collidelist(taken) < 0), None)
 
 
 def place_name_at(scenario: Scenario, view: MapView, pos) -> Optional[str]:
@@ -406,7 +410,7 @@ def _marker_label(surface, centre, radius: int, marker: Marker, now: float, take
     # beside the marker, right or left, then a line or two below or above: the first place
     # clear of the names, the markers and the labels already drawn (with their plates)
     tries = [right, left] + [r.move(0, dy) for dy in (step, -step, 2 * step, -2 * step) for r in (right, left)]
-    rect = next((r for r in tries if bounds.contains(r) and r.inflate(6, 2).collidelist(taken) < 0), None)
+    rect = _first_free(tries, taken, bounds, (6, 2))
     if rect is None:
         if not important:
             return  # no room: the marker's shape still shows; the feed and panel name it
