@@ -138,36 +138,14 @@ def team_html(spec: ScenarioSpec, events: list[dict]) -> str:
                    "style='max-width:100%'>")
     for s in seat_sections(spec, events):
         out.append(f"<h3 class='seat' id='seat-{e(s.seat)}'>{e(s.name)}</h3><p>Played by {e(s.played)}.</p>")
-        out.append("<h4>What it knew, and when</h4>")
-        if s.knew:
-            out.append("<table><tr><th>When</th><th>Fact</th><th>How</th><th>After the first seat</th></tr>")
-            for k in s.knew:
-                how = {"seen": f"seen ({k['by']})", "told": f"told by {k['by']} via {k['via']}",
-                       "intelligence": f"intelligence ({k['by']})"}.get(k["how"], k["how"])
-                out.append(f"<tr><td>{clock(k['t'])}</td><td>{e(k['fact'])}</td><td>{e(how)}</td>"
-                           f"<td>{_dur(k['after'])}</td></tr>")
-            out.append("</table>")
-        else:
-            out.append("<p>It came to know none of the facts.</p>")
-        out.append("<h4>What it passed on, and how fast</h4>")
-        if s.passed:
-            out.append("<table><tr><th>Sent</th><th>To, by</th><th>What</th><th>Arrived</th><th>Known before sending</th></tr>")
-            for m in s.passed:
-                arrived = f"{clock(m['arrived'])} (after {_dur(m['took'])})" if m["arrived"] is not None else "not delivered"
-                out.append(f"<tr><td>{clock(m['sent'])}</td><td>{e(m['to'])}, {e(m['via'])}</td><td>{e(m['what'])}</td>"
-                           f"<td>{arrived}</td><td>{_dur(m['known_for'])}</td></tr>")
-            out.append("</table>")
-        else:
-            out.append("<p>It passed nothing on.</p>")
-        out.append("<h4>Its decisions</h4>")
-        if s.decisions:
-            out.append("<table><tr><th>When</th><th>Decision</th><th>Option</th><th>How</th><th>Took</th></tr>")
-            for d in s.decisions:
-                out.append(f"<tr><td>{clock(d['t'])}</td><td>{e(d['decision'])}</td><td>{e(str(d['option']))}</td>"
-                           f"<td>{e(str(d['how']))}</td><td>{_dur(d['took'])}</td></tr>")
-            out.append("</table>")
-        else:
-            out.append("<p>None of the run's decisions was its to take.</p>")
+        for part in _seat_tables(s):
+            out.append(f"<h4>{part.title}</h4>")
+            if part.rows:
+                out.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in part.header) + "</tr>")
+                out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in part.rows]
+                out.append("</table>")
+            else:
+                out.append(f"<p>{part.none}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -180,20 +158,44 @@ def add_team_to_docx(doc, sections: list[SeatSection], table) -> None:
     for s in sections:
         doc.add_heading(s.name, level=2)
         doc.add_paragraph(f"Played by {s.played}.")
-        doc.add_paragraph().add_run("What it knew, and when").bold = True
-        table(doc, ["When", "Fact", "How", "After the first seat"],
-              [[clock(k["t"]), k["fact"], {"seen": f"seen ({k['by']})", "told": f"told by {k['by']} via {k['via']}",
-                                           "intelligence": f"intelligence ({k['by']})"}.get(k["how"], k["how"]),
-                _dur(k["after"])] for k in s.knew] or [["", "none of the facts", "", ""]], [2, 6, 6, 3])
-        doc.add_paragraph().add_run("What it passed on, and how fast").bold = True
-        table(doc, ["Sent", "To, by", "What", "Arrived", "Known before sending"],
-              [[clock(m["sent"]), f"{m['to']}, {m['via']}", m["what"],
-                f"{clock(m['arrived'])} (after {_dur(m['took'])})" if m["arrived"] is not None else "not delivered",
-                _dur(m["known_for"])] for m in s.passed] or [["", "nothing passed on", "", "", ""]], [1.6, 4.4, 5, 3.4, 2.6])
-        doc.add_paragraph().add_run("Its decisions").bold = True
-        table(doc, ["When", "Decision", "Option", "How", "Took"],
-              [[clock(d["t"]), d["decision"], str(d["option"]), str(d["how"]), _dur(d["took"])] for d in s.decisions]
-              or [["", "none was its to take", "", "", ""]], [2, 4, 5, 3, 3])
+        for part in _seat_tables(s):
+            doc.add_paragraph().add_run(part.title).bold = True
+            table(doc, list(part.header), [list(row) for row in part.rows]
+                  or [["", part.none_row] + [""] * (len(part.header) - 2)], list(part.widths))
+
+
+@dataclass
+class _SeatTable:
+    """One of a seat's three tables, in words, for the HTML and the Word document alike."""
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    none: str  # the sentence said instead of an empty table (HTML)
+    none_row: str  # the same, as the Word table's one row
+    widths: tuple[float, ...]
+
+
+def _seat_tables(s: SeatSection) -> list[_SeatTable]:
+    def how(k: dict) -> str:
+        return {"seen": f"seen ({k['by']})", "told": f"told by {k['by']} via {k['via']}",
+                "intelligence": f"intelligence ({k['by']})"}.get(k["how"], k["how"])
+
+    def arrived(m: dict) -> str:
+        return f"{clock(m['arrived'])} (after {_dur(m['took'])})" if m["arrived"] is not None else "not delivered"
+
+    return [
+        _SeatTable("What it knew, and when", ("When", "Fact", "How", "After the first seat"),
+                   [(clock(k["t"]), k["fact"], how(k), _dur(k["after"])) for k in s.knew],
+                   "It came to know none of the facts.", "none of the facts", (2, 6, 6, 3)),
+        _SeatTable("What it passed on, and how fast", ("Sent", "To, by", "What", "Arrived", "Known before sending"),
+                   [(clock(m["sent"]), f"{m['to']}, {m['via']}", m["what"], arrived(m), _dur(m["known_for"]))
+                    for m in s.passed],
+                   "It passed nothing on.", "nothing passed on", (1.6, 4.4, 5, 3.4, 2.6)),
+        _SeatTable("Its decisions", ("When", "Decision", "Option", "How", "Took"),
+                   [(clock(d["t"]), d["decision"], str(d["option"]), str(d["how"]), _dur(d["took"]))
+                    for d in s.decisions],
+                   "None of the run's decisions was its to take.", "none was its to take", (2, 4, 5, 3, 3)),
+    ]
 
 
 def with_team(document: str, team: str) -> str:
