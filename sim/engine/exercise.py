@@ -116,9 +116,11 @@ class Exercise(JointInputs):
         self.env.process(self._tick())
 
     def _arrival(self, unit: Unit, delay: float) -> Generator:
+        unit.due_at = self.env.now + delay  # what the window shows as its due time
         yield self.env.timeout(delay)
         while getattr(unit, "extra_delay", 0.0) > 0:  # an inject held the unit up
             extra, unit.extra_delay = unit.extra_delay, 0.0
+            unit.due_at = self.env.now + extra
             yield self.env.timeout(extra)
         unit.arrive()
 

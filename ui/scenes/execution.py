@@ -69,8 +69,6 @@ class ExecutionScene(Scene):
         self.finished_shown = False
         self.problems: dict[str, tuple[float, str]] = {}  # unit -> (when, what went wrong), shown at once
         self.events_read = len(self.exercise.events)
-        # unit -> its unit_requested event, for the due time in the units panel (a resumed run has some)
-        self.requests: dict[str, dict] = {e["subject"]: e for e in self.exercise.events if e["kind"] == "unit_requested"}
         self.method_buttons: dict = {}  # a breach asking for its method
         self.asking: Optional[tuple[dict, bool]] = None
         if ctx.show_help:
@@ -281,8 +279,6 @@ class ExecutionScene(Scene):
         message line and the unit's status (the feed has them too)."""
         events = self.exercise.events
         for event in events[self.events_read:]:
-            if event["kind"] == "unit_requested":
-                self.requests[event["subject"]] = event
             if event["kind"] == "order_started" and self.problems.get(event.get("subject"), (0, ""))[1].startswith(
                     "could not"):
                 del self.problems[event["subject"]]  # a failed order stays in the status until the next one
@@ -549,8 +545,11 @@ class ExecutionScene(Scene):
         unit = self.exercise.world.agents[unit_id]
         if unit.spec.on_request and not getattr(unit, "requested", False):
             return "on request"
-        due = arrival_due(self.exercise, unit_id, self.requests)
-        return f"on the way (due T+{clock(due)})" if due is not None and due > self.exercise.now else "arriving"
+        if unit.due_at is None:
+            return "arriving"
+        # due as the engine times it; an inject that held the unit up adds its delay
+        due = unit.due_at + getattr(unit, "extra_delay", 0.0)
+        return f"on the way (due T+{clock(due)})" if due > self.exercise.now else "arriving"
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "pause / resume the clock"), ("1 2 3 4 5", "speed 1x 2x 4x 8x 16x"),
@@ -559,25 +558,6 @@ class ExecutionScene(Scene):
                 ("shift-click", "queue the order after the unit's current one"),
                 ("right-click / Esc", "cancel the order being given"), ("Esc", "pause menu"),
                 ("?", "show or hide this help")]
-
-
-def arrival_due(exercise, unit_id: str, requests: Optional[dict] = None) -> Optional[float]:
-    """When a unit not yet on scene is due, as the engine times its arrival: at its
-    `arrives` time, or, for a unit on request, when it was requested plus `arrives` plus
-    its agency's coordination delay (the `arrives_in` of its unit_requested event); plus
-    any delay an inject has put on it since. None for a unit on request not requested.
-    `requests` (unit id -> its unit_requested event), if given, saves a search of the log."""
-    unit = exercise.world.agents[unit_id]
-    if unit.spec.on_request:
-        asked = requests.get(unit_id) if requests is not None else next(
-            (e for e in reversed(exercise.events) if e["kind"] == "unit_requested" and e.get("subject") == unit_id),
-            None)
-        if asked is None:
-            return None
-        due = asked["t"] + asked["arrives_in"]
-    else:
-        due = unit.spec.arrives
-    return due + getattr(unit, "extra_delay", 0.0)
 
 
 def _escape(words: str) -> str:

@@ -99,6 +99,8 @@ class Unit(Agent):
         self.cordoning: Optional[str] = None
         self.outside_at: Optional[tuple[int, int]] = None  # covering a window from outside
         self.arrived = world.env.event()
+        # when it is due on scene: its arrival time, or, on request, once it is requested
+        self.due_at: Optional[float] = None if spec.on_request else float(spec.arrives)
         self._batches = 0
         self._relayed: set[int] = set()
         self._wake = world.env.event()
