@@ -94,6 +94,13 @@ def _rewrite(spec, plan: Plan, change: Callable[[list[Order]], list[Order]], *, 
     return Variant(element, label, new_plan, tuple(new_decisions))
 
 
+def _units_changed(spec, plan: Plan, element: str, label: str, change: Callable) -> Variant:
+    """The plan as it is, with the scenario's units each passed through `change` (a unit
+    arriving later, going without its shields)."""
+    variant = _rewrite(spec, plan, lambda lst: lst, element=element, label=label)
+    return dataclasses.replace(variant, units=tuple(change(u) for u in spec.units))
+
+
 def _copy(order: Order, **update) -> Order:
     data = {**order.model_dump(exclude_none=True), **update}
     return ORDER_CLASSES[data["do"]].model_validate({k: v for k, v in data.items() if v is not None})
@@ -270,11 +277,9 @@ def language_variants(spec, plan: Plan) -> list[Variant]:
                                           for d, o in switch.items()) + ")"
         out.append(_rewrite(spec, plan, change, element="language", label=label, decisions=switch))
     for unit in found:
-        late = _rewrite(spec, plan, lambda lst: lst, element="language",
-                        label=f"{names.get(unit.id, unit.id)} {SPEAKER_LATE_S / 60:.0f} min late")
-        units = tuple(u.model_copy(update={"arrives": u.arrives + SPEAKER_LATE_S}) if u.id == unit.id else u
-                      for u in spec.units)
-        out.append(dataclasses.replace(late, units=units))
+        out.append(_units_changed(spec, plan, "language", f"{names.get(unit.id, unit.id)} {SPEAKER_LATE_S / 60:.0f} "
+                                  "min late", lambda u, late=unit.id: u.model_copy(
+                                      update={"arrives": u.arrives + SPEAKER_LATE_S}) if u.id == late else u))
     return out
 
 
@@ -312,11 +317,9 @@ def protection_variants(spec, plan: Plan) -> list[Variant]:
         return []
     names = _names(spec)
     ids = {u.id for u in shielded}
-    units = tuple(u.model_copy(update={"equipment": tuple(e for e in u.equipment if e != "shields")})
-                  if u.id in ids else u for u in spec.units)
-    variant = _rewrite(spec, plan, lambda lst: lst, element="protection",
-                       label="no shields: " + ", ".join(names.get(u.id, u.id) for u in shielded))
-    return [dataclasses.replace(variant, units=units)]
+    return [_units_changed(spec, plan, "protection", "no shields: " + ", ".join(names.get(u.id, u.id) for u in shielded),
+                           lambda u: u.model_copy(update={"equipment": tuple(e for e in u.equipment if e != "shields")})
+                           if u.id in ids else u)]
 
 
 def decision_variants(spec, plan: Plan) -> list[Variant]:
